@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# The whole test suite: sets the machine up, then runs it on SQLite and on PostgreSQL.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.local/bin:$PATH"
+./scripts/bootstrap.sh
+uv run ruff check .
+uv run ruff format --check .
+(cd src/lianmeng && uv run django-admin compilemessages -v 0 --settings=lianmeng.config.settings) \
+  || { echo "compilemessages failed"; exit 1; }
+
+export LIANMENG_DATA_DIR="${LIANMENG_DATA_DIR:-$(mktemp -d)}"
+echo "== SQLite =="
+uv run pytest -q -p no:cacheprovider "$@"
+echo "== PostgreSQL =="
+./scripts/ensure-postgres.sh
+DATABASE_URL="${PG_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test}" \
+  uv run pytest -q -p no:cacheprovider -m "not e2e" "$@"

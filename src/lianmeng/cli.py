@@ -1,0 +1,200 @@
+"""`lianmeng` — the command line for batch work.
+
+    lianmeng check FILE [--profile P] [--at DATETIME]   eligibility pre-check (no database needed)
+    lianmeng policy list | show PROFILE                 the policy profiles, with citations
+    lianmeng proposal import FILE                       store an interchange file as a draft
+    lianmeng proposal export ID [-o FILE]               write a stored proposal back
+    lianmeng audit verify                               verify the audit hash chain
+    lianmeng setup                                      migrate, compile translations, collect static
+    lianmeng demo                                       load demo data (idempotent)
+    lianmeng serve [ADDR:PORT]                          serve the site (gunicorn)
+    lianmeng manage ARGS…                               any Django management command
+
+Errors a user can cause print one line in Chinese on standard error, never a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+USAGE = __doc__ or ""
+
+
+def _django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lianmeng.config.settings")
+    import django
+
+    django.setup()
+
+
+def _fail(message: str, code: int = 2) -> int:
+    print(message.replace("\n", " "), file=sys.stderr)
+    return code
+
+
+def existing_provider(profile_id: str) -> list[Any] | None:
+    """Stored alliances and pending proposals to compare with, or None with no database."""
+    from lianmeng.config.paths import database_configured
+
+    if not database_configured():
+        return None
+    try:
+        _django()
+        from django.db import DatabaseError
+
+        from lianmeng.proposals.checks import existing_alliances
+
+        try:
+            return existing_alliances(profile_id)
+        except DatabaseError:
+            return None
+    except Exception:  # noqa: BLE001 - a broken database must not break a pure pre-check
+        return None
+
+
+def cmd_check(argv: list[str]) -> int:
+    from lianmeng.policy.cli_check import run_check
+
+    return run_check(argv, existing_provider)
+
+
+def cmd_policy(argv: list[str]) -> int:
+    from lianmeng.policy.cli_check import run_policy
+
+    return run_policy(argv)
+
+
+def cmd_proposal(argv: list[str]) -> int:
+    if len(argv) >= 2 and argv[0] == "import":
+        path = Path(argv[1])
+        from lianmeng.policy.interchange import InterchangeError, load_proposal_file
+
+        try:
+            load_proposal_file(path)
+            document = json.loads(path.read_text(encoding="utf-8"))
+        except InterchangeError as exc:
+            return _fail(f"{exc.path}: {exc.message}")
+        except OSError as exc:
+            return _fail(f"无法读取文件 {path}：{exc.strerror}")
+        _django()
+        from lianmeng.core.errors import DomainError
+        from lianmeng.proposals.services import proposal_import
+
+        try:
+            proposal = proposal_import(actor=None, document=document)
+        except DomainError as exc:
+            return _fail(exc.message)
+        print(f"已导入申报 #{proposal.pk}：{proposal.name}（{proposal.member_count} 家成员单位，草稿）")
+        return 0
+    if len(argv) >= 2 and argv[0] == "export":
+        out = None
+        if "-o" in argv:
+            i = argv.index("-o")
+            if i + 1 >= len(argv):
+                return _fail("-o 后须给出输出文件名")
+            out = Path(argv[i + 1])
+        _django()
+        from lianmeng.proposals.models import Proposal
+        from lianmeng.proposals.services import proposal_export
+
+        try:
+            proposal = Proposal.objects.get(pk=int(argv[1]))
+        except (ValueError, Proposal.DoesNotExist):
+            return _fail(f"没有编号为 {argv[1]} 的申报")
+        text = json.dumps(proposal_export(proposal=proposal), ensure_ascii=False, indent=2) + "\n"
+        if out:
+            out.write_text(text, encoding="utf-8")
+        else:
+            sys.stdout.write(text)
+        return 0
+    return _fail("用法：lianmeng proposal import FILE | lianmeng proposal export ID [-o FILE]")
+
+
+def cmd_audit(argv: list[str]) -> int:
+    if argv[:1] != ["verify"]:
+        return _fail("用法：lianmeng audit verify")
+    _django()
+    from lianmeng.core.audit import audit_verify
+
+    result = audit_verify()
+    if result.intact:
+        print(f"intact：审计链完整，共 {result.checked} 条记录")
+        return 0
+    print(f"broken：第 {result.broken_id} 号记录：{result.reason}（此前 {result.checked} 条完好）")
+    return 1
+
+
+def cmd_setup(argv: list[str]) -> int:
+    _django()
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0)
+    call_command("compilemessages", verbosity=0, ignore_patterns=[".venv"])
+    call_command("collectstatic", interactive=False, verbosity=0)
+    print("数据库已迁移，翻译已编译，静态文件已收集。")
+    return 0
+
+
+def cmd_demo(argv: list[str]) -> int:
+    _django()
+    from lianmeng.demo import load_demo
+
+    for line in load_demo():
+        print(line)
+    return 0
+
+
+def cmd_serve(argv: list[str]) -> int:
+    bind = argv[0] if argv else "127.0.0.1:8000"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lianmeng.config.settings")
+    workers = os.environ.get("WEB_CONCURRENCY", "2")
+    print(f"联盟管理平台已启动：http://{bind}/  （Ctrl+C 退出）", flush=True)
+    os.execvp(  # noqa: S606 - replaces this process with gunicorn
+        sys.executable,
+        [sys.executable, "-m", "gunicorn", "lianmeng.config.wsgi", "--bind", bind,
+         "--workers", workers, "--access-logfile", "-"],
+    )
+    return 0  # pragma: no cover
+
+
+def cmd_manage(argv: list[str]) -> int:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lianmeng.config.settings")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["lianmeng manage", *argv])
+    return 0
+
+
+COMMANDS: dict[str, Callable[[list[str]], int]] = {
+    "check": cmd_check,
+    "policy": cmd_policy,
+    "proposal": cmd_proposal,
+    "audit": cmd_audit,
+    "setup": cmd_setup,
+    "demo": cmd_demo,
+    "serve": cmd_serve,
+    "manage": cmd_manage,
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if not argv or argv[0] in {"-h", "--help", "help"}:
+        print(USAGE)
+        return 0
+    command = COMMANDS.get(argv[0])
+    if command is None:
+        return _fail(f"未知命令“{argv[0]}”。可用命令：{'、'.join(COMMANDS)}；lianmeng --help 查看用法")
+    try:
+        return command(argv[1:])
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,113 @@
+"""Writes on proposals. Every function is atomic and audited."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+
+from lianmeng.core.audit import audit_record
+from lianmeng.core.errors import PermissionDenied, ValidationFailed
+from lianmeng.core.models import Jurisdiction, Unit, User
+from lianmeng.core.roles import Role
+from lianmeng.core.selectors import jurisdiction_for_region
+from lianmeng.core.services import unit_create
+from lianmeng.policy.interchange import InterchangeError, parse_proposal
+from lianmeng.policy.loader import load_profiles
+from lianmeng.policy.uscc import IdentityError, uscc_region, validate_uscc
+
+from .models import Proposal
+
+
+def _lead_identity(doc: Any) -> tuple[str | None, str | None]:
+    lead = doc.lead_unit
+    uscc = lead.uscc
+    if uscc:
+        try:
+            uscc = validate_uscc(uscc)
+        except IdentityError as exc:
+            raise ValidationFailed(f"$.lead_unit.uscc: {exc}") from exc
+    return uscc, lead.org_code
+
+
+def _find_or_register_lead(*, actor: User | None, doc: Any) -> Unit:
+    uscc, org_code = _lead_identity(doc)
+    unit = None
+    if uscc:
+        unit = Unit.objects.filter(uscc=uscc).first()
+    elif org_code:
+        unit = Unit.objects.filter(org_code=org_code).first()
+    if unit is not None:
+        return unit
+    lead_member = next((m for m in doc.members if m.role == "lead"), None)
+    region_code = lead_member.region_code if lead_member is not None else None
+    kind = lead_member.kind if lead_member is not None else "other"
+    return unit_create(
+        actor=actor, name=doc.lead_unit.name, kind=kind, uscc=uscc, org_code=org_code,
+        region_code=region_code,
+    )
+
+
+def _zone_of(doc: Any, region: Jurisdiction) -> Jurisdiction | None:
+    """The free-trade or high-tech zone the lead unit declares, within its city."""
+    for name in (doc.lead_unit.free_trade_zone, doc.lead_unit.high_tech_zone):
+        if not name:
+            continue
+        city_path = "/".join(region.path.split("/")[:3]) + "/"
+        zone = (
+            Jurisdiction.objects.filter(path__startswith=city_path, kind__in=["ftz", "hitech", "zone"])
+            .filter(name__contains=name.replace("片区", "").replace("中国（河南）自由贸易试验区", ""))
+            .first()
+        )
+        if zone is not None:
+            return zone
+    return None
+
+
+def proposal_import(*, actor: User | None, document: dict[str, Any]) -> Proposal:
+    """Store an interchange document (schema version 1) as a draft proposal.
+
+    An applicant may only file for the unit he works for; the CLI (actor None) may file
+    for any lead unit and registers it when unknown.
+    """
+    try:
+        doc = parse_proposal(document)
+    except InterchangeError as exc:
+        raise ValidationFailed(f"{exc.path}: {exc.message}", details={"path": exc.path}) from exc
+    if doc.profile not in load_profiles():
+        raise ValidationFailed(f"$.profile: 未知政策档案 {doc.profile}", details={"path": "$.profile"})
+    with transaction.atomic():
+        lead = _find_or_register_lead(actor=actor, doc=doc)
+        if actor is not None:
+            if not actor.has_role(Role.APPLICANT):
+                raise PermissionDenied("只有申报单位的账号可以导入申报。")
+            if actor.unit_id != lead.pk:
+                raise PermissionDenied("只能以本单位作为牵头单位申报：导入文件中的牵头单位与您所在单位不一致。")
+        region = lead.region
+        if doc.lead_unit.uscc and region.code != uscc_region(doc.lead_unit.uscc):
+            region = jurisdiction_for_region(uscc_region(doc.lead_unit.uscc)) or region
+        proposal = Proposal.objects.create(
+            profile=doc.profile,
+            call_year=doc.call_year,
+            name=doc.name,
+            domain=doc.domain,
+            focus_area=doc.focus_area or "",
+            industry=doc.industry or "",
+            product=doc.product or "",
+            lead_unit=lead,
+            region=region,
+            zone=_zone_of(doc, region),
+            member_count=len(doc.members),
+            document=document,
+            created_by=actor,
+        )
+        audit_record(
+            actor=actor, action="lianmeng.proposal.imported", obj=proposal,
+            after={"name": proposal.name, "profile": proposal.profile, "members": proposal.member_count},
+        )
+    return proposal
+
+
+def proposal_export(*, proposal: Proposal) -> dict[str, Any]:
+    """The interchange document as filed, unchanged."""
+    return proposal.document
