@@ -56,7 +56,13 @@ def _names(raw: str) -> tuple[str | None, list[dict]]:
 def build() -> list[dict]:
     text = files("stdnum.cn").joinpath("loc.dat").read_text(encoding="utf-8")
     rows: list[dict] = [
-        {"code": "000000", "name": "中华人民共和国", "kind": "nation", "parent": None, "active": True}
+        {
+            "code": "000000",
+            "name": "中华人民共和国",
+            "kind": "nation",
+            "parent": None,
+            "active": True,
+        }
     ]
     province = ""
     for line in text.splitlines():
@@ -72,7 +78,13 @@ def build() -> list[dict]:
         current, history = _names(raw)
         if suffix == "0000":
             rows.append(
-                {"code": code, "name": current, "kind": "province", "parent": "000000", "active": True}
+                {
+                    "code": code,
+                    "name": current,
+                    "kind": "province",
+                    "parent": "000000",
+                    "active": True,
+                }
             )
             continue
         if suffix.endswith("01") and (current or "").endswith("市辖区"):
@@ -95,7 +107,14 @@ def build() -> list[dict]:
             row["parent"] = row["code"][:2] + "0000"
     for code, name, parent, kind, source in ZONES:
         rows.append(
-            {"code": code, "name": name, "kind": kind, "parent": parent, "active": True, "source": source}
+            {
+                "code": code,
+                "name": name,
+                "kind": kind,
+                "parent": parent,
+                "active": True,
+                "source": source,
+            }
         )
     return rows
 

@@ -15,4 +15,4 @@ uv run pytest -q -p no:cacheprovider "$@"
 echo "== PostgreSQL =="
 ./scripts/ensure-postgres.sh
 DATABASE_URL="${PG_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test}" \
-  uv run pytest -q -p no:cacheprovider -m "not e2e" "$@"
+  uv run pytest -q -p no:cacheprovider "$@"

@@ -15,7 +15,9 @@ PASSWORD = "Lianmeng-Test-2026"
 def make_uscc(region: str, serial: int | None = None) -> str:
     """A valid USCC registered in `region` (GB/T 2260), with a correct check digit."""
     n = next(_serial) if serial is None else serial
-    body = f"91{region}{n:08d}"  # 9: industry & commerce, 1: enterprise; 8 digits + check of org code
+    body = (
+        f"91{region}{n:08d}"  # 9: industry & commerce, 1: enterprise; 8 digits + check of org code
+    )
     org = body[8:16]
     weights = (3, 7, 9, 10, 5, 8, 4, 2)
     check = 11 - sum(int(c) * w for c, w in zip(org, weights, strict=True)) % 11
@@ -80,8 +82,12 @@ def make_user(db) -> Callable[..., object]:
         if isinstance(jurisdiction, str):
             jurisdiction = Jurisdiction.objects.get(code=jurisdiction)
         return user_create(
-            actor=None, username=username or f"user{next(_serial)}", password=PASSWORD,
-            unit=unit, jurisdiction=jurisdiction, roles=roles,
+            actor=None,
+            username=username or f"user{next(_serial)}",
+            password=PASSWORD,
+            unit=unit,
+            jurisdiction=jurisdiction,
+            roles=roles,
         )
 
     return make

@@ -37,8 +37,13 @@ def _fail(message: str, code: int = 2) -> int:
     return code
 
 
-def existing_provider(profile_id: str) -> list[Any] | None:
-    """Stored alliances and pending proposals to compare with, or None with no database."""
+def existing_provider(
+    profile_id: str, *, exclude_lead: str | None = None, exclude_name: str | None = None
+) -> list[Any] | None:
+    """Stored alliances and pending proposals to compare with, or None with no database.
+
+    The proposal being checked is left out when it is itself stored (same lead, same name).
+    """
     from lianmeng.config.paths import database_configured
 
     if not database_configured():
@@ -50,17 +55,40 @@ def existing_provider(profile_id: str) -> list[Any] | None:
         from lianmeng.proposals.checks import existing_alliances
 
         try:
-            return existing_alliances(profile_id)
+            return existing_alliances(
+                profile_id, exclude_lead=exclude_lead, exclude_name=exclude_name
+            )
         except DatabaseError:
             return None
     except Exception:  # noqa: BLE001 - a broken database must not break a pure pre-check
         return None
 
 
+def _identity_of(argv: list[str]) -> tuple[str | None, str | None]:
+    """Best effort: the lead unit's code and the alliance name of the file being checked."""
+    files, skip = [], False
+    for arg in argv:
+        if skip:
+            skip = False
+        elif arg in {"--profile", "--at"}:
+            skip = True
+        elif not arg.startswith("-"):
+            files.append(arg)
+    try:
+        doc = json.loads(Path(files[0]).read_text(encoding="utf-8"))
+        lead = doc.get("lead_unit") or {}
+        return (lead.get("uscc") or lead.get("org_code")), doc.get("name")
+    except (IndexError, OSError, ValueError, AttributeError):
+        return None, None  # run_check reports the bad input itself
+
+
 def cmd_check(argv: list[str]) -> int:
     from lianmeng.policy.cli_check import run_check
 
-    return run_check(argv, existing_provider)
+    lead, name = _identity_of(argv)
+    return run_check(
+        argv, lambda profile: existing_provider(profile, exclude_lead=lead, exclude_name=name)
+    )
 
 
 def cmd_policy(argv: list[str]) -> int:
@@ -89,7 +117,9 @@ def cmd_proposal(argv: list[str]) -> int:
             proposal = proposal_import(actor=None, document=document)
         except DomainError as exc:
             return _fail(exc.message)
-        print(f"已导入申报 #{proposal.pk}：{proposal.name}（{proposal.member_count} 家成员单位，草稿）")
+        print(
+            f"已导入申报 #{proposal.pk}：{proposal.name}（{proposal.member_count} 家成员单位，草稿）"
+        )
         return 0
     if len(argv) >= 2 and argv[0] == "export":
         out = None
@@ -156,8 +186,18 @@ def cmd_serve(argv: list[str]) -> int:
     print(f"联盟管理平台已启动：http://{bind}/  （Ctrl+C 退出）", flush=True)
     os.execvp(  # noqa: S606 - replaces this process with gunicorn
         sys.executable,
-        [sys.executable, "-m", "gunicorn", "lianmeng.config.wsgi", "--bind", bind,
-         "--workers", workers, "--access-logfile", "-"],
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "lianmeng.config.wsgi",
+            "--bind",
+            bind,
+            "--workers",
+            workers,
+            "--access-logfile",
+            "-",
+        ],
     )
     return 0  # pragma: no cover
 
@@ -189,7 +229,9 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     command = COMMANDS.get(argv[0])
     if command is None:
-        return _fail(f"未知命令“{argv[0]}”。可用命令：{'、'.join(COMMANDS)}；lianmeng --help 查看用法")
+        return _fail(
+            f"未知命令“{argv[0]}”。可用命令：{'、'.join(COMMANDS)}；lianmeng --help 查看用法"
+        )
     try:
         return command(argv[1:])
     except KeyboardInterrupt:

@@ -18,7 +18,7 @@ from lianmeng.core.services import unit_create, user_create
 from lianmeng.proposals.models import Proposal
 from lianmeng.proposals.services import proposal_import
 
-DEMO_PASSWORD = "Lianmeng-Demo-2026"
+DEMO_PASSWORD = "Lianmeng-Demo-2026"  # noqa: S105 - documented demo password
 EXAMPLES = Path(__file__).resolve().parents[2] / "docs" / "examples"
 PROFILES = ("henan", "luoyang", "baoding", "heilongjiang")
 
@@ -51,8 +51,9 @@ def _example(profile: str) -> dict | None:
 
 
 def _extra_unit(key: str) -> Unit:
-    from lianmeng.policy.uscc import validate_uscc
     from stdnum.cn import uscc as stdnum_uscc
+
+    from lianmeng.policy.uscc import validate_uscc
 
     name, kind, code = EXTRA_UNITS[key]
     code = code[:17] + stdnum_uscc.calc_check_digit(code[:17])
@@ -78,9 +79,14 @@ def load_demo() -> Iterator[str]:
                 proposal.status = Proposal.Status.SUBMITTED
                 proposal.save(update_fields=["status"])
             units[f"{profile}-lead"] = proposal.lead_unit
-            second = next((m for m in doc["members"] if m.get("role", "member") != "lead" and m.get("uscc")), None)
+            second = next(
+                (m for m in doc["members"] if m.get("role", "member") != "lead" and m.get("uscc")),
+                None,
+            )
             if second and profile == "henan":
-                units["henan-member"] = Unit.objects.filter(uscc=second["uscc"]).first() or unit_create(
+                units["henan-member"] = Unit.objects.filter(
+                    uscc=second["uscc"]
+                ).first() or unit_create(
                     actor=None, name=second["name"], kind=second["kind"], uscc=second["uscc"]
                 )
             yield f"申报：{proposal.name}（{proposal.get_status_display()}）"
@@ -92,8 +98,12 @@ def load_demo() -> Iterator[str]:
                 yield f"账号 {username} 所需单位缺失，跳过。"
                 continue
             user_create(
-                actor=None, username=username, password=DEMO_PASSWORD, display_name=name,
-                unit=unit, jurisdiction=Jurisdiction.objects.get(code=code) if code else None,
+                actor=None,
+                username=username,
+                password=DEMO_PASSWORD,
+                display_name=name,
+                unit=unit,
+                jurisdiction=Jurisdiction.objects.get(code=code) if code else None,
                 roles=roles,
             )
             yield f"账号：{username:10s} {name}"

@@ -43,7 +43,9 @@ def test_change_rolls_back_when_audit_write_fails(monkeypatch):
     assert not Unit.objects.filter(name="回滚测试单位").exists()
 
 
-@pytest.mark.parametrize("sql", ["UPDATE core_auditentry SET action = 'x'", "DELETE FROM core_auditentry"])
+@pytest.mark.parametrize(
+    "sql", ["UPDATE core_auditentry SET action = 'x'", "DELETE FROM core_auditentry"]
+)
 def test_database_refuses_update_and_delete(make_unit, sql):
     make_unit()
     with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:

@@ -21,28 +21,79 @@ def test_prefecture_cities_hang_under_their_province():
     assert luoyang.name == "洛阳市" and luoyang.parent.code == "410000"
     assert Jurisdiction.objects.get(code="130600").name == "保定市"
     assert Jurisdiction.objects.get(code="230100").name == "哈尔滨市"
-    assert Jurisdiction.objects.filter(kind="city", active=True, code__startswith="41").count() >= 17
+    assert (
+        Jurisdiction.objects.filter(kind="city", active=True, code__startswith="41").count() >= 17
+    )
 
 
 @pytest.mark.parametrize(
     ("city", "counties"),
     [
-        ("410300", {"老城区", "西工区", "瀍河回族区", "涧西区", "偃师区", "孟津区", "洛龙区",
-                    "新安县", "栾川县", "嵩县", "汝阳县", "宜阳县", "洛宁县", "伊川县"}),
-        ("130600", {"竞秀区", "莲池区", "满城区", "清苑区", "徐水区", "涞水县", "阜平县", "定兴县",
-                    "唐县", "高阳县", "容城县", "涞源县", "望都县", "安新县", "易县", "曲阳县",
-                    "蠡县", "顺平县", "博野县", "雄县", "涿州市", "定州市", "安国市", "高碑店市"}),
+        (
+            "410300",
+            {
+                "老城区",
+                "西工区",
+                "瀍河回族区",
+                "涧西区",
+                "偃师区",
+                "孟津区",
+                "洛龙区",
+                "新安县",
+                "栾川县",
+                "嵩县",
+                "汝阳县",
+                "宜阳县",
+                "洛宁县",
+                "伊川县",
+            },
+        ),
+        (
+            "130600",
+            {
+                "竞秀区",
+                "莲池区",
+                "满城区",
+                "清苑区",
+                "徐水区",
+                "涞水县",
+                "阜平县",
+                "定兴县",
+                "唐县",
+                "高阳县",
+                "容城县",
+                "涞源县",
+                "望都县",
+                "安新县",
+                "易县",
+                "曲阳县",
+                "蠡县",
+                "顺平县",
+                "博野县",
+                "雄县",
+                "涿州市",
+                "定州市",
+                "安国市",
+                "高碑店市",
+            },
+        ),
     ],
 )
 def test_counties_of_luoyang_and_baoding(city, counties):
     names = set(
-        Jurisdiction.objects.filter(parent__code=city, kind="county", active=True).values_list("name", flat=True)
+        Jurisdiction.objects.filter(parent__code=city, kind="county", active=True).values_list(
+            "name", flat=True
+        )
     )
     assert counties <= names
 
 
 def test_zones_of_seed_001():
-    zones = dict(Jurisdiction.objects.filter(kind__in=["ftz", "hitech", "zone"]).values_list("name", "parent__code"))
+    zones = dict(
+        Jurisdiction.objects.filter(kind__in=["ftz", "hitech", "zone"]).values_list(
+            "name", "parent__code"
+        )
+    )
     for area, city in (("郑州片区", "410100"), ("开封片区", "410200"), ("洛阳片区", "410300")):
         name = next(n for n in zones if n.endswith(area))
         assert zones[name] == city

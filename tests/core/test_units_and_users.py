@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from lianmeng.core.errors import Conflict, ValidationFailed
 from lianmeng.core.models import User
 from lianmeng.core.roles import Role

@@ -56,8 +56,14 @@ def _is_api_view(view_func: Callable[..., Any]) -> bool:
 
 def forbidden(request: HttpRequest, message: str = "") -> HttpResponse:
     return TemplateResponse(
-        request, "web/error.html",
-        {"status": 403, "title": "无权访问", "message": message or "您没有访问此页面的权限。如需开通，请联系本单位或本部门的系统管理员。"},
+        request,
+        "web/error.html",
+        {
+            "status": 403,
+            "title": "无权访问",
+            "message": message
+            or "您没有访问此页面的权限。如需开通，请联系本单位或本部门的系统管理员。",
+        },
         status=403,
     )
 

@@ -26,8 +26,14 @@ _PG_LOCK_KEY = 0x4C4D4155  # "LMAU": serialises appends to the chain on PostgreS
 def _canonical(entry: AuditEntry) -> str:
     at = entry.at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
     fields = [
-        entry.prev_hash, at, str(entry.actor_id or ""), entry.actor_label, entry.action,
-        entry.object_type, entry.object_id, entry.object_label,
+        entry.prev_hash,
+        at,
+        str(entry.actor_id or ""),
+        entry.actor_label,
+        entry.action,
+        entry.object_type,
+        entry.object_id,
+        entry.object_label,
         json.dumps(entry.summary, sort_keys=True, ensure_ascii=False, default=str),
         entry.ip or "",
     ]
@@ -49,7 +55,9 @@ def audit_record(
 ) -> AuditEntry:
     """Append one entry. Must run inside the transaction that makes the change."""
     if not connection.in_atomic_block:
-        raise RuntimeError("audit_record() must run inside the transaction of the change it records")
+        raise RuntimeError(
+            "audit_record() must run inside the transaction of the change it records"
+        )
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_PG_LOCK_KEY])
@@ -92,7 +100,9 @@ def audit_verify() -> VerifyResult:
     checked = 0
     for entry in AuditEntry.objects.order_by("id").iterator(chunk_size=2000):
         if entry.prev_hash != prev:
-            return VerifyResult(False, checked, entry.pk, "上一条记录的哈希不符（记录被删除或插入）")
+            return VerifyResult(
+                False, checked, entry.pk, "上一条记录的哈希不符（记录被删除或插入）"
+            )
         if entry_hash(entry) != entry.hash:
             return VerifyResult(False, checked, entry.pk, "记录内容与其哈希不符（记录被篡改）")
         prev = entry.hash

@@ -30,8 +30,12 @@ def load_jurisdictions(model: Any) -> int:
         for r in (r for r in rows if depth[r["code"]] == level):
             parent = existing.get(r["parent"]) if r["parent"] else None
             fields = {
-                "name": r["name"], "kind": r["kind"], "parent": parent, "path": path_of(r["code"]),
-                "active": r["active"], "history": r.get("history", []),
+                "name": r["name"],
+                "kind": r["kind"],
+                "parent": parent,
+                "path": path_of(r["code"]),
+                "active": r["active"],
+                "history": r.get("history", []),
             }
             obj = existing.get(r["code"])
             if obj is None:
@@ -43,7 +47,9 @@ def load_jurisdictions(model: Any) -> int:
         for obj in model.objects.bulk_create(batch_new, batch_size=1000):
             existing[obj.code] = obj
         if batch_new and batch_new[0].pk is None:  # backends that do not return keys
-            existing.update({j.code: j for j in model.objects.filter(code__in=[o.code for o in batch_new])})
+            existing.update(
+                {j.code: j for j in model.objects.filter(code__in=[o.code for o in batch_new])}
+            )
         if batch_upd:
             model.objects.bulk_update(
                 batch_upd, ["name", "kind", "parent", "path", "active", "history"], batch_size=1000

@@ -63,8 +63,12 @@ class Unit(models.Model):
 
     name = models.CharField(_("单位名称"), max_length=120)
     kind = models.CharField(_("单位类别"), max_length=20, choices=Kind.choices)
-    uscc = models.CharField(_("统一社会信用代码"), max_length=18, null=True, blank=True, unique=True)
-    org_code = models.CharField(_("组织机构代码"), max_length=10, null=True, blank=True, unique=True)
+    uscc = models.CharField(
+        _("统一社会信用代码"), max_length=18, null=True, blank=True, unique=True
+    )
+    org_code = models.CharField(
+        _("组织机构代码"), max_length=10, null=True, blank=True, unique=True
+    )
     region = models.ForeignKey(
         Jurisdiction, on_delete=models.PROTECT, related_name="units", verbose_name=_("注册地")
     )
@@ -91,11 +95,19 @@ class User(AbstractUser):
 
     display_name = models.CharField(_("姓名"), max_length=60, blank=True)
     unit = models.ForeignKey(
-        Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="users",
+        Unit,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
         verbose_name=_("所属单位"),
     )
     jurisdiction = models.ForeignKey(
-        Jurisdiction, null=True, blank=True, on_delete=models.PROTECT, related_name="staff",
+        Jurisdiction,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="staff",
         verbose_name=_("所属区划"),
     )
 
@@ -113,7 +125,11 @@ class User(AbstractUser):
         """Roles held, read once per request (prefetched by the middleware)."""
         cached = getattr(self, "_role_cache", None)
         if cached is None:
-            cached = frozenset(self.role_grants.values_list("role", flat=True)) if self.pk else frozenset()
+            cached = (
+                frozenset(self.role_grants.values_list("role", flat=True))
+                if self.pk
+                else frozenset()
+            )
             self._role_cache = cached
         return cached
 
@@ -137,7 +153,9 @@ class AuditEntry(models.Model):
     """One audited business action; append-only (database triggers), hash-chained (B-4)."""
 
     at = models.DateTimeField(db_index=True)
-    actor = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    actor = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     actor_label = models.CharField(max_length=150)
     action = models.CharField(max_length=100, db_index=True)
     object_type = models.CharField(max_length=60, blank=True)

@@ -24,7 +24,9 @@ def _identity(uscc: str | None, org_code: str | None) -> tuple[str | None, str |
     except IdentityError as exc:
         raise ValidationFailed(str(exc)) from exc
     if not uscc and not org_code:
-        raise ValidationFailed("请填写统一社会信用代码（18位）；没有统一社会信用代码的单位请填写组织机构代码。")
+        raise ValidationFailed(
+            "请填写统一社会信用代码（18位）；没有统一社会信用代码的单位请填写组织机构代码。"
+        )
     return uscc, org_code
 
 
@@ -59,8 +61,16 @@ def unit_create(
         except IntegrityError as exc:
             raise Conflict(f"代码为 {uscc or org_code} 的单位已登记，请勿重复添加。") from exc
         audit_record(
-            actor=actor, action="lianmeng.core.unit.created", obj=unit,
-            after={"name": name, "kind": kind, "uscc": uscc, "org_code": org_code, "region": region.code},
+            actor=actor,
+            action="lianmeng.core.unit.created",
+            obj=unit,
+            after={
+                "name": name,
+                "kind": kind,
+                "uscc": uscc,
+                "org_code": org_code,
+                "region": region.code,
+            },
         )
     return unit
 
@@ -71,7 +81,9 @@ def _check_roles(roles: set[str], *, unit: Unit | None, jurisdiction: Jurisdicti
         raise ValidationFailed(f"未知角色：{', '.join(sorted(unknown))}")
     admins = roles & ADMIN_ROLES
     if len(admins) > 1:
-        raise ValidationFailed("系统管理员、安全管理员、审计管理员须由不同账号担任（三员分立），一个账号只能担任其一。")
+        raise ValidationFailed(
+            "系统管理员、安全管理员、审计管理员须由不同账号担任（三员分立），一个账号只能担任其一。"
+        )
     if admins and roles - ADMIN_ROLES:
         raise ValidationFailed("管理员账号不能同时担任业务角色。")
     if roles & UNIT_ROLES and unit is None:
@@ -101,16 +113,24 @@ def user_create(
         if User.objects.filter(username=username).exists():
             raise Conflict(f"用户名 {username} 已被使用。")
         user = User(
-            username=username, display_name=display_name, email=email,
-            unit=unit, jurisdiction=jurisdiction, is_staff=False, is_superuser=False,
+            username=username,
+            display_name=display_name,
+            email=email,
+            unit=unit,
+            jurisdiction=jurisdiction,
+            is_staff=False,
+            is_superuser=False,
         )
         user.set_password(password)
         user.save()
         RoleGrant.objects.bulk_create([RoleGrant(user=user, role=r) for r in sorted(roles)])
         audit_record(
-            actor=actor, action="lianmeng.core.user.created", obj=user,
+            actor=actor,
+            action="lianmeng.core.user.created",
+            obj=user,
             after={
-                "username": username, "roles": sorted(roles),
+                "username": username,
+                "roles": sorted(roles),
                 "unit": unit.pk if unit else None,
                 "jurisdiction": jurisdiction.code if jurisdiction else None,
             },
@@ -120,14 +140,19 @@ def user_create(
 
 def role_grant(*, actor: User | None, user: User, role: str) -> RoleGrant:
     with transaction.atomic():
-        current = set(RoleGrant.objects.select_for_update().filter(user=user).values_list("role", flat=True))
+        current = set(
+            RoleGrant.objects.select_for_update().filter(user=user).values_list("role", flat=True)
+        )
         if role in current:
             raise Conflict("该账号已拥有此角色。")
         _check_roles(current | {role}, unit=user.unit, jurisdiction=user.jurisdiction)
         grant = RoleGrant.objects.create(user=user, role=role)
         audit_record(
-            actor=actor, action="lianmeng.core.role.granted", obj=user,
-            before={"roles": sorted(current)}, after={"roles": sorted(current | {role})},
+            actor=actor,
+            action="lianmeng.core.role.granted",
+            obj=user,
+            before={"roles": sorted(current)},
+            after={"roles": sorted(current | {role})},
         )
     user._role_cache = None
     return grant

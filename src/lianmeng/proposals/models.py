@@ -36,7 +36,11 @@ class Proposal(models.Model):
     )
     #: the development or free-trade zone the lead unit lies in, if any (M-03)
     zone = models.ForeignKey(
-        Jurisdiction, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        Jurisdiction,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name=_("所在园区"),
     )
     member_count = models.PositiveIntegerField(_("成员总数"), default=0)

@@ -12,8 +12,17 @@ from lianmeng.core.selectors import scope_filter, viewer_scope
 from .models import Proposal
 
 LIST_FIELDS = (
-    "id", "profile", "call_year", "name", "domain", "status", "member_count", "updated_at",
-    "lead_unit__name", "region__name", "region__code",
+    "id",
+    "profile",
+    "call_year",
+    "name",
+    "domain",
+    "status",
+    "member_count",
+    "updated_at",
+    "lead_unit__name",
+    "region__name",
+    "region__code",
 )
 
 

@@ -43,7 +43,11 @@ def _find_or_register_lead(*, actor: User | None, doc: Any) -> Unit:
     region_code = lead_member.region_code if lead_member is not None else None
     kind = lead_member.kind if lead_member is not None else "other"
     return unit_create(
-        actor=actor, name=doc.lead_unit.name, kind=kind, uscc=uscc, org_code=org_code,
+        actor=actor,
+        name=doc.lead_unit.name,
+        kind=kind,
+        uscc=uscc,
+        org_code=org_code,
         region_code=region_code,
     )
 
@@ -55,8 +59,12 @@ def _zone_of(doc: Any, region: Jurisdiction) -> Jurisdiction | None:
             continue
         city_path = "/".join(region.path.split("/")[:3]) + "/"
         zone = (
-            Jurisdiction.objects.filter(path__startswith=city_path, kind__in=["ftz", "hitech", "zone"])
-            .filter(name__contains=name.replace("片区", "").replace("中国（河南）自由贸易试验区", ""))
+            Jurisdiction.objects.filter(
+                path__startswith=city_path, kind__in=["ftz", "hitech", "zone"]
+            )
+            .filter(
+                name__contains=name.replace("片区", "").replace("中国（河南）自由贸易试验区", "")
+            )
             .first()
         )
         if zone is not None:
@@ -75,14 +83,18 @@ def proposal_import(*, actor: User | None, document: dict[str, Any]) -> Proposal
     except InterchangeError as exc:
         raise ValidationFailed(f"{exc.path}: {exc.message}", details={"path": exc.path}) from exc
     if doc.profile not in load_profiles():
-        raise ValidationFailed(f"$.profile: 未知政策档案 {doc.profile}", details={"path": "$.profile"})
+        raise ValidationFailed(
+            f"$.profile: 未知政策档案 {doc.profile}", details={"path": "$.profile"}
+        )
     with transaction.atomic():
         lead = _find_or_register_lead(actor=actor, doc=doc)
         if actor is not None:
             if not actor.has_role(Role.APPLICANT):
                 raise PermissionDenied("只有申报单位的账号可以导入申报。")
             if actor.unit_id != lead.pk:
-                raise PermissionDenied("只能以本单位作为牵头单位申报：导入文件中的牵头单位与您所在单位不一致。")
+                raise PermissionDenied(
+                    "只能以本单位作为牵头单位申报：导入文件中的牵头单位与您所在单位不一致。"
+                )
         region = lead.region
         if doc.lead_unit.uscc and region.code != uscc_region(doc.lead_unit.uscc):
             region = jurisdiction_for_region(uscc_region(doc.lead_unit.uscc)) or region
@@ -102,8 +114,14 @@ def proposal_import(*, actor: User | None, document: dict[str, Any]) -> Proposal
             created_by=actor,
         )
         audit_record(
-            actor=actor, action="lianmeng.proposal.imported", obj=proposal,
-            after={"name": proposal.name, "profile": proposal.profile, "members": proposal.member_count},
+            actor=actor,
+            action="lianmeng.proposal.imported",
+            obj=proposal,
+            after={
+                "name": proposal.name,
+                "profile": proposal.profile,
+                "members": proposal.member_count,
+            },
         )
     return proposal
 

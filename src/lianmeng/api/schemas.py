@@ -1,0 +1,168 @@
+"""Request and response schemas of the REST API (OpenAPI 3.1 is generated from them)."""
+
+from datetime import datetime
+from typing import Any, Literal
+
+from ninja import Field, Schema
+from ninja.pagination import LimitOffsetPagination
+from pydantic import ConfigDict
+
+from lianmeng.proposals.models import Proposal
+
+# --- shared -----------------------------------------------------------------------------------
+
+
+class ErrorOut(Schema):
+    """Every error: a stable machine code, a Chinese message that says what to do, details."""
+
+    code: str = Field(examples=["not_found"])
+    message: str = Field(examples=["未找到该申报，或您无权查看。"])
+    details: dict[str, Any] = Field(default_factory=dict)
+
+
+#: the error responses most operations share, for the OpenAPI document
+AUTH_ERRORS: dict[int, type[Schema]] = {401: ErrorOut, 403: ErrorOut}
+READ_ERRORS: dict[int, type[Schema]] = {**AUTH_ERRORS, 404: ErrorOut, 422: ErrorOut}
+
+
+class Pagination(LimitOffsetPagination):
+    """``limit``/``offset``, answered as ``{"items": [...], "count": total}``."""
+
+    class Input(Schema):
+        limit: int = Field(20, ge=1, le=100, description="每页条数（1–100）")
+        offset: int = Field(0, ge=0, description="跳过的条数")
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(max_limit=100, **kwargs)
+
+
+class StrictIn(Schema):
+    """Request bodies refuse unknown keys, so a misspelt field is an error, not ignored."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+# --- jurisdictions ----------------------------------------------------------------------------
+
+
+class JurisdictionOut(Schema):
+    code: str = Field(description="GB/T 2260 区划代码（园区为自定代码）")
+    name: str
+    kind: str = Field(description="nation / province / city / county / hitech / ftz / zone")
+    parent: str | None = Field(None, description="上级区划代码")
+    active: bool = Field(description="现行区划；撤销或更名的旧代码为 false，仍可解析历史单位")
+    has_children: bool
+
+    @staticmethod
+    def resolve_parent(obj: Any) -> str | None:
+        return getattr(obj, "parent_code", None)
+
+
+# --- proposals --------------------------------------------------------------------------------
+
+
+class ProposalOut(Schema):
+    id: int
+    profile: str
+    call_year: int | None
+    name: str
+    domain: str
+    status: str
+    member_count: int
+    lead_unit: str = Field(description="牵头单位名称")
+    region: str = Field(description="所在地区划代码")
+    region_name: str
+    updated_at: datetime
+
+    @staticmethod
+    def resolve_lead_unit(obj: Any) -> str:
+        return obj.lead_unit.name
+
+    @staticmethod
+    def resolve_region(obj: Any) -> str:
+        return obj.region.code
+
+    @staticmethod
+    def resolve_region_name(obj: Any) -> str:
+        return obj.region.name
+
+
+class UnitOut(Schema):
+    id: int
+    name: str
+    kind: str
+    uscc: str | None
+    org_code: str | None
+    region: str
+
+    @staticmethod
+    def resolve_region(obj: Any) -> str:
+        return obj.region.code
+
+
+class ProposalDetailOut(ProposalOut):
+    focus_area: str
+    industry: str
+    product: str
+    zone: str | None = Field(None, description="所在高新区或自贸区片区代码")
+    lead_unit_detail: UnitOut
+    created_at: datetime
+
+    @staticmethod
+    def resolve_zone(obj: Any) -> str | None:
+        return obj.zone.code if obj.zone_id else None
+
+    @staticmethod
+    def resolve_lead_unit_detail(obj: Any) -> Any:
+        return obj.lead_unit
+
+
+class ProposalFilters(Schema):
+    status: Proposal.Status | None = Field(None, description="状态")
+    profile: str | None = Field(None, max_length=30, description="政策档案")
+    q: str | None = Field(None, max_length=100, description="联盟名称或牵头单位名称包含的文字")
+
+
+# --- checks -----------------------------------------------------------------------------------
+
+
+class CitationOut(Schema):
+    seed: str = Field(description="政策文件")
+    article: str = Field(description="条款")
+
+
+class FindingOut(Schema):
+    rule: str = Field(examples=["members.min_count"])
+    status: Literal["pass", "fail", "manual"]
+    severity: Literal["required", "principle", "advisory"]
+    citation: CitationOut
+    message: str
+    evidence: dict[str, Any]
+
+
+class CheckOut(Schema):
+    """The same object ``lianmeng check`` prints."""
+
+    profile: str
+    eligible: bool
+    findings: list[FindingOut]
+
+
+# --- tokens -----------------------------------------------------------------------------------
+
+
+class TokenIn(StrictIn):
+    name: str = Field(min_length=1, max_length=60, description="用途，例如“市局数据交换”")
+
+
+class TokenOut(Schema):
+    id: int
+    name: str
+    prefix: str = Field(description="令牌的前 8 个字符，用于辨认")
+    created_at: datetime
+    last_used_at: datetime | None
+    revoked_at: datetime | None
+
+
+class TokenCreatedOut(TokenOut):
+    key: str = Field(description="令牌本身：只在创建时显示这一次，请妥善保存")

@@ -1,0 +1,272 @@
+"""读取并校验政策配置文件（profiles/*.toml）。
+
+``load_profiles()`` reads every ``*.toml`` in the package's ``profiles`` directory (or a
+directory given by a caller, e.g. a test), validates it and caches the default load. A
+broken file raises :class:`ProfileError` naming the file and the key path.
+"""
+
+from __future__ import annotations
+
+import functools
+import tomllib
+from collections.abc import Iterator
+from datetime import date, datetime
+from importlib import resources
+from importlib.resources.abc import Traversable
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from lianmeng.policy.catalogue import PARAMS, RULE_IDS
+from lianmeng.policy.models import AppliedRule, Citation, Profile
+
+__all__ = ["ProfileError", "UnknownProfileError", "get_profile", "load_profile", "load_profiles"]
+
+
+class ProfileError(ValueError):
+    """A profile file is missing, unreadable or invalid; the message names file and key."""
+
+
+class UnknownProfileError(ProfileError, LookupError):
+    """No profile with that id."""
+
+
+def _key_path(loc: tuple[Any, ...]) -> str:
+    text = ""
+    for item in loc:
+        text += f"[{item}]" if isinstance(item, int) else (f".{item}" if text else str(item))
+    return text or "(根)"
+
+
+def _expected(ctx: dict[str, Any]) -> str:
+    return str(ctx.get("expected", "")).replace(" or ", ", ").replace("'", "")
+
+
+def _pydantic_message(error: Any) -> tuple[tuple[Any, ...], str]:
+    loc, kind = tuple(error["loc"]), error["type"]
+    if kind == "missing":
+        return loc[:-1], f"缺少字段 {loc[-1]}"
+    if kind == "extra_forbidden":
+        return loc[:-1], f"未知字段 {loc[-1]}"
+    # Union branches show up as type tags in the location; they are not keys of the file.
+    keys = tuple(
+        x for x in loc if isinstance(x, int) or not str(x).startswith(("date", "datetime"))
+    )
+    ctx = error.get("ctx", {})
+    messages = {
+        "int_type": "应为整数",
+        "float_type": "应为数字",
+        "list_type": "应为数组",
+        "dict_type": "应为表（table）",
+        "model_type": "应为表（table）",
+        "time_type": "应为时间（如 08:00:00）",
+        "greater_than_equal": f"应不小于 {ctx.get('ge')}",
+        "greater_than": f"应大于 {ctx.get('gt')}",
+        "less_than_equal": f"应不大于 {ctx.get('le')}",
+        "less_than": f"应小于 {ctx.get('lt')}",
+        "value_error": str(ctx.get("error", error["msg"])),
+        "string_type": "应为字符串",
+        "bool_type": "应为布尔值",
+        "date_type": "应为日期（如 2020-09-20）",
+        "literal_error": f"取值应为 {_expected(ctx)} 之一",
+        "string_too_short": "不能为空",
+        "too_short": "不能为空",
+        "string_pattern_mismatch": f"格式不符合 {ctx.get('pattern', '')}",
+    }
+    return keys, messages.get(kind, f"取值无效（{error['msg']}）")
+
+
+def _tail(keys: tuple[Any, ...]) -> str:
+    return "".join(f"[{k}]" if isinstance(k, int) else f".{k}" for k in keys)
+
+
+def _param_path(rule_path: str, keys: tuple[Any, ...], cited: dict[str, Any]) -> str:
+    """Key path of a bad parameter: ``rules.x.y.params.name.value[0]``."""
+    if keys and keys[0] in cited:
+        return f"{rule_path}.params.{keys[0]}.value{_tail(keys[1:])}"
+    return f"{rule_path}.params{_tail(keys)}"
+
+
+def _fail(file: str, path: str, message: str) -> ProfileError:
+    return ProfileError(f"{file}: {path}: {message}")
+
+
+def _citations(node: object, path: str) -> Iterator[tuple[str, Citation]]:
+    if isinstance(node, Citation):
+        yield path, node
+    elif isinstance(node, BaseModel):
+        for name in type(node).model_fields:
+            yield from _citations(getattr(node, name), f"{path}.{name}" if path else name)
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            yield from _citations(value, f"{path}.{key}")
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            yield from _citations(value, f"{path}[{index}]")
+
+
+def _apply_rules(profile: Profile, file: str) -> dict[str, AppliedRule]:
+    found: dict[str, tuple[str, Any]] = {}
+    for group, members in profile.rules.items():
+        for name, config in members.items():
+            found[f"{group}.{name}"] = (f"rules.{group}.{name}", config)
+    for rule_id, (path, _) in found.items():
+        if rule_id not in PARAMS:
+            raise _fail(file, path, f"未知规则 {rule_id}（规则目录见 docs/rules.md）")
+    applied: dict[str, AppliedRule] = {}
+    for rule_id in RULE_IDS:
+        if rule_id not in found:
+            continue
+        path, config = found[rule_id]
+        values = {name: cited.value for name, cited in config.params.items()}
+        try:
+            params = PARAMS[rule_id].model_validate(values)
+        except ValidationError as exc:
+            # A misspelt parameter shows up as unknown and missing; name the unknown one.
+            errors = sorted(exc.errors(), key=lambda e: e["type"] != "extra_forbidden")
+            keys, message = _pydantic_message(errors[0])
+            raise _fail(file, _param_path(path, keys, config.params), message) from None
+        applied[rule_id] = AppliedRule(
+            id=rule_id,
+            severity=config.severity,
+            citation=config.citation,
+            params=params,
+            param_citations={name: cited.citation for name, cited in config.params.items()},
+        )
+    return applied
+
+
+def _window_end(value: date | datetime) -> date:
+    return value.date() if isinstance(value, datetime) else value
+
+
+def _check_dates(profile: Profile, file: str) -> None:
+    validity = profile.validity
+    if validity.valid_from and validity.valid_until:
+        if validity.valid_from.value > validity.valid_until.value:
+            raise _fail(file, "validity.valid_until.value", "有效期截止日早于生效日")
+    for index, call in enumerate(profile.calls):
+        path = f"calls[{index}]"
+        opens, closes = call.online_opens.value, call.online_closes.value
+        if type(opens) is not type(closes) or _window_end(opens) > _window_end(closes):
+            raise _fail(
+                file, f"{path}.online_closes.value", "网上填报截止时间早于开始时间或类型不一致"
+            )
+        if abs(_window_end(opens).year - call.year.value) > 1:
+            raise _fail(file, f"{path}.year.value", "申报年度与网上填报时间不符")
+        if call.paper_window:
+            window = call.paper_window.value
+            if window.first_day > window.last_day:
+                raise _fail(
+                    file, f"{path}.paper_window.value.last_day", "纸质材料报送截止日早于开始日"
+                )
+            for number, hours in enumerate(window.hours):
+                if hours.start >= hours.end:
+                    raise _fail(
+                        file, f"{path}.paper_window.value.hours[{number}]", "办公时间结束早于开始"
+                    )
+        if [c.year.value for c in profile.calls].count(call.year.value) > 1:
+            raise _fail(file, f"{path}.year.value", "同一年度只能有一个申报通知")
+
+
+def _check_needs(profile: Profile, file: str) -> None:
+    needs = {
+        "materials.complete": (
+            bool(profile.materials)
+            or bool(profile.calls)
+            and all(c.materials for c in profile.calls),
+            "materials",
+            "规则 materials.complete 需要 materials（所需材料清单）",
+        ),
+        "call.within_window": (
+            bool(profile.calls),
+            "calls",
+            "规则 call.within_window 需要 calls（申报通知）",
+        ),
+        "call.focus_area": (
+            profile.focus_areas is not None or any(c.focus_areas for c in profile.calls),
+            "focus_areas",
+            "规则 call.focus_area 需要 focus_areas（支持领域）",
+        ),
+        "policy.in_force": (
+            profile.validity.valid_from is not None or profile.validity.valid_until is not None,
+            "validity",
+            "规则 policy.in_force 需要 validity（有效期）",
+        ),
+    }
+    for rule_id, (ok, path, message) in needs.items():
+        if profile.applies(rule_id) and not ok:
+            raise _fail(file, path, message)
+
+
+def _check_citations(profile: Profile, file: str) -> None:
+    sources = {doc.seed for doc in profile.documents if doc.seed}
+    for path, citation in _citations(profile, ""):
+        if citation.seed not in sources:
+            raise _fail(file, f"{path}.seed", f"出处 {citation.seed} 不是本配置 documents 中的文件")
+
+
+def parse_profile(text: str, file: str) -> Profile:
+    """Parse and validate one profile's TOML text; ``file`` names it in messages."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ProfileError(f"{file}: TOML 语法错误：{exc}") from None
+    try:
+        profile = Profile.model_validate(data)
+    except ValidationError as exc:
+        keys, message = _pydantic_message(exc.errors()[0])
+        raise _fail(file, _key_path(keys), message) from None
+    expected_id = file.removesuffix(".toml")
+    if profile.id != expected_id:
+        raise _fail(file, "id", f"应与文件名一致，即 {expected_id}")
+    profile._applied = _apply_rules(profile, file)
+    _check_dates(profile, file)
+    _check_needs(profile, file)
+    _check_citations(profile, file)
+    return profile
+
+
+def load_profile(path: Path | Traversable) -> Profile:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ProfileError(f"{path.name}: 无法读取：{exc}") from None
+    return parse_profile(text, path.name)
+
+
+def _default_directory() -> Traversable:
+    return resources.files("lianmeng.policy") / "profiles"
+
+
+def _load(directory: Path | Traversable) -> dict[str, Profile]:
+    files = sorted(
+        (entry for entry in directory.iterdir() if entry.name.endswith(".toml")),
+        key=lambda entry: entry.name,
+    )
+    if not files:
+        raise ProfileError(f"{directory}: 没有政策配置文件（*.toml）")
+    return {profile.id: profile for profile in map(load_profile, files)}
+
+
+@functools.cache
+def _load_default() -> dict[str, Profile]:
+    return _load(_default_directory())
+
+
+def load_profiles(directory: Path | Traversable | None = None) -> dict[str, Profile]:
+    """All profiles by id. The package's own directory is read once and cached."""
+    if directory is None:
+        return dict(_load_default())
+    return _load(directory)
+
+
+def get_profile(profile_id: str, directory: Path | Traversable | None = None) -> Profile:
+    """One profile by id, or :class:`UnknownProfileError` listing the known ids."""
+    profiles = load_profiles(directory)
+    try:
+        return profiles[profile_id]
+    except KeyError:
+        known = ", ".join(sorted(profiles))
+        raise UnknownProfileError(f"未知的政策配置 {profile_id}，可选：{known}") from None

@@ -1,0 +1,233 @@
+"""``lianmeng policy list`` / ``lianmeng policy show PROFILE``：以中文列出政策配置及出处。"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any, NoReturn
+
+from lianmeng.policy.catalogue import RULE_TITLES
+from lianmeng.policy.loader import ProfileError, get_profile, load_profiles
+from lianmeng.policy.models import Citation, Cited, Profile
+
+__all__ = ["profile_summary", "render_profile", "run_policy"]
+
+LEVELS = {"national": "国家级", "provincial": "省级", "municipal": "市级"}
+SEVERITIES = {"required": "必须", "principle": "原则上", "advisory": "建议"}
+OUTCOMES = {"approve_to_build": "批准筹建", "recognise": "认定", "file": "备案", "pilot": "试点"}
+
+
+def _cite(citation: Citation) -> str:
+    return f"〔{citation.seed} {citation.article}〕"
+
+
+def _validity(profile: Profile) -> str:
+    start, end = profile.validity.valid_from, profile.validity.valid_until
+    if not start and not end:
+        return "长期有效"
+    text = f"{start.value if start else '—'} 至 {end.value if end else '长期'}"
+    citations = dict.fromkeys(_cite(c.citation) for c in (start, end) if c)
+    return f"{text} {''.join(citations)}"
+
+
+def profile_summary(profile: Profile) -> dict[str, Any]:
+    return {
+        "id": profile.id,
+        "name": profile.name.value,
+        "level": profile.level.value,
+        "jurisdiction": profile.jurisdiction.value,
+        "valid_from": str(profile.validity.valid_from.value)
+        if profile.validity.valid_from
+        else None,
+        "valid_until": str(profile.validity.valid_until.value)
+        if profile.validity.valid_until
+        else None,
+        "rules": list(profile.applied_rules),
+    }
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, list):
+        return "、".join(map(str, value))
+    return str(value)
+
+
+def _line(label: str, cited: Cited[Any] | None, show: Any = None) -> list[str]:
+    if cited is None:
+        return []
+    value = show if show is not None else cited.value
+    if isinstance(value, list):
+        value = "、".join(map(str, value))
+    return [f"{label}：{value} {_cite(cited.citation)}"]
+
+
+def _rules_text(profile: Profile) -> list[str]:
+    lines = ["", "适用规则："]
+    for rule_id, applied in profile.applied_rules.items():
+        lines.append(
+            f"  {rule_id}  {RULE_TITLES[rule_id]}  [{SEVERITIES[applied.severity]}] {_cite(applied.citation)}"
+        )
+        for name, value in applied.params.model_dump().items():
+            lines.append(f"      {name} = {_show(value)} {_cite(applied.param_citations[name])}")
+    return lines
+
+
+def _calls_text(profile: Profile) -> list[str]:
+    lines: list[str] = []
+    for call in profile.calls:
+        lines += [
+            "",
+            f"{call.year.value} 年申报通知：{call.title.value} {_cite(call.title.citation)}",
+        ]
+        lines.append(
+            f"  网上填报：{call.online_opens.value} 至 {call.online_closes.value}（北京时间，截止日当天 23:59:59 止）"
+            f" {_cite(call.online_closes.citation)}"
+        )
+        if call.paper_window:
+            window = call.paper_window.value
+            hours = "、".join(f"{h.start:%H:%M}–{h.end:%H:%M}" for h in window.hours)
+            lines.append(
+                f"  纸质材料报送：{window.first_day} 至 {window.last_day} {hours} {_cite(call.paper_window.citation)}"
+            )
+        lines += ["  " + x for x in _line("地点", call.place)]
+        if call.contacts:
+            people = "；".join(f"{c.name} {c.phone}" for c in call.contacts.value)
+            lines.append(f"  联系人：{people} {_cite(call.contacts.citation)}")
+        lines += ["  " + x for x in _line("重点领域", call.focus_areas)]
+        for material in call.materials:
+            lines.append(
+                f"  材料：《{material.value.title}》（{material.value.kind}） {_cite(material.citation)}"
+            )
+    return lines
+
+
+def render_profile(profile: Profile) -> str:
+    """Human-readable Chinese description of a profile, every value with its citation."""
+    lines = [f"{profile.name.value}（{profile.id}）", ""]
+    lines += _line("层级", profile.level, LEVELS[profile.level.value])
+    lines += _line("辖区代码", profile.jurisdiction)
+    lines += _line("发文机关", profile.issuer)
+    lines += _line("主管部门", profile.authority)
+    lines += _line(
+        "决定方式", profile.outcome, OUTCOMES[profile.outcome.value] if profile.outcome else None
+    )
+    lines += _line("联盟命名", profile.alliance_name)
+    for doc in profile.documents:
+        number = f"（{doc.number.value}）" if doc.number else ""
+        lines.append(f"政策文件：《{doc.title.value}》{number} {_cite(doc.title.citation)}")
+    lines.append(f"有效期：{_validity(profile)}")
+    lines += _rules_text(profile)
+    if profile.materials:
+        lines += ["", "申报材料："]
+        lines += [
+            f"  《{m.value.title}》（{m.value.kind}） {_cite(m.citation)}"
+            for m in profile.materials
+        ]
+    lines.append("")
+    lines += _line("支持领域", profile.focus_areas)
+    lines += _line("评价等级", profile.grades)
+    deadlines = profile.deadlines
+    lines += _line("筹建期（月）", deadlines.construction_period_months)
+    if deadlines.agreement_term_years:
+        term = deadlines.agreement_term_years.value
+        lines += _line(
+            "协议期限（年）", deadlines.agreement_term_years, f"{term.min_years}–{term.max_years}"
+        )
+    for category in profile.categories:
+        lines.append(
+            f"第{category.value.number}类：{category.value.name}——{category.value.description} {_cite(category.citation)}"
+        )
+    for target in profile.targets:
+        lines.append(
+            f"目标：到 {target.value.year} 年联盟达到 {target.value.alliances} 家 {_cite(target.citation)}"
+        )
+    lines += _calls_text(profile)
+    return "\n".join(lines)
+
+
+def _zh(message: str) -> str:
+    for english, chinese in (
+        ("the following arguments are required", "缺少参数"),
+        ("unrecognized arguments", "无法识别的参数"),
+        ("invalid choice", "无效的子命令"),
+        ("choose from", "可选"),
+        ("argument ", "参数 "),
+    ):
+        message = message.replace(english, chinese)
+    return message
+
+
+class _Stop(Exception):
+    def __init__(self, status: int, message: str = "") -> None:
+        super().__init__(message)
+        self.status, self.message = status, message
+
+
+class _Parser(argparse.ArgumentParser):
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(add_help=False, **kwargs)
+        self.add_argument("-h", "--help", action="help", help="显示本帮助并退出")
+
+    def error(self, message: str) -> NoReturn:
+        raise _Stop(
+            2, f"参数错误：{_zh(message)}（用法：lianmeng policy list | show PROFILE [--json]）"
+        )
+
+    def exit(self, status: int = 0, message: str | None = None) -> NoReturn:
+        raise _Stop(status, (message or "").strip())
+
+
+def _parser() -> _Parser:
+    parser = _Parser(prog="lianmeng policy", description="查看政策配置及其出处")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    listing = sub.add_parser("list", help="列出全部政策配置")
+    listing.add_argument("--json", action="store_true", help="以 JSON 输出")
+    show = sub.add_parser("show", help="显示一个政策配置")
+    show.add_argument("profile", metavar="PROFILE")
+    show.add_argument("--json", action="store_true", help="以 JSON 输出")
+    return parser
+
+
+def _policy(argv: list[str]) -> int:
+    args = _parser().parse_args(argv)
+    if args.command == "list":
+        profiles = load_profiles()
+        if args.json:
+            print(
+                json.dumps(
+                    [profile_summary(p) for p in profiles.values()], ensure_ascii=False, indent=2
+                )
+            )
+            return 0
+        for profile in profiles.values():
+            print(
+                f"{profile.id}\t{profile.name.value}\t{LEVELS[profile.level.value]}\t{profile.jurisdiction.value}\t"
+                f"有效期：{_validity(profile)}\t规则 {len(profile.applied_rules)} 条"
+            )
+        return 0
+    profile = get_profile(args.profile)
+    if args.json:
+        data = profile.model_dump(mode="json") | {"applied_rules": list(profile.applied_rules)}
+        print(json.dumps(data, ensure_ascii=False, indent=2))
+    else:
+        print(render_profile(profile))
+    return 0
+
+
+def run_policy(argv: list[str]) -> int:
+    """``lianmeng policy list`` / ``show PROFILE`` [``--json``]: 0, or 2 with one line on stderr."""
+    try:
+        return _policy(list(argv))
+    except _Stop as stop:
+        if stop.message:
+            print(stop.message, file=sys.stderr if stop.status else sys.stdout)
+        return stop.status
+    except ProfileError as exc:
+        print(" ".join(str(exc).split()), file=sys.stderr)
+        return 2
+    except Exception as exc:  # noqa: BLE001 — never show a traceback to the user
+        print(f"内部错误（请报告）：{type(exc).__name__}: {exc}", file=sys.stderr)
+        return 2

@@ -1,0 +1,65 @@
+"""已有联盟与在审申报：供 ``alliance.unique_in_field``（seed 001 二(一)2(3)）比对。
+
+The policy engine is pure Python and knows no database; this module is the provider it is
+given. It lists the proposals filed under the same policy profile (so, of the same
+jurisdiction and level) that are still in play: submitted and beyond, not withdrawn.
+
+Drafts are left out on purpose: a draft is private to its applicant until submitted, and the
+check endpoint is public, so comparing with drafts would tell anyone what others are writing.
+"""
+
+from __future__ import annotations
+
+from lianmeng.policy.results import ExistingAlliance
+
+from .models import Proposal
+
+#: statuses that do not count as an existing or pending alliance
+NOT_IN_PLAY = (Proposal.Status.DRAFT, Proposal.Status.WITHDRAWN)
+
+
+def existing_alliances(
+    profile_id: str,
+    *,
+    exclude_lead: str | None = None,
+    exclude_name: str | None = None,
+    exclude_pk: int | None = None,
+) -> list[ExistingAlliance]:
+    """Alliances and pending proposals of ``profile_id``, oldest first.
+
+    The proposal being checked is left out: by ``exclude_pk`` when it is stored, else by
+    its lead unit's code and name together (a stored proposal re-checked from its export).
+    """
+    rows = (
+        Proposal.objects.filter(profile=profile_id)
+        .exclude(status__in=NOT_IN_PLAY)
+        .order_by("created_at", "id")
+        .values(
+            "id",
+            "name",
+            "industry",
+            "product",
+            "focus_area",
+            "status",
+            "lead_unit__uscc",
+            "lead_unit__org_code",
+        )
+    )
+    found = []
+    for row in rows:
+        if exclude_pk is not None and row["id"] == exclude_pk:
+            continue
+        lead_codes = {row["lead_unit__uscc"], row["lead_unit__org_code"]} - {None, ""}
+        if exclude_lead and exclude_lead in lead_codes and row["name"] == exclude_name:
+            continue
+        found.append(
+            ExistingAlliance(
+                name=row["name"],
+                industry=row["industry"] or None,
+                product=row["product"] or None,
+                focus_area=row["focus_area"] or None,
+                status=row["status"],
+                reference=f"proposal:{row['id']}",
+            )
+        )
+    return found

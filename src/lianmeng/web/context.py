@@ -1,0 +1,112 @@
+"""The ``navigation`` context processor: menu entries by role, and who the viewer is."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from importlib.metadata import PackageNotFoundError, version
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from lianmeng.core.roles import ADMIN_ROLES, UNIT_ROLES, Role
+
+PUBLIC = None
+LOGIN = ""
+
+
+@dataclass(frozen=True)
+class NavEntry:
+    url_name: str
+    label: Promise
+    #: ``PUBLIC`` (anyone), ``LOGIN`` (any signed-in user) or a django-rules permission
+    access: str | None
+    #: url names that mark this entry as the current one
+    section: tuple[str, ...] = ()
+
+
+NAV: tuple[NavEntry, ...] = (
+    NavEntry("web:index", _("首页"), PUBLIC, ("index",)),
+    NavEntry("web:home", _("工作台"), LOGIN, ("home",)),
+    NavEntry(
+        "web:proposal_list",
+        _("申报管理"),
+        "proposals.list_proposals",
+        ("proposal_list", "proposal_detail"),
+    ),
+    NavEntry(
+        "web:policy_list",
+        pgettext_lazy("list", "政策档案"),
+        PUBLIC,
+        ("policy_list", "policy_detail"),
+    ),
+    NavEntry("web:user_list", _("用户管理"), "core.manage_users", ("user_list",)),
+    NavEntry("web:security", _("安全管理"), "core.view_security", ("security",)),
+    NavEntry("web:audit_list", _("审计日志"), "core.view_audit", ("audit_list",)),
+)
+
+
+@cache
+def app_version() -> str:
+    try:
+        return version("lianmeng")
+    except PackageNotFoundError:
+        return "dev"
+
+
+def _visible(entry: NavEntry, user: Any) -> bool:
+    if entry.access is PUBLIC:
+        return entry.url_name != "web:index" or not user.is_authenticated
+    if not user.is_authenticated:
+        return False
+    return entry.access == LOGIN or user.has_perm(entry.access)
+
+
+def role_labels(user: Any) -> list[str]:
+    """The viewer's role names, in the order of ``Role``."""
+    held = user.role_set() if user.is_authenticated else frozenset()
+    return [str(role.label) for role in Role if role.value in held]
+
+
+def place_label(user: Any) -> str:
+    """Where the viewer acts: the unit for unit-side roles, else the jurisdiction."""
+    if not user.is_authenticated:
+        return ""
+    held = user.role_set()
+    if held & UNIT_ROLES and user.unit_id:
+        return user.unit.name
+    if user.jurisdiction_id:
+        return user.jurisdiction.name
+    if user.unit_id:
+        return user.unit.name
+    if held & ADMIN_ROLES:
+        return str(_("系统管理"))
+    return ""
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    user = getattr(request, "user", None)
+    match = getattr(request, "resolver_match", None)
+    current = match.url_name if match is not None and match.namespace == "web" else None
+    entries = []
+    if user is not None:
+        for entry in NAV:
+            if _visible(entry, user):
+                entries.append(
+                    {
+                        "url": reverse(entry.url_name),
+                        "label": entry.label,
+                        "active": current in entry.section,
+                    }
+                )
+    authenticated = user is not None and user.is_authenticated
+    return {
+        "nav_entries": entries,
+        "viewer_roles": role_labels(user) if authenticated else [],
+        "viewer_place": place_label(user) if authenticated else "",
+        "app_version": app_version(),
+    }

@@ -1,0 +1,55 @@
+"""Forms of the web shell: sign-in and the list filters."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext_lazy as _
+
+from lianmeng.proposals.models import Proposal
+
+
+class LoginForm(AuthenticationForm):
+    error_messages = {
+        "invalid_login": _("用户名或密码不正确，请重新输入。"),
+        "inactive": _("该账号已停用，请联系本单位或本部门的系统管理员。"),
+    }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["username"].label = _("用户名")
+        self.fields["password"].label = _("密码")
+        self.fields["username"].error_messages["required"] = _("请填写用户名。")
+        self.fields["password"].error_messages["required"] = _("请填写密码。")
+        for field in self.fields.values():
+            field.widget.attrs["class"] = "form-control"
+
+
+class ProposalFilterForm(forms.Form):
+    q = forms.CharField(label=_("搜索"), required=False, max_length=100)
+    status = forms.ChoiceField(label=_("状态"), required=False)
+    profile = forms.ChoiceField(label=_("政策档案"), required=False)
+
+    def __init__(self, *args, profiles: list[tuple[str, str]], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [("", _("全部状态")), *Proposal.Status.choices]
+        self.fields["profile"].choices = [("", _("全部政策档案")), *profiles]
+        self.fields["q"].widget.attrs.update(
+            {"class": "form-control", "placeholder": _("联盟名称或牵头单位")}
+        )
+        self.fields["status"].widget.attrs["class"] = "form-select"
+        self.fields["profile"].widget.attrs["class"] = "form-select"
+
+
+class AuditFilterForm(forms.Form):
+    action = forms.CharField(label=_("操作前缀"), required=False, max_length=100)
+    actor = forms.CharField(label=_("操作人"), required=False, max_length=150)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["action"].widget.attrs.update(
+            {"class": "form-control", "placeholder": "lianmeng.auth"}
+        )
+        self.fields["actor"].widget.attrs.update(
+            {"class": "form-control", "placeholder": _("用户名")}
+        )

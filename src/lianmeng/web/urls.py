@@ -1,0 +1,21 @@
+from django.urls import path
+
+from . import views
+
+app_name = "web"
+
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("policies/", views.policy_list, name="policy_list"),
+    path("policies/<slug:profile_id>/", views.policy_detail, name="policy_detail"),
+    path("accounts/login/", views.login, name="login"),
+    path("accounts/logout/", views.logout, name="logout"),
+    path("home/", views.home, name="home"),
+    path("proposals/", views.proposals, name="proposal_list"),
+    path("proposals/<int:pk>/", views.proposal_detail, name="proposal_detail"),
+    path("proposals/<int:pk>/export.json", views.proposal_export_json, name="proposal_export"),
+    path("audit/", views.audit_list, name="audit_list"),
+    path("audit/verify/", views.audit_verify_view, name="audit_verify"),
+    path("admin-users/", views.users, name="user_list"),
+    path("security/", views.security, name="security"),
+]

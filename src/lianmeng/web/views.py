@@ -1,0 +1,437 @@
+"""Pages of the web shell. Every view declares who may open it (deny by default).
+
+Views read through selectors and write through services; they never scope a query
+themselves. What a user cannot see is "not found", never "forbidden".
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.core.paginator import Page, Paginator
+from django.db import transaction
+from django.db.models import Count, QuerySet
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.template import loader
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+from django.views import i18n as i18n_views
+from django.views.decorators.http import require_POST
+from django_ratelimit.decorators import ratelimit
+
+from lianmeng.core.access import login_only, permission, public
+from lianmeng.core.audit import audit_record, audit_verify
+from lianmeng.core.errors import NotFound
+from lianmeng.core.roles import Role
+from lianmeng.policy.loader import UnknownProfileError, get_profile, load_profiles
+from lianmeng.policy.uscc import IdentityError, uscc_region
+from lianmeng.proposals.models import Proposal
+from lianmeng.proposals.selectors import proposal_get, proposal_list
+from lianmeng.proposals.services import proposal_export
+
+from . import presenters
+from .context import role_labels
+from .forms import AuditFilterForm, LoginForm, ProposalFilterForm
+from .selectors import audit_search, jurisdiction_names, login_failure_list, user_list
+
+PROPOSALS_PER_PAGE = 20
+AUDIT_PER_PAGE = 50
+USERS_PER_PAGE = 50
+#: 10 attempts a minute per account name, 60 per address (a whole office behind one NAT
+#: address must still be able to sign in at nine o'clock)
+LOGIN_RATE = "10/m"
+LOGIN_RATE_PER_IP = "60/m"
+
+# Messages core.access passes to web/error.html untranslated; marked here for the catalogue.
+_CORE_MESSAGES = (
+    gettext_noop("无权访问"),
+    gettext_noop("您没有访问此页面的权限。如需开通，请联系本单位或本部门的系统管理员。"),
+    gettext_noop("此页面未开放。"),
+    gettext_noop("未找到该申报，或您无权查看。"),
+    gettext_noop("上一条记录的哈希不符（记录被删除或插入）"),
+    gettext_noop("记录内容与其哈希不符（记录被篡改）"),
+)
+
+
+def error_page(request: HttpRequest | None, status: int, title: str, message: str) -> HttpResponse:
+    """The Chinese error page (same contract as ``core.access.forbidden``)."""
+    context = {"status": status, "title": title, "message": message}
+    if request is None:
+        return HttpResponse(loader.render_to_string("web/error.html", context), status=status)
+    return render(request, "web/error.html", context, status=status)
+
+
+def _paginate(request: HttpRequest, queryset: QuerySet[Any], per_page: int) -> dict[str, Any]:
+    page: Page = Paginator(queryset, per_page).get_page(request.GET.get("page"))
+    return {
+        "page_obj": page,
+        "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2),
+    }
+
+
+_LEVEL_ORDER = {"national": 0, "provincial": 1, "municipal": 2}
+
+
+def _profile_summaries() -> list[dict[str, Any]]:
+    """Every profile for the public pages: national first, then provinces, then cities."""
+    profiles = sorted(
+        load_profiles().values(),
+        key=lambda p: (_LEVEL_ORDER.get(p.level.value, 9), p.jurisdiction.value, p.id),
+    )
+    names = jurisdiction_names({p.jurisdiction.value for p in profiles})
+    return [presenters.profile_summary(p, names) for p in profiles]
+
+
+def _profile_names() -> dict[str, str]:
+    return {pid: profile.name.value for pid, profile in load_profiles().items()}
+
+
+# -- public pages ------------------------------------------------------------------------
+
+
+@public
+def index(request: HttpRequest) -> HttpResponse:
+    return render(request, "web/index.html", {"profiles": _profile_summaries()})
+
+
+@public
+def policy_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "web/policy_list.html", {"profiles": _profile_summaries()})
+
+
+@public
+def policy_detail(request: HttpRequest, profile_id: str) -> HttpResponse:
+    try:
+        profile = get_profile(profile_id)
+    except UnknownProfileError:
+        return error_page(
+            request, 404, _("未找到政策档案"), _("没有这个政策档案，请从政策档案列表中选择。")
+        )
+    names = jurisdiction_names({profile.jurisdiction.value})
+    return render(
+        request,
+        "web/policy_detail.html",
+        {
+            "profile": presenters.profile_summary(profile, names),
+            "documents": profile.documents,
+            "rules": presenters.rule_views(profile),
+            "materials": presenters.material_views(profile, profile.materials),
+            "calls": presenters.call_views(profile),
+            "facts": presenters.profile_facts(profile),
+        },
+    )
+
+
+@public
+def set_language(request: HttpRequest) -> HttpResponse:
+    return i18n_views.set_language(request)
+
+
+# -- sign-in ----------------------------------------------------------------------------
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "web/login.html"
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+    def form_valid(self, form: LoginForm) -> HttpResponse:
+        response = super().form_valid(form)
+        messages.success(self.request, _("欢迎，%(name)s。") % {"name": form.get_user()})
+        return response
+
+
+class LogoutView(auth_views.LogoutView):
+    """POST only (Django's own rule since 5.0); a GET gets a Chinese 405 page."""
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response = super().post(request, *args, **kwargs)
+        messages.info(request, _("您已安全退出。"))
+        return response
+
+    def http_method_not_allowed(
+        self, request: HttpRequest, *args: Any, **kwargs: Any
+    ) -> HttpResponse:
+        response = error_page(
+            request,
+            405,
+            _("请使用退出按钮"),
+            _("退出须通过页面右上角的“退出”按钮提交，不能直接打开此地址。"),
+        )
+        response["Allow"] = "POST"
+        return response
+
+
+_login_view = LoginView.as_view()
+
+
+@public
+@ratelimit(key="post:username", rate=LOGIN_RATE, method="POST", block=False)
+@ratelimit(key="ip", rate=LOGIN_RATE_PER_IP, method="POST", block=False)
+def login(request: HttpRequest) -> HttpResponse:
+    if getattr(request, "limited", False):
+        return error_page(
+            request,
+            429,
+            _("登录尝试过于频繁"),
+            _("该账号或本地址一分钟内登录尝试次数过多。请等待一分钟后再试。"),
+        )
+    return _login_view(request)
+
+
+logout = public(LogoutView.as_view())
+
+
+# -- home -------------------------------------------------------------------------------
+
+DEPARTMENT_ROLES = frozenset({Role.RECOMMENDER, Role.COMPETENT, Role.COORDINATION})
+
+
+def _home_sections(roles: frozenset[str]) -> list[str]:
+    """Template names under web/home/, one per kind of work the roles give."""
+    sections: list[str] = []
+    for role in Role:
+        if role not in roles:
+            continue
+        if role in DEPARTMENT_ROLES:
+            if "department" not in sections:
+                sections.append("department")
+            if role == Role.COORDINATION:
+                sections.append("coordination")
+        else:
+            sections.append(role.value)
+    return sections
+
+
+def _status_counts(viewer: Any) -> list[dict[str, Any]]:
+    counts = dict(
+        proposal_list(viewer=viewer).order_by().values_list("status").annotate(n=Count("id"))
+    )
+    return [
+        {"status": value, "label": label, "count": counts.get(value, 0)}
+        for value, label in Proposal.Status.choices
+        if value != Proposal.Status.DRAFT
+    ]
+
+
+@login_only
+def home(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    roles = user.role_set()
+    labels = role_labels(user)
+    if len(labels) == 1:
+        heading = _("%(role)s工作台") % {"role": labels[0]}
+    else:
+        heading = _("我的工作台")
+    context: dict[str, Any] = {"heading": heading, "sections": _home_sections(roles)}
+    if Role.APPLICANT in roles:
+        context["own_proposals"] = list(proposal_list(viewer=user)[:10])
+    if roles & DEPARTMENT_ROLES:
+        context["status_counts"] = _status_counts(user)
+        context["latest_submitted"] = list(
+            proposal_list(viewer=user, status=Proposal.Status.SUBMITTED)[:5]
+        )
+    if Role.SYSADMIN in roles:
+        context["user_count"] = user_list(viewer=user).count()
+    if Role.SECADMIN in roles:
+        context["login_failures"] = list(login_failure_list(viewer=user)[:10])
+    if Role.AUDITADMIN in roles:
+        context["audit_count"] = audit_search(viewer=user).count()
+    return render(request, "web/home.html", context)
+
+
+# -- proposals --------------------------------------------------------------------------
+
+
+@permission("proposals.list_proposals")
+def proposals(request: HttpRequest) -> HttpResponse:
+    names = _profile_names()
+    form = ProposalFilterForm(request.GET or None, profiles=list(names.items()))
+    filters: dict[str, Any] = {}
+    if form.is_bound:
+        form.is_valid()  # an invalid field is left out of cleaned_data; the valid ones still filter
+        filters = form.cleaned_data
+    queryset = proposal_list(
+        viewer=request.user,
+        status=filters.get("status") or None,
+        profile=filters.get("profile") or None,
+        search=(filters.get("q") or "").strip() or None,
+    )
+    context = {"form": form, **_paginate(request, queryset, PROPOSALS_PER_PAGE)}
+    for proposal in context["page_obj"].object_list:
+        proposal.profile_name = names.get(proposal.profile, proposal.profile)
+    return render(request, "web/proposal_list.html", context)
+
+
+_ROLE_LABELS = {"lead": gettext_noop("牵头单位"), "member": gettext_noop("成员单位")}
+_CHAIN_LABELS = {
+    "upstream": gettext_noop("上游"),
+    "midstream": gettext_noop("中游"),
+    "downstream": gettext_noop("下游"),
+}
+
+
+def _member_region(member: dict[str, Any]) -> str:
+    """Where a member is registered: its region_code, else the USCC's digits 3–8."""
+    if member.get("region_code"):
+        return str(member["region_code"])
+    try:
+        return uscc_region(member.get("uscc") or "")
+    except IdentityError:
+        return ""  # shown as unknown; the eligibility check reports the bad code
+
+
+def _roster(document: dict[str, Any]) -> list[dict[str, Any]]:
+    kinds = dict(presenters.VALUE_LABELS)
+    members = [m for m in document.get("members") or [] if isinstance(m, dict)]
+    regions = jurisdiction_names({code for m in members if (code := _member_region(m))})
+    rows = []
+    for member in members:
+        signed = member.get("signed_agreement")
+        region_code = _member_region(member)
+        rows.append(
+            {
+                "name": member.get("name", ""),
+                "role": _(_ROLE_LABELS.get(member.get("role", "member"), "成员单位")),
+                "kind": kinds.get(member.get("kind", ""), member.get("kind", "")),
+                "code": member.get("uscc") or member.get("org_code") or "",
+                "region_code": region_code,
+                "region_name": regions.get(region_code, ""),
+                "chain_position": _(_CHAIN_LABELS[member["chain_position"]])
+                if member.get("chain_position") in _CHAIN_LABELS
+                else "",
+                "legal_representative": member.get("legal_representative", ""),
+                "signed": _("已签署") if signed else (_("未签署") if signed is False else "—"),
+                "platforms": len(member.get("platforms") or []),
+            }
+        )
+    return rows
+
+
+def _proposal_or_404(request: HttpRequest, pk: int) -> Proposal | HttpResponse:
+    try:
+        return proposal_get(viewer=request.user, pk=pk)
+    except NotFound as exc:
+        return error_page(request, 404, _("未找到"), _(exc.message))
+
+
+@permission("proposals.view_proposal")
+def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    proposal = _proposal_or_404(request, pk)
+    if isinstance(proposal, HttpResponse):
+        return proposal
+    return render(
+        request,
+        "web/proposal_detail.html",
+        {
+            "proposal": proposal,
+            "profile_name": _profile_names().get(proposal.profile, proposal.profile),
+            "members": _roster(proposal.document or {}),
+        },
+    )
+
+
+@permission("proposals.view_proposal")
+def proposal_export_json(request: HttpRequest, pk: int) -> HttpResponse:
+    proposal = _proposal_or_404(request, pk)
+    if isinstance(proposal, HttpResponse):
+        return proposal
+    response = JsonResponse(
+        proposal_export(proposal=proposal),
+        json_dumps_params={"ensure_ascii": False, "indent": 2},
+    )
+    response["Content-Disposition"] = f'attachment; filename="proposal-{proposal.pk}.json"'
+    return response
+
+
+# -- administration ---------------------------------------------------------------------
+
+
+@permission("core.view_audit")
+def audit_list(request: HttpRequest) -> HttpResponse:
+    form = AuditFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    queryset = audit_search(
+        viewer=request.user,
+        action_prefix=(filters.get("action") or "").strip(),
+        actor=(filters.get("actor") or "").strip(),
+    )
+    context = {"form": form, **_paginate(request, queryset, AUDIT_PER_PAGE)}
+    for entry in context["page_obj"].object_list:
+        entry.summary_text = json.dumps(entry.summary, ensure_ascii=False, sort_keys=True)
+    return render(request, "web/audit_list.html", context)
+
+
+@permission("core.verify_audit")
+@require_POST
+def audit_verify_view(request: HttpRequest) -> HttpResponse:
+    result = audit_verify()
+    with transaction.atomic():
+        audit_record(
+            actor=request.user,
+            action="lianmeng.audit.verified",
+            after={
+                "intact": result.intact,
+                "checked": result.checked,
+                "broken_id": result.broken_id,
+            },
+        )
+    if result.intact:
+        messages.success(request, _("审计链完整（共 %(n)s 条）") % {"n": result.checked})
+    else:
+        messages.error(
+            request,
+            _("第 %(id)s 条记录被篡改：%(reason)s")
+            % {"id": result.broken_id, "reason": _(result.reason)},
+        )
+    return redirect("web:audit_list")
+
+
+@permission("core.manage_users")
+def users(request: HttpRequest) -> HttpResponse:
+    context = _paginate(request, user_list(viewer=request.user), USERS_PER_PAGE)
+    return render(request, "web/user_list.html", context)
+
+
+@permission("core.view_security")
+def security(request: HttpRequest) -> HttpResponse:
+    context = _paginate(request, login_failure_list(viewer=request.user), AUDIT_PER_PAGE)
+    return render(request, "web/security.html", context)
+
+
+# -- error handlers (config.urls handler404/403/500) -------------------------------------
+
+
+@public
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return error_page(
+        request,
+        404,
+        _("页面不存在"),
+        _("您访问的页面不存在或已被移除。请检查地址，或从首页重新进入。"),
+    )
+
+
+@public
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return error_page(
+        request,
+        403,
+        _("无权访问"),
+        _("您没有访问此页面的权限。如需开通，请联系本单位或本部门的系统管理员。"),
+    )
+
+
+@public
+def server_error(request: HttpRequest) -> HttpResponse:
+    # No request context: the page must render even when the database is what failed.
+    return error_page(
+        None,
+        500,
+        _("系统出现错误"),
+        _("服务器处理请求时出错，已记录。请稍后再试；如问题持续，请联系系统管理员。"),
+    )

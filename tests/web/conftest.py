@@ -1,0 +1,48 @@
+"""Fixtures for the web shell's tests: signed-in clients and proposals in given areas."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from tests.conftest import PASSWORD
+
+
+@pytest.fixture
+def login(client) -> Callable[..., object]:
+    """Sign a user in through the real login page (so the audit trail sees it)."""
+
+    def sign_in(user, *, follow: bool = False):
+        return client.post(
+            "/accounts/login/", {"username": user.username, "password": PASSWORD}, follow=follow
+        )
+
+    return sign_in
+
+
+@pytest.fixture
+def make_proposal(db) -> Callable[..., object]:
+    from lianmeng.proposals.models import Proposal
+
+    def make(
+        unit,
+        *,
+        name: str = "洛阳市测试产业技术创新战略联盟",
+        status: str = "submitted",
+        profile: str = "luoyang",
+        members: list | None = None,
+    ):
+        return Proposal.objects.create(
+            profile=profile,
+            call_year=2020,
+            name=name,
+            domain="industry",
+            lead_unit=unit,
+            region=unit.region,
+            status=status,
+            document={"members": members or []},
+            member_count=len(members or []),
+        )
+
+    return make
