@@ -48,7 +48,9 @@ INSTALLED_APPS = [
     "rules.apps.AutodiscoverRulesConfig",
     "ninja",  # Swagger UI served from its bundled static files, never a CDN
     "lianmeng.core",
+    "lianmeng.calls",
     "lianmeng.proposals",
+    "lianmeng.documents",
     "lianmeng.web",
 ]
 

@@ -8,6 +8,8 @@ from lianmeng.web import views as web_views
 urlpatterns = [
     path("api/v1/", api.urls),
     path("i18n/setlang/", web_views.set_language, name="set_language"),
+    path("proposals/", include("lianmeng.proposals.urls")),
+    path("", include("lianmeng.calls.urls")),
     path("", include("lianmeng.web.urls")),
 ]
 

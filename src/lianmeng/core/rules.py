@@ -35,3 +35,9 @@ rules.add_perm("core.manage_users", is_sysadmin)
 rules.add_perm("core.view_security", is_secadmin)
 rules.add_perm("core.view_audit", is_auditadmin)
 rules.add_perm("core.verify_audit", is_auditadmin)
+
+# View-level gate of the proposal editor; the object-level check (lead unit staff, editable
+# status) is lianmeng.proposals.rules and lianmeng.proposals.editing.ensure_editable.
+rules.add_perm("proposals.edit_drafts", is_applicant)
+rules.add_perm("proposals.confirm_membership", is_member)
+rules.add_perm("calls.manage_calls", is_competent)

@@ -10,6 +10,9 @@ check endpoint is public, so comparing with drafts would tell anyone what others
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import Any
+
 from lianmeng.policy.results import ExistingAlliance
 
 from .models import Proposal
@@ -63,3 +66,35 @@ def existing_alliances(
             )
         )
     return found
+
+
+def proposal_eligibility(proposal: Proposal, *, at: datetime | None = None) -> dict[str, Any]:
+    """The eligibility findings for a stored proposal, as `lianmeng check` gives them.
+
+    A draft that is not yet a complete interchange document cannot be judged; then the answer
+    says which field to fill first: ``{"complete": False, "path": …, "message": …}``.
+    Otherwise ``{"complete": True, "profile", "eligible", "findings"}`` compared with the other
+    alliances and pending proposals of the profile (this one left out).
+    """
+    from lianmeng.policy.interchange import InterchangeError, parse_proposal
+    from lianmeng.policy.loader import get_profile
+    from lianmeng.policy.rules import check
+
+    try:
+        doc = parse_proposal(proposal.document)
+    except InterchangeError as exc:
+        return {"complete": False, "path": exc.path, "message": exc.message}
+    profile = get_profile(proposal.profile)
+    existing = existing_alliances(proposal.profile, exclude_pk=proposal.pk)
+    call = proposal_call_terms(proposal)
+    result = check(doc, profile, at=at, existing=existing, **({"call": call} if call else {}))
+    return {"complete": True, **result.to_dict()}
+
+
+def proposal_call_terms(proposal: Proposal) -> Any:
+    """The call's window and areas as the policy engine reads them, or None (profile's own)."""
+    if proposal.call_id is None:
+        return None
+    from lianmeng.calls.terms import call_terms  # written with the calls module
+
+    return call_terms(proposal.call)

@@ -13,7 +13,11 @@ class Proposal(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("草稿")
         SUBMITTED = "submitted", _("已提交")
+        RETURNED = "returned", _("已退回修改")
         WITHDRAWN = "withdrawn", _("已撤回")
+
+    #: statuses in which the lead unit may edit the proposal
+    EDITABLE = frozenset({Status.DRAFT, Status.RETURNED})
 
     class Domain(models.TextChoices):
         INDUSTRY = "industry", _("工业")
@@ -21,6 +25,14 @@ class Proposal(models.Model):
         SOCIAL_DEVELOPMENT = "social_development", _("社会发展")
 
     profile = models.CharField(_("政策档案"), max_length=30, db_index=True)
+    call = models.ForeignKey(
+        "calls.Call",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="proposals",
+        verbose_name=_("申报通知"),
+    )
     call_year = models.PositiveSmallIntegerField(_("申报年度"), null=True, blank=True)
     name = models.CharField(_("联盟名称"), max_length=100)
     domain = models.CharField(_("所属领域"), max_length=20, choices=Domain.choices)
@@ -47,7 +59,20 @@ class Proposal(models.Model):
     status = models.CharField(
         _("状态"), max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True
     )
+    #: the interchange document (schema version 1) as the lead unit has filled it so far;
+    #: a draft may be incomplete, it must be valid to be submitted
     document = models.JSONField(_("申报数据"))
+    #: raw values typed into fields that did not validate, {section: {field: text}}, so that
+    #: nothing typed is lost; cleared field by field as values become valid
+    form_state = models.JSONField(default=dict, blank=True)
+    #: 可行性研究报告 and 协议书 written online: {"feasibility": {"1": html, …}, "agreement": {…}}
+    writeups = models.JSONField(default=dict, blank=True)
+    #: written explanations for failed 原则上 (principle) findings, {rule id: text}
+    explanations = models.JSONField(default=dict, blank=True)
+    #: bumped on every save; a form posted with an older revision is refused (two staff
+    #: editing the same section must not overwrite each other silently)
+    revision = models.PositiveIntegerField(default=0)
+    submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -62,3 +87,80 @@ class Proposal(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ProposalVersion(models.Model):
+    """An immutable copy of a proposal as submitted, with its printable PDF (M-17, B-3)."""
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.PROTECT, related_name="versions")
+    number = models.PositiveIntegerField(_("版本号"))
+    document = models.JSONField()
+    writeups = models.JSONField(default=dict, blank=True)
+    explanations = models.JSONField(default=dict, blank=True)
+    #: SHA-256 of the canonical JSON of document + writeups + explanations
+    sha256 = models.CharField(max_length=64)
+    #: code printed on every page of the PDF; /verify/<code> confirms the paper copy
+    verification_code = models.CharField(max_length=16, unique=True)
+    pdf = models.FileField(upload_to="versions/", blank=True)
+    pdf_sha256 = models.CharField(max_length=64, blank=True)
+    submitted_at = models.DateTimeField()
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["proposal", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["proposal", "number"], name="unique_proposal_version")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.proposal} v{self.number}"
+
+
+class Material(models.Model):
+    """An uploaded attachment of one required kind (M-14), stored outside the web root."""
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.PROTECT, related_name="materials")
+    kind = models.CharField(_("材料类别"), max_length=30)
+    title = models.CharField(_("标题"), max_length=200)
+    file = models.FileField(upload_to="materials/%Y/%m/")
+    original_name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    removed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["proposal", "kind", "uploaded_at"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class MemberConfirmation(models.Model):
+    """A member unit's contact confirming membership (and signature) online (M-12)."""
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="confirmations")
+    #: the member's USCC or organisation code as it stands in the roster
+    member_code = models.CharField(max_length=18)
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    confirmed_at = models.DateTimeField(auto_now_add=True)
+    signature_confirmed = models.BooleanField(_("法定代表人已签署协议"), default=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["proposal", "member_code"], name="unique_member_confirmation"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.proposal} · {self.member_code}"

@@ -129,3 +129,46 @@ def proposal_import(*, actor: User | None, document: dict[str, Any]) -> Proposal
 def proposal_export(*, proposal: Proposal) -> dict[str, Any]:
     """The interchange document as filed, unchanged."""
     return proposal.document
+
+
+def proposal_create(*, actor: User, call: Any) -> Proposal:
+    """Open a new draft for ``call`` with the actor's unit as lead unit and first member."""
+    from lianmeng.calls.models import Call
+
+    if not actor.has_role(Role.APPLICANT) or actor.unit_id is None:
+        raise PermissionDenied("只有申报单位（牵头单位）的账号可以在线填报。")
+    if call.status != Call.Status.PUBLISHED:
+        raise PermissionDenied("该申报通知尚未发布。")
+    unit = actor.unit
+    lead: dict[str, Any] = {"name": unit.name}
+    member: dict[str, Any] = {"name": unit.name, "role": "lead", "kind": unit.kind}
+    for key in ("uscc", "org_code"):
+        if getattr(unit, key):
+            lead[key] = member[key] = getattr(unit, key)
+    document = {
+        "format_version": 1,
+        "profile": call.profile,
+        "call_year": call.year,
+        "lead_unit": lead,
+        "members": [member],
+    }
+    with transaction.atomic():
+        proposal = Proposal.objects.create(
+            profile=call.profile,
+            call=call,
+            call_year=call.year,
+            name="",
+            domain="industry",
+            lead_unit=unit,
+            region=unit.region,
+            member_count=1,
+            document=document,
+            created_by=actor,
+        )
+        audit_record(
+            actor=actor,
+            action="lianmeng.proposal.created",
+            obj=proposal,
+            after={"call": call.pk, "profile": call.profile},
+        )
+    return proposal

@@ -1,0 +1,75 @@
+"""The shared ground of every editing service: who may edit, and saving a changed document.
+
+Every part of the proposal editor (sections, roster, writeups, materials, submission) calls
+`ensure_editable` first and `document_saved` after changing ``proposal.document``; the
+latter keeps the denormalised columns (name, member count …) in step, bumps the revision
+and writes the audit entry, all in the caller's transaction.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from lianmeng.core.audit import audit_record
+from lianmeng.core.errors import Conflict, NotFound, PermissionDenied
+from lianmeng.core.models import User
+from lianmeng.core.roles import Role
+
+from .models import Proposal
+
+
+def ensure_editable(*, actor: User, proposal: Proposal, revision: int | None = None) -> None:
+    """Raise unless ``actor`` is staff of the lead unit and the proposal is a draft or returned.
+
+    ``revision`` is the revision the actor's form was rendered from; an older one means a
+    colleague saved in between, and the actor must reload rather than overwrite.
+    """
+    if not (actor.has_role(Role.APPLICANT) and actor.unit_id == proposal.lead_unit_id):
+        raise NotFound("未找到该申报，或您无权查看。")
+    if proposal.status not in Proposal.EDITABLE:
+        raise PermissionDenied(
+            f"该申报当前状态为“{proposal.get_status_display()}”，已锁定，不能修改。"
+            "如需修改，请等待推荐部门退回，或在受理前撤回后重新填报。"
+        )
+    if revision is not None and revision != proposal.revision:
+        raise Conflict(
+            "该申报已被同事修改。请刷新页面查看最新内容后再保存（您填写的内容不会丢失，请先复制）。"
+        )
+
+
+def lock_for_edit(*, actor: User, pk: int, revision: int | None = None) -> Proposal:
+    """Fetch the proposal FOR UPDATE inside the caller's transaction and check it is editable."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("lock_for_edit() must run inside transaction.atomic()")
+    proposal = Proposal.objects.select_for_update().filter(pk=pk).first()
+    if proposal is None:
+        raise NotFound("未找到该申报，或您无权查看。")
+    ensure_editable(actor=actor, proposal=proposal, revision=revision)
+    return proposal
+
+
+def sync_columns(proposal: Proposal) -> None:
+    """Copy the facts list pages filter on from the document into their columns."""
+    doc = proposal.document
+    proposal.name = (doc.get("name") or "")[:100]
+    proposal.domain = doc.get("domain") or proposal.domain or Proposal.Domain.INDUSTRY
+    proposal.focus_area = (doc.get("focus_area") or "")[:60]
+    proposal.industry = (doc.get("industry") or "")[:100]
+    proposal.product = (doc.get("product") or "")[:100]
+    proposal.call_year = doc.get("call_year") or proposal.call_year
+    proposal.member_count = len(doc.get("members") or [])
+
+
+def document_saved(
+    *, actor: User | None, proposal: Proposal, action: str, before: Any = None, after: Any = None
+) -> Proposal:
+    """Persist ``proposal`` after a change, in the caller's transaction, with its audit entry."""
+    sync_columns(proposal)
+    proposal.revision += 1
+    proposal.updated_at = timezone.now()
+    proposal.save()
+    audit_record(actor=actor, action=action, obj=proposal, before=before, after=after)
+    return proposal

@@ -1,0 +1,3 @@
+"""Editor URLs (urls_form)."""
+
+urlpatterns: list = []

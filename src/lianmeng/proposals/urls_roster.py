@@ -1,0 +1,3 @@
+"""Editor URLs (urls_roster)."""
+
+urlpatterns: list = []

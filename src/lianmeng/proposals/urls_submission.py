@@ -1,0 +1,3 @@
+"""Editor URLs (urls_submission)."""
+
+urlpatterns: list = []
