@@ -180,6 +180,9 @@ def cmd_demo(argv: list[str]) -> int:
 
 
 def cmd_serve(argv: list[str]) -> int:
+    from lianmeng.policy.loader import load_profiles
+
+    load_profiles()  # refuse to start on a broken profile, naming file and key
     bind = argv[0] if argv else "127.0.0.1:8000"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lianmeng.config.settings")
     workers = os.environ.get("WEB_CONCURRENCY", "2")
@@ -232,8 +235,12 @@ def main(argv: list[str] | None = None) -> int:
         return _fail(
             f"未知命令“{argv[0]}”。可用命令：{'、'.join(COMMANDS)}；lianmeng --help 查看用法"
         )
+    from lianmeng.policy.loader import ProfileError
+
     try:
         return command(argv[1:])
+    except ProfileError as exc:  # a broken profile stops everything, with file and key named
+        return _fail(f"政策配置有误：{exc}")
     except KeyboardInterrupt:
         return 130
 

@@ -8,6 +8,7 @@ broken file raises :class:`ProfileError` naming the file and the key path.
 from __future__ import annotations
 
 import functools
+import os
 import tomllib
 from collections.abc import Iterator
 from datetime import date, datetime
@@ -252,7 +253,19 @@ def _load(directory: Path | Traversable) -> dict[str, Profile]:
 
 @functools.cache
 def _load_default() -> dict[str, Profile]:
-    return _load(_default_directory())
+    """The package's profiles, plus those of ``LIANMENG_PROFILES_DIR`` when set.
+
+    A deployment adds a jurisdiction (a fifth city) by dropping its profile file into that
+    directory: no code change. A file there with the id of a shipped profile replaces it.
+    """
+    profiles = _load(_default_directory())
+    extra = os.environ.get("LIANMENG_PROFILES_DIR")
+    if extra:
+        directory = Path(extra)
+        if not directory.is_dir():
+            raise ProfileError(f"LIANMENG_PROFILES_DIR={extra}: 目录不存在")
+        profiles.update(_load(directory))
+    return profiles
 
 
 def load_profiles(directory: Path | Traversable | None = None) -> dict[str, Profile]:
