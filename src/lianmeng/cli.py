@@ -4,6 +4,10 @@
     lianmeng policy list | show PROFILE                 the policy profiles, with citations
     lianmeng proposal import FILE                       store an interchange file as a draft
     lianmeng proposal export ID [-o FILE]               write a stored proposal back
+    lianmeng proposal history ID                        who did what, when and why
+    lianmeng proposal transition ID NAME --as USER [--reason TEXT] [--data JSON]
+                                                        recommend, accept … (the engine)
+    lianmeng proposal pdf FILE -o OUT.pdf               the printable PDF of a file (no database)
     lianmeng audit verify                               verify the audit hash chain
     lianmeng setup                                      migrate, compile translations, collect static
     lianmeng demo                                       load demo data (idempotent)
@@ -98,6 +102,15 @@ def cmd_policy(argv: list[str]) -> int:
 
 
 def cmd_proposal(argv: list[str]) -> int:
+    if argv[:1] == ["pdf"]:
+        from lianmeng.documents.cli_pdf import run_pdf
+
+        return run_pdf(argv[1:])
+    if argv[:1] in (["history"], ["transition"]):
+        _django()
+        from lianmeng.reviews.cli import run as run_lifecycle
+
+        return run_lifecycle(argv)
     if len(argv) >= 2 and argv[0] == "import":
         path = Path(argv[1])
         from lianmeng.policy.interchange import InterchangeError, load_proposal_file
@@ -142,7 +155,10 @@ def cmd_proposal(argv: list[str]) -> int:
         else:
             sys.stdout.write(text)
         return 0
-    return _fail("用法：lianmeng proposal import FILE | lianmeng proposal export ID [-o FILE]")
+    return _fail(
+        "用法：lianmeng proposal import FILE | lianmeng proposal export ID [-o FILE]"
+        " | lianmeng proposal pdf FILE -o OUT.pdf"
+    )
 
 
 def cmd_audit(argv: list[str]) -> int:

@@ -17,6 +17,7 @@ from lianmeng.core.roles import Role
 from lianmeng.core.services import unit_create, user_create
 from lianmeng.proposals.models import Proposal
 from lianmeng.proposals.services import proposal_import
+from lianmeng.reviews.engine import record_state_change
 
 DEMO_PASSWORD = "Lianmeng-Demo-2026"  # noqa: S105 - documented demo password
 EXAMPLES = Path(__file__).resolve().parents[2] / "docs" / "examples"
@@ -65,7 +66,8 @@ def _extra_unit(key: str) -> Unit:
 
 def load_demo() -> Iterator[str]:
     if User.objects.filter(username="shenbao").exists():
-        yield "演示数据已存在，未做改动。"
+        added = list(load_demo_calls()) + list(load_journey_accounts())
+        yield from added or ["演示数据已存在，未做改动。"]
         return
     with transaction.atomic():
         units: dict[str, Unit] = {}
@@ -78,6 +80,13 @@ def load_demo() -> Iterator[str]:
             if profile != "henan":
                 proposal.status = Proposal.Status.SUBMITTED
                 proposal.save(update_fields=["status"])
+                record_state_change(
+                    proposal=proposal,
+                    from_state="draft",
+                    to_state="submitted",
+                    transition="submit",
+                    actor=None,
+                )
             units[f"{profile}-lead"] = proposal.lead_unit
             second = next(
                 (m for m in doc["members"] if m.get("role", "member") != "lead" and m.get("uscc")),
@@ -107,4 +116,145 @@ def load_demo() -> Iterator[str]:
                 roles=roles,
             )
             yield f"账号：{username:10s} {name}"
+        yield from load_demo_calls()
+        yield from load_journey_accounts()
     yield f"演示账号的密码均为 {DEMO_PASSWORD}"
+
+
+#: the departments of the recommendation journeys (Henan 410182 荥阳市 → 郑州市 → 河南省;
+#: Baoding 130602 竞秀区 → 保定市; the 洛阳片区 zone committee) and applicant accounts for
+#: the Luoyang and Baoding example proposals' lead units (the profile whose lead they are)
+JOURNEY_ACCOUNTS: list[tuple[str, str, list[str], str | None, str | None]] = [
+    ("xingyang", "荥阳市科技局", [Role.RECOMMENDER], "410182", None),
+    ("zhengzhou", "郑州市科技局", [Role.RECOMMENDER], "410100", None),
+    ("jingxiu", "保定市竞秀区科技局", [Role.RECOMMENDER], "130602", None),
+    ("baoding", "保定市科技局", [Role.RECOMMENDER, Role.COMPETENT], "130600", None),
+    (
+        "luoyangftz",
+        "自贸区洛阳片区管委会",
+        [Role.RECOMMENDER, Role.COMPETENT],
+        "410300-FTZ",
+        None,
+    ),
+    ("shenbao-ly", "洛阳示例申报单位", [Role.APPLICANT], None, "luoyang"),
+    ("shenbao-bd", "保定示例申报单位", [Role.APPLICANT], None, "baoding"),
+]
+
+
+def load_journey_accounts() -> Iterator[str]:
+    """Create the journey accounts that are not there yet."""
+    with transaction.atomic():
+        for username, name, roles, code, lead_of in JOURNEY_ACCOUNTS:
+            if User.objects.filter(username=username).exists():
+                continue
+            unit = None
+            if lead_of:
+                proposal = Proposal.objects.filter(profile=lead_of).order_by("id").first()
+                if proposal is None:
+                    yield f"账号 {username} 所需单位缺失，跳过。"
+                    continue
+                unit = proposal.lead_unit
+            user_create(
+                actor=None,
+                username=username,
+                password=DEMO_PASSWORD,
+                display_name=name,
+                unit=unit,
+                jurisdiction=Jurisdiction.objects.get(code=code) if code else None,
+                roles=roles,
+            )
+            yield f"账号：{username:10s} {name}"
+
+
+#: 申报通知 一、支持范围 (seed 001)
+HENAN_SCOPE = (
+    "围绕主导产业创新发展、新兴产业培育壮大、传统产业转型升级、现代农业稳步提升、科技扶贫攻坚"
+    "等重大创新需求，重点在新一代信息技术、高端装备制造、新材料、新能源、生物医药、资源环境、"
+    "公共安全、社会管理、食品安全检测、绿色农药创制、分子生物育种、农业信息化等重点领域开展联盟建设。"
+)
+
+
+def _demo_call_specs() -> list[dict]:
+    """The Henan 2020 call of seed 001 (past), and a Henan and a Luoyang call open today."""
+    from datetime import timedelta
+
+    from lianmeng.core import clock
+    from lianmeng.policy.loader import get_profile
+
+    henan = get_profile("henan")
+    seeded = henan.call_for(2020)
+    if seeded is None:
+        return []
+    paper = seeded.paper_window.value if seeded.paper_window else None
+    hours = [[f"{h.start:%H:%M}", f"{h.end:%H:%M}"] for h in paper.hours] if paper else []
+    paper_days = []
+    if paper:
+        day = paper.first_day
+        while day <= paper.last_day:
+            paper_days.append({"date": day.isoformat(), "hours": hours})
+            day += timedelta(days=1)
+    common = {
+        "focus_areas": seeded.focus_areas.value if seeded.focus_areas else [],
+        "paper_place": seeded.place.value if seeded.place else "",
+        "contacts": [c.model_dump() for c in seeded.contacts.value] if seeded.contacts else [],
+        "required_materials": [m.value.kind for m in seeded.materials],
+        "scope": HENAN_SCOPE,
+    }
+    today = clock.beijing_now().date()
+    year = today.year
+    closes = today + timedelta(days=60)
+    luoyang = get_profile("luoyang")
+    return [
+        {
+            "profile": "henan",
+            "jurisdiction": "410000",
+            "year": 2020,
+            "title": seeded.title.value,
+            "online_opens": seeded.online_opens.value,
+            "online_closes": seeded.online_closes.value,
+            "paper_days": paper_days,
+            **common,
+        },
+        {
+            "profile": "henan",
+            "jurisdiction": "410000",
+            "year": year,
+            "title": f"关于组织申报{year}年河南省产业技术创新战略联盟的通知",
+            "online_opens": today - timedelta(days=30),
+            "online_closes": closes,
+            "paper_days": [
+                {"date": (closes + timedelta(days=n)).isoformat(), "hours": hours} for n in (1, 2)
+            ],
+            **common,
+        },
+        {
+            "profile": "luoyang",
+            "jurisdiction": "410300",
+            "year": year,
+            "title": f"关于组织申报{year}年洛阳市产业技术创新战略联盟的通知",
+            "online_opens": today - timedelta(days=30),
+            "online_closes": closes,
+            "focus_areas": luoyang.focus_areas.value if luoyang.focus_areas else [],
+            "required_materials": [m.value.kind for m in luoyang.materials],
+        },
+    ]
+
+
+def load_demo_calls() -> Iterator[str]:
+    """Publish the demo calls that are not there yet (matched by profile, year and title)."""
+    from lianmeng.calls.models import Call
+    from lianmeng.calls.services import call_create, call_publish
+
+    issuers = {
+        "410000": User.objects.filter(username="henan").first(),
+        "410300": User.objects.filter(username="luoyang").first(),
+    }
+    with transaction.atomic():
+        for spec in _demo_call_specs():
+            if Call.objects.filter(
+                profile=spec["profile"], year=spec["year"], title=spec["title"]
+            ).exists():
+                continue
+            call = call_create(actor=issuers.get(spec["jurisdiction"]), **spec)
+            call_publish(actor=issuers.get(spec["jurisdiction"]), pk=call.pk)
+            yield f"申报通知：{call.title}（已发布）"

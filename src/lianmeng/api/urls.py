@@ -20,7 +20,15 @@ from ninja.renderers import JSONRenderer
 
 from lianmeng.core.access import public
 
+from . import calls as calls_api
 from . import checks, errors, jurisdictions, policies, proposals, tokens
+from . import experts as experts_api
+from . import materials as materials_api
+from . import registry as registry_api
+from . import reviews as reviews_api
+from . import roster as roster_api
+from . import sections as proposal_sections
+from . import submission as submission_api
 from .auth import DEFAULT_AUTH
 from .documents import interchange_components
 
@@ -110,4 +118,12 @@ api.add_router("", checks.router)
 api.add_router("", policies.router)
 api.add_router("", jurisdictions.router)
 api.add_router("", proposals.router)
+api.add_router("", proposal_sections.router)
 api.add_router("", tokens.router)
+api.add_router("", reviews_api.router)
+api.add_router("", roster_api.router)
+api.add_router("", materials_api.router)
+api.add_router("", calls_api.router)
+api.add_router("", submission_api.router)
+api.add_router("", experts_api.router)
+api.add_router("", registry_api.router)

@@ -51,6 +51,9 @@ INSTALLED_APPS = [
     "lianmeng.calls",
     "lianmeng.proposals",
     "lianmeng.documents",
+    "lianmeng.reviews",
+    "lianmeng.experts",
+    "lianmeng.alliances",
     "lianmeng.web",
 ]
 
@@ -132,6 +135,10 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 MEDIA_ROOT = DATA_DIR / "files"  # outside any web root; served only through permission checks
+#: the largest attachment accepted (M-14); 20 MB unless LIANMENG_UPLOAD_MAX_BYTES says otherwise
+LIANMENG_UPLOAD_MAX_BYTES = int(os.environ.get("LIANMENG_UPLOAD_MAX_BYTES", 20 * 1024 * 1024))
+#: request bodies other than uploaded files (forms, JSON): long written reports fit, floods do not
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 
 def _xstatic_dirs() -> list[tuple[str, str]]:
@@ -163,6 +170,15 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
+
+# Notifications (M-23) go to the console unless a mail backend is configured.
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS", "") == "1"
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "联盟管理平台 <noreply@localhost>")
 
 LOGGING = {
     "version": 1,

@@ -10,6 +10,10 @@ urlpatterns = [
     path("i18n/setlang/", web_views.set_language, name="set_language"),
     path("proposals/", include("lianmeng.proposals.urls")),
     path("", include("lianmeng.calls.urls")),
+    path("", include("lianmeng.documents.urls")),
+    path("", include("lianmeng.reviews.urls")),
+    path("", include("lianmeng.experts.urls")),
+    path("", include("lianmeng.alliances.urls")),
     path("", include("lianmeng.web.urls")),
 ]
 

@@ -28,7 +28,8 @@ is_auditadmin = has_role(Role.AUDITADMIN)
 is_department_staff = is_recommender | is_competent | is_coordination
 
 rules.add_perm("proposals.list_proposals", is_applicant | is_department_staff)
-rules.add_perm("proposals.view_proposal", is_applicant | is_department_staff)
+# experts open only what they are assigned (lianmeng.experts.selectors): 404 for the rest
+rules.add_perm("proposals.view_proposal", is_applicant | is_department_staff | is_expert)
 rules.add_perm("proposals.import_proposal", is_applicant)
 rules.add_perm("core.view_units", is_department_staff | is_sysadmin)
 rules.add_perm("core.manage_users", is_sysadmin)

@@ -20,6 +20,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from lianmeng.policy.catalogue import PARAMS, RULE_IDS
+from lianmeng.policy.lifecycle import lifecycle_problems
 from lianmeng.policy.models import AppliedRule, Citation, Profile
 
 __all__ = ["ProfileError", "UnknownProfileError", "get_profile", "load_profile", "load_profiles"]
@@ -208,6 +209,17 @@ def _check_citations(profile: Profile, file: str) -> None:
             raise _fail(file, f"{path}.seed", f"出处 {citation.seed} 不是本配置 documents 中的文件")
 
 
+def _check_lifecycle(profile: Profile, file: str) -> None:
+    if profile.lifecycle is None:
+        return
+    deadlines = {
+        name for name in type(profile.deadlines).model_fields if getattr(profile.deadlines, name)
+    }
+    problems = lifecycle_problems(profile.lifecycle, deadlines=deadlines)
+    if problems:
+        raise _fail(file, *problems[0])
+
+
 def parse_profile(text: str, file: str) -> Profile:
     """Parse and validate one profile's TOML text; ``file`` names it in messages."""
     try:
@@ -225,6 +237,7 @@ def parse_profile(text: str, file: str) -> Profile:
     profile._applied = _apply_rules(profile, file)
     _check_dates(profile, file)
     _check_needs(profile, file)
+    _check_lifecycle(profile, file)
     _check_citations(profile, file)
     return profile
 

@@ -13,7 +13,10 @@ from typing import Annotated, Any, Generic, Literal, TypeVar
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
 from lianmeng.policy.catalogue import RuleParams
+from lianmeng.policy.citation import Citation
 from lianmeng.policy.interchange import Level, MaterialKind
+from lianmeng.policy.lifecycle import Lifecycle
+from lianmeng.policy.review import ReviewConfig
 
 __all__ = [
     "AppliedRule",
@@ -23,6 +26,7 @@ __all__ = [
     "Cited",
     "Contact",
     "Deadlines",
+    "Lifecycle",
     "OfficeHours",
     "PaperWindow",
     "PolicyDocument",
@@ -42,16 +46,6 @@ Text = Annotated[str, Field(min_length=1)]
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
-
-
-class Citation(_Strict):
-    """出处：seed 文件名和条款，如 ``{seed = "001_….txt", article = "二(一)2(3)"}``."""
-
-    seed: Text
-    article: Text
-
-    def label(self) -> str:
-        return f"{self.seed} {self.article}"
 
 
 class Cited(_Strict, Generic[T]):
@@ -181,6 +175,10 @@ class Profile(_Strict):
     categories: list[Cited[Category]] = Field(default_factory=list)
     targets: list[Cited[Target]] = Field(default_factory=list)
     calls: list[Call] = Field(default_factory=list)
+    #: states and transitions from filing to decision (DESIGN.md "The lifecycle is data")
+    lifecycle: Lifecycle | None = None
+    #: expert review: criteria with weights, area rule (M-22; lianmeng.policy.review)
+    review: ReviewConfig | None = None
 
     _applied: dict[str, AppliedRule] = PrivateAttr(default_factory=dict)
 

@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 
 from lianmeng.policy import catalogue as cat
 from lianmeng.policy.interchange import Proposal
-from lianmeng.policy.models import Profile
+from lianmeng.policy.models import Call, Profile
 from lianmeng.policy.results import ExistingAlliance, Status
 
 __all__ = ["KIND_NAMES", "LEVEL_NAMES", "POSITION_NAMES", "RULES", "Context", "Outcome", "rule"]
@@ -33,12 +33,17 @@ LEVEL_NAMES = {"national": "国家级", "provincial": "省级", "municipal": "�
 
 @dataclass(frozen=True)
 class Context:
-    """What every rule may look at. ``at`` is an aware datetime in Beijing time."""
+    """What every rule may look at. ``at`` is an aware datetime in Beijing time.
+
+    ``call`` is the call the proposal answers when the caller knows it (a stored call);
+    otherwise the profile's call of ``call_year`` is used.
+    """
 
     proposal: Proposal
     profile: Profile
     at: datetime
     existing: Sequence[ExistingAlliance] | None = None
+    call: Call | None = None
 
     @property
     def area(self) -> str:
@@ -46,8 +51,16 @@ class Context:
 
     @property
     def call_year(self) -> int:
-        """The call answered: ``call_year``, else the year of the judged moment."""
+        """The call answered: the given call's year, ``call_year``, else the judged moment's."""
+        if self.call is not None:
+            return self.call.year.value
         return self.proposal.call_year or self.at.year
+
+    def call_terms(self) -> Call | None:
+        """The given call, else the profile's call of :attr:`call_year` (or None)."""
+        if self.call is not None:
+            return self.call
+        return self.profile.call_for(self.call_year)
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from datetime import datetime
 from lianmeng.policy import rules_agreement, rules_members, rules_process
 from lianmeng.policy.catalogue import RULE_IDS
 from lianmeng.policy.interchange import Proposal
-from lianmeng.policy.models import Profile
+from lianmeng.policy.models import Call, Profile
 from lianmeng.policy.registry import RULES, Context
 from lianmeng.policy.results import CheckResult, ExistingAlliance, Finding
 from lianmeng.policy.timeutil import as_beijing
@@ -35,10 +35,19 @@ def check(
     *,
     at: datetime | None = None,
     existing: Sequence[ExistingAlliance] | None = None,
+    call: Call | None = None,
 ) -> CheckResult:
-    """Judge ``proposal`` under ``profile``. ``existing=None`` means no database to compare with."""
+    """Judge ``proposal`` under ``profile``. ``existing=None`` means no database to compare with.
+
+    ``call`` is the call answered (window, focus areas, materials) when the caller has it;
+    without it the profile's call of the proposal's ``call_year`` is used.
+    """
     ctx = Context(
-        proposal=proposal, profile=profile, at=judged_moment(proposal, at), existing=existing
+        proposal=proposal,
+        profile=profile,
+        at=judged_moment(proposal, at),
+        existing=existing,
+        call=call,
     )
     findings = []
     for rule_id in RULE_IDS:

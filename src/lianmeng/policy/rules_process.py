@@ -15,7 +15,7 @@ from lianmeng.policy.timeutil import closes_at, format_beijing, opens_at
 
 
 def _required_materials(ctx: Context, year: int) -> tuple[list[RequiredMaterial], str]:
-    call = ctx.profile.call_for(year)
+    call = ctx.call_terms()
     if call and call.materials:
         return [m.value for m in call.materials], f"{year} 年申报通知"
     return [m.value for m in ctx.profile.materials], "政策配置"
@@ -40,9 +40,9 @@ def materials_complete(ctx: Context, _: cat.NoParams) -> Outcome:
 
 @rule("call.within_window")
 def call_within_window(ctx: Context, _: cat.NoParams) -> Outcome:
-    inferred = ctx.proposal.call_year is None
+    inferred = ctx.call is None and ctx.proposal.call_year is None
     year = ctx.call_year
-    call = ctx.profile.call_for(year)
+    call = ctx.call_terms()
     evidence: dict[str, Any] = {
         "call_year": year,
         "call_year_inferred": inferred,
@@ -69,8 +69,7 @@ def call_within_window(ctx: Context, _: cat.NoParams) -> Outcome:
 
 @rule("call.focus_area")
 def call_focus_area(ctx: Context, _: cat.NoParams) -> Outcome:
-    year = ctx.call_year
-    call = ctx.profile.call_for(year)
+    call = ctx.call_terms()
     cited = call.focus_areas if call and call.focus_areas else ctx.profile.focus_areas
     areas = cited.value if cited else []
     area = ctx.proposal.focus_area

@@ -92,7 +92,7 @@ def validate_org_code(code: str) -> str:
         raise IdentityError("代码应为字符串")
     raw = code.strip().upper()
     if not re.fullmatch(r"[0-9A-Z]{8}-?[0-9X]", raw):
-        raise IdentityError("组织机构代码应为 8 位数字或大写字母加 1 位校验码，如 12345678-5")
+        raise IdentityError("组织机构代码应为 8 位数字或大写字母加 1 位校验码，如 12345678-8")
     body, check = raw[:8], raw[-1]
     expected = calc_org_code_check(body)
     if check != expected:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
 from django.db.models import Q, QuerySet
 
 from lianmeng.core.errors import NotFound
@@ -37,6 +40,8 @@ def proposal_visibility(viewer: User) -> Q:
         q |= scope_filter(viewer, region_field="region", zone_field="zone") & ~Q(
             status=Proposal.Status.DRAFT
         )
+    from lianmeng.experts.selectors import expert_visible_proposals  # (imports this module)
+    q |= expert_visible_proposals(viewer)  # experts: their assigned proposals, no conflicts
     return q
 
 
@@ -72,3 +77,70 @@ def proposal_get(*, viewer: User, pk: int) -> Proposal:
         )
     except (Proposal.DoesNotExist, ValueError, TypeError) as exc:
         raise NotFound("未找到该申报，或您无权查看。") from exc
+
+
+def proposals_awaiting_confirmation(*, viewer: User) -> list[Any]:
+    """Proposals whose roster lists the viewer's unit, for a member unit's contact to confirm.
+
+    Only for holders of the member role with a unit; withdrawn proposals are left out. Each
+    item carries the proposal, the unit's place and row in the roster, and the confirmation
+    already given (or None), those still to confirm first.
+    """
+    from django.db.models import TextField
+    from django.db.models.functions import Cast
+
+    from .models import MemberConfirmation
+    from .roster import member_position
+    from .roster_fields import member_code
+
+    if not (viewer.is_authenticated and viewer.has_role(Role.MEMBER) and viewer.unit_id):
+        return []
+    unit = viewer.unit
+    codes = {code for code in (unit.uscc, unit.org_code) if code}
+    if not codes:
+        return []
+    text_match = Q()
+    for code in codes:
+        text_match |= Q(document_text__contains=code) | Q(
+            document_text__contains=code.replace("-", "")
+        )
+    if unit.uscc:
+        # its organisation code (USCC positions 9–16), written with or without "-"
+        text_match |= Q(document_text__contains=unit.uscc[8:16])
+    candidates = (
+        Proposal.objects.exclude(status=Proposal.Status.WITHDRAWN)
+        .annotate(document_text=Cast("document", TextField()))
+        .filter(text_match)
+        .select_related("lead_unit", "region")
+        .order_by("-updated_at", "-id")
+    )
+    items = []
+    for proposal in candidates:
+        position = member_position(proposal, codes)
+        if position is None:
+            continue
+        member = proposal.document["members"][position]
+        items.append(
+            ConfirmationItem(
+                proposal=proposal, position=position, member=member, code=member_code(member)
+            )
+        )
+    confirmations = {
+        (c.proposal_id, c.member_code): c
+        for c in MemberConfirmation.objects.filter(
+            proposal_id__in=[i.proposal.pk for i in items]
+        ).select_related("confirmed_by")
+    }
+    for item in items:
+        item.confirmation = confirmations.get((item.proposal.pk, item.code))
+    items.sort(key=lambda i: i.confirmation is not None)
+    return items
+
+
+@dataclass
+class ConfirmationItem:
+    proposal: Proposal
+    position: int
+    member: dict[str, Any]
+    code: str
+    confirmation: Any = None

@@ -39,6 +39,17 @@ NAV: tuple[NavEntry, ...] = (
         ("proposal_list", "proposal_detail"),
     ),
     NavEntry(
+        "reviews:inbox",
+        _("推荐与审核"),
+        "reviews.review_proposals",
+        ("inbox", "review", "acceptance", "recommendations", "zone_filings", "notification_texts"),
+    ),
+    NavEntry("experts:round_list", _("专家评审"), "experts.manage_rounds"),
+    NavEntry("alliances:decisions", _("决定"), "alliances.decide"),
+    NavEntry("experts:inbox", _("评审任务"), "experts.review"),
+    NavEntry("alliances:registry", _("联盟名录"), PUBLIC),
+    NavEntry("reviews:notification_list", _("消息"), LOGIN, ("notification_list",)),
+    NavEntry(
         "web:policy_list",
         pgettext_lazy("list", "政策档案"),
         PUBLIC,
@@ -91,7 +102,9 @@ def place_label(user: Any) -> str:
 def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     match = getattr(request, "resolver_match", None)
-    current = match.url_name if match is not None and match.namespace == "web" else None
+    current = (
+        match.url_name if match is not None and match.namespace in {"web", "reviews"} else None
+    )
     entries = []
     if user is not None:
         for entry in NAV:

@@ -1,0 +1,127 @@
+"""决定与联盟名录（M-23、M-62）.
+
+A :class:`Decision` is staged by the competent department (or Heilongjiang's coordination
+group) and published together with others; publishing fires the lifecycle transition and, for
+a positive decision, creates or updates the proposal's :class:`Alliance` row in the public
+registry. A decline is recorded and told to the applicant but is not listed publicly.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from lianmeng.core.models import Jurisdiction, Unit
+from lianmeng.proposals.models import Proposal
+
+
+class Decision(models.Model):
+    class Kind(models.TextChoices):
+        APPROVE_TO_BUILD = "approve_to_build", _("批准筹建")
+        RECOGNISE = "recognise", _("认定")
+        FILE = "file", _("备案")
+        PILOT = "pilot", _("确定为试点")
+        DECLINE = "decline", _("不予通过")
+
+    class Status(models.TextChoices):
+        STAGED = "staged", _("待发布")
+        PUBLISHED = "published", _("已发布")
+
+    proposal = models.ForeignKey(
+        "proposals.Proposal", on_delete=models.PROTECT, related_name="decisions"
+    )
+    profile = models.CharField(_("政策档案"), max_length=30, db_index=True)
+    kind = models.CharField(_("决定"), max_length=20, choices=Kind.choices)
+    #: the lifecycle transition publishing fires (from the profile's table)
+    transition = models.CharField(max_length=40, blank=True)
+    reason = models.TextField(_("理由"), blank=True)
+    #: 备案类别 (Baoding 第八条: 1, 2 or 3)
+    category = models.PositiveSmallIntegerField(_("类别"), null=True, blank=True)
+    alliance_name = models.CharField(_("联盟名称"), max_length=120, blank=True)
+    status = models.CharField(
+        _("状态"), max_length=10, choices=Status.choices, default=Status.STAGED, db_index=True
+    )
+    alliance = models.ForeignKey(
+        "Alliance", null=True, blank=True, on_delete=models.PROTECT, related_name="decisions"
+    )
+    staged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    staged_at = models.DateTimeField()
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    published_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-staged_at", "-id"]
+        verbose_name = _("决定")
+        verbose_name_plural = _("决定")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["proposal"],
+                condition=models.Q(status="staged"),
+                name="one_staged_decision_per_proposal",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(category__isnull=True) | models.Q(category__in=[1, 2, 3]),
+                name="decision_category_1_2_3",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.proposal}"
+
+    @property
+    def positive(self) -> bool:
+        return self.kind != self.Kind.DECLINE
+
+
+class Alliance(models.Model):
+    """联盟名录中的一个联盟 (one per proposal that was approved, recognised, filed or piloted)."""
+
+    class Status(models.TextChoices):
+        BUILDING = "building", _("筹建中")
+        RECOGNISED = "recognised", _("已认定")
+        FILED = "filed", _("已备案")
+        PILOT = "pilot", _("试点")
+        REVOKED = "revoked", _("已撤销")
+        DISSOLVED = "dissolved", _("已解散")
+
+    proposal = models.OneToOneField(
+        "proposals.Proposal", on_delete=models.PROTECT, related_name="alliance"
+    )
+    profile = models.CharField(_("政策档案"), max_length=30, db_index=True)
+    #: national / provincial / municipal (the profile's level)
+    level = models.CharField(_("级别"), max_length=20, db_index=True)
+    name = models.CharField(_("联盟名称"), max_length=120, db_index=True)
+    domain = models.CharField(
+        _("所属领域"), max_length=20, choices=Proposal.Domain.choices, blank=True, db_index=True
+    )
+    focus_area = models.CharField(_("重点领域"), max_length=60, blank=True)
+    industry = models.CharField(_("产业（行业）"), max_length=100, blank=True)
+    lead_unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="alliances", verbose_name=_("牵头单位")
+    )
+    #: the profile's jurisdiction (who decided), for the jurisdiction filter
+    jurisdiction = models.ForeignKey(
+        Jurisdiction, on_delete=models.PROTECT, related_name="+", verbose_name=_("认定辖区")
+    )
+    member_count = models.PositiveIntegerField(_("成员总数"), default=0)
+    status = models.CharField(_("状态"), max_length=12, choices=Status.choices, db_index=True)
+    category = models.PositiveSmallIntegerField(_("类别"), null=True, blank=True)
+    decided_on = models.DateField(_("决定日期"), db_index=True)
+    #: Henan: 筹建期 one year from the decision (seed 000 五(二))
+    construction_deadline = models.DateField(_("筹建期限"), null=True, blank=True)
+    authority = models.CharField(_("决定机关"), max_length=60, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-decided_on", "-id"]
+        verbose_name = _("联盟")
+        verbose_name_plural = _("联盟名录")
+
+    def __str__(self) -> str:
+        return self.name

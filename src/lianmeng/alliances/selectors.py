@@ -1,0 +1,148 @@
+"""Reads on decisions and the registry.
+
+The registry (联盟名录) is public: every alliance a published decision created, with its
+level, field, lead unit, member count, status and dates. Declines are not listed publicly; the
+applicant learns of them in the system. Staged decisions are seen by the deciding department.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+
+from lianmeng.core.errors import NotFound
+from lianmeng.core.models import User
+from lianmeng.core.roles import Role
+from lianmeng.core.selectors import viewer_scope
+from lianmeng.proposals.models import Proposal
+from lianmeng.proposals.selectors import proposal_list, proposal_visibility
+
+from .models import Alliance, Decision
+
+#: who decides: the competent department; Heilongjiang's coordination group picks pilots
+DECIDER_ROLES = frozenset({Role.COMPETENT, Role.COORDINATION})
+
+
+@dataclass(frozen=True)
+class RegistryFilters:
+    q: str = ""
+    level: str = ""
+    domain: str = ""
+    profile: str = ""
+    status: str = ""
+    year: int | None = None
+
+
+def alliance_list(*, filters: RegistryFilters | None = None) -> QuerySet[Alliance]:
+    """The public registry, newest decision first; the same number of queries at any size."""
+    f = filters or RegistryFilters()
+    qs = Alliance.objects.select_related("lead_unit", "jurisdiction").defer("lead_unit__created_at")
+    if f.q:
+        qs = qs.filter(Q(name__icontains=f.q) | Q(lead_unit__name__icontains=f.q))
+    if f.level:
+        qs = qs.filter(level=f.level)
+    if f.domain:
+        qs = qs.filter(domain=f.domain)
+    if f.profile:
+        qs = qs.filter(profile=f.profile)
+    if f.status:
+        qs = qs.filter(status=f.status)
+    if f.year:
+        qs = qs.filter(decided_on__year=f.year)
+    return qs.order_by("-decided_on", "-id")
+
+
+def alliance_get(*, pk: int) -> Alliance:
+    try:
+        return Alliance.objects.select_related("lead_unit", "jurisdiction", "proposal").get(pk=pk)
+    except (Alliance.DoesNotExist, ValueError, TypeError) as exc:
+        raise NotFound("名录中没有该联盟。") from exc
+
+
+def alliance_decisions(alliance: Alliance) -> QuerySet[Decision]:
+    """Published decisions on the alliance's proposal, oldest first (its public history)."""
+    return (
+        Decision.objects.filter(proposal_id=alliance.proposal_id, status=Decision.Status.PUBLISHED)
+        .select_related("published_by")
+        .order_by("published_at", "id")
+    )
+
+
+def decision_years() -> list[int]:
+    return sorted(
+        {d.year for d in Alliance.objects.values_list("decided_on", flat=True)}, reverse=True
+    )
+
+
+def may_download_plaque(viewer: User, alliance: Alliance) -> bool:
+    """The lead unit's staff and department staff whose area covers the alliance."""
+    if not viewer.is_authenticated:
+        return False
+    if viewer.unit_id and viewer.unit_id == alliance.lead_unit_id:
+        return True
+    if viewer_scope(viewer) is not None:
+        return Proposal.objects.filter(
+            proposal_visibility(viewer), pk=alliance.proposal_id
+        ).exists()
+    return False
+
+
+# -- the deciding department -------------------------------------------------------------------
+
+
+def may_decide(viewer: User) -> bool:
+    return viewer.is_authenticated and bool(viewer.role_set() & DECIDER_ROLES)
+
+
+def staged_decisions(*, viewer: User) -> QuerySet[Decision]:
+    if not may_decide(viewer):
+        return Decision.objects.none()
+    return (
+        Decision.objects.filter(
+            status=Decision.Status.STAGED,
+            proposal__in=Proposal.objects.filter(proposal_visibility(viewer)),
+        )
+        .select_related("proposal__lead_unit", "staged_by")
+        .defer(
+            "proposal__document",
+            "proposal__form_state",
+            "proposal__writeups",
+            "proposal__explanations",
+        )
+        .order_by("staged_at", "id")
+    )
+
+
+def published_decisions(*, viewer: User) -> QuerySet[Decision]:
+    if not may_decide(viewer):
+        return Decision.objects.none()
+    return (
+        Decision.objects.filter(
+            status=Decision.Status.PUBLISHED,
+            proposal__in=Proposal.objects.filter(proposal_visibility(viewer)),
+        )
+        .select_related("proposal__lead_unit", "published_by", "alliance")
+        .defer(
+            "proposal__document",
+            "proposal__form_state",
+            "proposal__writeups",
+            "proposal__explanations",
+        )
+        .order_by("-published_at", "-id")
+    )
+
+
+def decidable_proposals(*, viewer: User) -> QuerySet[Proposal]:
+    """Proposals the viewer's department may decide on now (the engine's own rule as a
+    query: state, role, level and route), not yet staged. One query whatever the size."""
+    from lianmeng.reviews.selectors import actionable_q
+
+    if not may_decide(viewer):
+        return Proposal.objects.none()
+    return (
+        proposal_list(viewer=viewer)
+        .filter(actionable_q(viewer, kinds=("approve", "decline")))
+        .exclude(decisions__status=Decision.Status.STAGED)
+        .order_by("profile", "id")
+    )

@@ -1,0 +1,281 @@
+"""Writes on decisions and the registry. Every function is atomic and audited.
+
+A decision is first *staged* (暂存): the competent department records what it will decide and
+why. Staged decisions are then *published* together (统一发布): in one transaction each fires
+its lifecycle transition through the engine (which checks the actor's office, runs the guards
+— review closed, category chosen — records the history, starts the construction period and
+tells the applicant in the system and by e-mail after the commit), and a positive decision
+enters the public registry. If any one of them cannot be published, none is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from typing import Any
+
+from django.db import transaction
+
+from lianmeng.core import clock
+from lianmeng.core.audit import audit_record
+from lianmeng.core.errors import Conflict, DomainError, NotFound, PermissionDenied, ValidationFailed
+from lianmeng.core.models import Jurisdiction, User
+from lianmeng.policy.lifecycle import Transition
+from lianmeng.policy.loader import get_profile
+from lianmeng.policy.models import Profile
+from lianmeng.proposals.models import Proposal
+from lianmeng.proposals.selectors import proposal_get
+
+from .models import Alliance, Decision
+from .naming import alliance_name, check_name
+from .selectors import DECIDER_ROLES
+
+#: the registry status a positive decision gives
+STATUS_BY_KIND = {
+    Decision.Kind.APPROVE_TO_BUILD: Alliance.Status.BUILDING,
+    Decision.Kind.RECOGNISE: Alliance.Status.RECOGNISED,
+    Decision.Kind.FILE: Alliance.Status.FILED,
+    Decision.Kind.PILOT: Alliance.Status.PILOT,
+}
+MAX_REASON = 2000
+
+
+def _transition_for(profile: Profile, proposal: Proposal, kind: str) -> Transition:
+    """The profile's transition that carries out ``kind`` from the proposal's state."""
+    lifecycle = profile.lifecycle
+    wanted = "decline" if kind == Decision.Kind.DECLINE else "approve"
+    candidates = [t for t in lifecycle.of_kind(wanted)] if lifecycle else []
+    for transition in candidates:
+        if proposal.status in transition.from_:
+            return transition
+    state = lifecycle.state_label(proposal.status) if lifecycle else proposal.status
+    raise Conflict(
+        f"“{proposal.name}”当前状态为“{state}”，还不能作出该决定。"
+        + ("请先完成受理和专家评审。" if candidates else "该政策档案没有配置此类决定。"),
+        details={"state": proposal.status},
+    )
+
+
+def _check_kind(profile: Profile, kind: str) -> None:
+    outcome = profile.outcome.value if profile.outcome else None
+    if kind not in Decision.Kind.values:
+        raise ValidationFailed(f"未知的决定类型“{kind}”。")
+    if kind != Decision.Kind.DECLINE and kind != outcome:
+        label = dict(Decision.Kind.choices).get(outcome, outcome) if outcome else "（未配置）"
+        raise ValidationFailed(
+            f"“{profile.name.value}”的决定只能是“{label}”或“不予通过”。",
+            details={"allowed": [k for k in (outcome, Decision.Kind.DECLINE) if k]},
+        )
+
+
+def _check_category(profile: Profile, kind: str, category: int | None) -> int | None:
+    numbers = {c.value.number: c.value.name for c in profile.categories}
+    if kind == Decision.Kind.DECLINE or not numbers:
+        if category not in (None, ""):
+            raise ValidationFailed("该决定不设类别，请不要选择类别。")
+        return None
+    try:
+        number = int(category) if category not in (None, "") else None
+    except (TypeError, ValueError):
+        number = None
+    if number not in numbers:
+        choices = "、".join(f"{n}（{name}）" for n, name in sorted(numbers.items()))
+        raise ValidationFailed(f"请选择备案类别：{choices}。", details={"field": "category"})
+    return number
+
+
+def _check_decider(actor: User) -> None:
+    if not (actor.is_authenticated and actor.role_set() & DECIDER_ROLES):
+        raise PermissionDenied("只有主管部门（或协调小组）可以作出决定。")
+
+
+def _may_fire(actor: User, proposal: Proposal, transition: Transition) -> None:
+    from lianmeng.reviews.engine import allowed_transitions
+
+    if transition.id not in {t.id for t in allowed_transitions(actor=actor, proposal=proposal)}:
+        raise PermissionDenied(
+            f"“{transition.label}”须由该申报的主管部门办理，您所在的部门不能对“{proposal.name}”作出决定。"
+        )
+
+
+def decision_stage(
+    *,
+    actor: User,
+    proposal_id: int,
+    kind: str,
+    reason: str = "",
+    category: int | None = None,
+    name: str | None = None,
+) -> Decision:
+    """Record (or change) the decision the department will publish for one proposal."""
+    _check_decider(actor)
+    reason = (reason or "").strip()
+    if len(reason) > MAX_REASON:
+        raise ValidationFailed(f"理由不能超过 {MAX_REASON} 字。", details={"field": "reason"})
+    with transaction.atomic():
+        proposal = proposal_get(viewer=actor, pk=proposal_id)
+        proposal = (
+            Proposal.objects.select_for_update().select_related("lead_unit").get(pk=proposal.pk)
+        )
+        profile = get_profile(proposal.profile)
+        _check_kind(profile, kind)
+        transition = _transition_for(profile, proposal, kind)
+        _may_fire(actor, proposal, transition)
+        if transition.reason_required and not reason:
+            raise ValidationFailed(
+                f"请填写{transition.reason_label}。", details={"field": "reason"}
+            )
+        number = _check_category(profile, kind, category)
+        final_name = ""
+        if kind != Decision.Kind.DECLINE:
+            final_name = (
+                check_name(profile, name) if name else alliance_name(profile, proposal.name)
+            )
+        decision = Decision.objects.filter(proposal=proposal, status=Decision.Status.STAGED).first()
+        before = _facts(decision) if decision else None
+        if decision is None:
+            decision = Decision(proposal=proposal, status=Decision.Status.STAGED)
+        decision.profile = profile.id
+        decision.kind = kind
+        decision.transition = transition.id
+        decision.reason = reason
+        decision.category = number
+        decision.alliance_name = final_name
+        decision.staged_by = actor
+        decision.staged_at = clock.now()
+        decision.save()
+        audit_record(
+            actor=actor,
+            action="lianmeng.decision.staged",
+            obj=decision,
+            before=before,
+            after=_facts(decision),
+        )
+    return decision
+
+
+def decision_unstage(*, actor: User, decision_id: int) -> None:
+    """Drop a staged decision (not yet published)."""
+    _check_decider(actor)
+    with transaction.atomic():
+        decision = _staged_for_update(actor, [decision_id])[0]
+        audit_record(
+            actor=actor, action="lianmeng.decision.unstaged", obj=decision, before=_facts(decision)
+        )
+        decision.delete()
+
+
+def _facts(decision: Decision) -> dict[str, Any]:
+    return {
+        "proposal": decision.proposal_id,
+        "kind": decision.kind,
+        "transition": decision.transition,
+        "reason": decision.reason,
+        "category": decision.category,
+        "alliance_name": decision.alliance_name,
+        "status": decision.status,
+    }
+
+
+def _staged_for_update(actor: User, ids: list[int]) -> list[Decision]:
+    from lianmeng.proposals.selectors import proposal_visibility
+
+    found = list(
+        Decision.objects.select_for_update()
+        .filter(pk__in=ids, status=Decision.Status.STAGED)
+        .filter(proposal__in=Proposal.objects.filter(proposal_visibility(actor)))
+        .select_related("proposal__lead_unit", "proposal__region")
+        .order_by("id")
+    )
+    missing = sorted(set(ids) - {d.pk for d in found})
+    if missing:
+        raise NotFound(
+            "以下决定不存在、已发布或您无权办理，请刷新后重试：" + "、".join(map(str, missing)),
+            details={"decisions": missing},
+        )
+    return found
+
+
+def _construction_deadline(proposal: Proposal) -> date | None:
+    """The construction period the engine started (Henan 筹建期 one year), as a Beijing date."""
+    from lianmeng.reviews.models import ProposalDeadline
+
+    deadline = (
+        ProposalDeadline.objects.filter(proposal=proposal, kind="construction_period")
+        .order_by("-id")
+        .first()
+    )
+    return deadline.due_at.astimezone(clock.BEIJING).date() if deadline else None
+
+
+def _registry_upsert(decision: Decision, profile: Profile, decided_on: date) -> Alliance:
+    proposal = decision.proposal
+    jurisdiction = Jurisdiction.objects.get(code=profile.jurisdiction.value)
+    values = {
+        "profile": profile.id,
+        "level": profile.level.value,
+        "name": decision.alliance_name or proposal.name,
+        "domain": proposal.domain,
+        "focus_area": proposal.focus_area,
+        "industry": proposal.industry,
+        "lead_unit": proposal.lead_unit,
+        "jurisdiction": jurisdiction,
+        "member_count": proposal.member_count,
+        "status": STATUS_BY_KIND[decision.kind],
+        "category": decision.category,
+        "decided_on": decided_on,
+        "construction_deadline": _construction_deadline(proposal),
+        "authority": profile.authority.value if profile.authority else profile.issuer.value,
+    }
+    alliance, _created = Alliance.objects.update_or_create(proposal=proposal, defaults=values)
+    return alliance
+
+
+def decisions_publish(*, actor: User, ids: Iterable[int]) -> list[Decision]:
+    """Publish staged decisions together: all or none."""
+    from lianmeng.reviews.engine import proposal_transition
+
+    _check_decider(actor)
+    wanted = sorted({int(pk) for pk in ids})
+    if not wanted:
+        raise ValidationFailed("请选择要发布的决定。")
+    published: list[Decision] = []
+    with transaction.atomic():
+        decisions = _staged_for_update(actor, wanted)
+        now = clock.now()
+        decided_on = now.astimezone(clock.BEIJING).date()
+        for decision in decisions:
+            profile = get_profile(decision.profile)
+            data: dict[str, Any] = {"decision": decision.pk}
+            if decision.category is not None:
+                data["category"] = decision.category
+            if decision.alliance_name:
+                data["alliance_name"] = decision.alliance_name
+            try:
+                proposal_transition(
+                    actor=actor,
+                    pk=decision.proposal_id,
+                    transition=decision.transition,
+                    reason=decision.reason,
+                    data=data,
+                )
+            except DomainError as exc:
+                raise type(exc)(
+                    f"“{decision.proposal.name}”不能发布：{exc.message} 本批决定均未发布。",
+                    details={**exc.details, "decision": decision.pk},
+                ) from exc
+            decision.proposal.refresh_from_db()
+            if decision.positive:
+                decision.alliance = _registry_upsert(decision, profile, decided_on)
+            decision.status = Decision.Status.PUBLISHED
+            decision.published_by = actor
+            decision.published_at = now
+            decision.save(update_fields=["alliance", "status", "published_by", "published_at"])
+            audit_record(
+                actor=actor,
+                action="lianmeng.decision.published",
+                obj=decision,
+                after={**_facts(decision), "alliance": decision.alliance_id},
+            )
+            published.append(decision)
+    return published

@@ -1,0 +1,71 @@
+"""What the call pages show: windows to the second in Beijing time, state, materials."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+from lianmeng.policy.loader import UnknownProfileError, get_profile
+
+from .models import Call
+from .terms import material_titles
+from .windows import format_day, format_moment, time_left, window_state
+
+STATES = {
+    "upcoming": (_("尚未开始"), "text-bg-info"),
+    "open": (_("正在受理"), "text-bg-success"),
+    "closed": (_("已截止"), "text-bg-secondary"),
+}
+WEEKDAYS = "一二三四五六日"
+
+
+def _issuer(call: Call) -> str:
+    """The issuing department: the profile's authority when the call is the profile's own
+    area's, else the issuing area's name."""
+    try:
+        profile = get_profile(call.profile)
+    except UnknownProfileError:
+        return call.jurisdiction.name
+    if profile.jurisdiction.value == call.jurisdiction.code:
+        return (profile.authority or profile.issuer).value
+    return call.jurisdiction.name
+
+
+def call_card(call: Call, now: datetime) -> dict[str, Any]:
+    """The facts of a list row (no extra query beyond the call and its jurisdiction)."""
+    state = window_state(call, now)
+    label, css = STATES[state]
+    return {
+        "call": call,
+        "state": state,
+        "state_label": label,
+        "state_class": css,
+        "opens": format_moment(call.online_opens_at),
+        "closes": format_moment(call.online_closes_at),
+        "time_left": time_left(call, now) if state == "open" else "",
+        "issuer": _issuer(call),
+    }
+
+
+def paper_days(call: Call) -> list[dict[str, Any]]:
+    rows = []
+    for item in call.paper_days or []:
+        day = date.fromisoformat(item["date"])
+        rows.append(
+            {
+                "day": f"{format_day(day)}（星期{WEEKDAYS[day.weekday()]}）",
+                "hours": [f"{start}—{end}" for start, end in item.get("hours") or []],
+            }
+        )
+    return rows
+
+
+def call_detail(call: Call, now: datetime) -> dict[str, Any]:
+    titles = material_titles(call)
+    return {
+        **call_card(call, now),
+        "paper_days": paper_days(call),
+        "materials": [{"kind": kind, "title": title} for kind, title in titles.items()],
+    }

@@ -1,0 +1,346 @@
+"""Writes on calls (M-10). Every function is atomic and audited.
+
+Only competent-department staff (主管部门) may create, change or publish a call, and only for
+a profile whose jurisdiction contains their own: the provincial department issues the
+provincial call; a department below it (a free-trade-zone area it has delegated to) may
+issue one for its own area.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from datetime import date, datetime
+from typing import Any, get_args
+
+from django.db import transaction
+
+from lianmeng.core import clock
+from lianmeng.core.audit import audit_record
+from lianmeng.core.errors import NotFound, PermissionDenied, ValidationFailed
+from lianmeng.core.models import Jurisdiction, User
+from lianmeng.core.roles import Role
+from lianmeng.policy.interchange import MaterialKind
+from lianmeng.policy.loader import UnknownProfileError, get_profile
+
+from .models import Call
+from .windows import closed_message, not_open_message, window_end, window_start, window_state
+
+MATERIAL_KINDS: tuple[str, ...] = get_args(MaterialKind)
+_HOUR = re.compile(r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
+
+#: fields call_update may change, as call_create takes them
+EDITABLE_FIELDS = (
+    "profile",
+    "year",
+    "title",
+    "document_number",
+    "scope",
+    "focus_areas",
+    "online_opens",
+    "online_closes",
+    "paper_days",
+    "paper_place",
+    "contacts",
+    "required_materials",
+    "paper_copies",
+)
+
+
+def _invalid(field: str, message: str) -> ValidationFailed:
+    return ValidationFailed(message, details={"field": field})
+
+
+def _issuer(actor: User | None, jurisdiction: Jurisdiction | str | None) -> Jurisdiction:
+    """The issuing department's jurisdiction: given, else the actor's own."""
+    if isinstance(jurisdiction, str):
+        found = Jurisdiction.objects.filter(code=jurisdiction).first()
+        if found is None:
+            raise _invalid("jurisdiction", f"没有区划代码为 {jurisdiction} 的辖区。")
+        jurisdiction = found
+    if jurisdiction is None:
+        if actor is None or actor.jurisdiction_id is None:
+            raise _invalid("jurisdiction", "请指定发布申报通知的部门所在辖区。")
+        jurisdiction = actor.jurisdiction
+    return jurisdiction
+
+
+def _ensure_competent(actor: User | None, issuer: Jurisdiction) -> None:
+    """The actor (None: the system, e.g. demo data) may act for ``issuer``."""
+    if actor is None:
+        return
+    if not actor.has_role(Role.COMPETENT) or actor.jurisdiction_id is None:
+        raise PermissionDenied("只有主管部门的账号可以发布和管理申报通知。")
+    if not actor.jurisdiction.contains(issuer):
+        raise PermissionDenied("只能管理本辖区（及下级）发布的申报通知。")
+
+
+def _check_profile(profile_id: str, issuer: Jurisdiction) -> None:
+    try:
+        profile = get_profile(profile_id)
+    except UnknownProfileError:
+        raise _invalid("profile", f"未知政策档案 {profile_id}，请从列表中选择。") from None
+    area = Jurisdiction.objects.filter(code=profile.jurisdiction.value).first()
+    if area is None or not area.contains(issuer):
+        raise PermissionDenied(
+            f"{issuer.name}不在政策档案“{profile.name.value}”的辖区内，不能按该档案发布申报通知。"
+        )
+
+
+def _text_list(field: str, values: Iterable[Any], *, limit: int = 60) -> list[str]:
+    out: list[str] = []
+    for value in values or []:
+        text = str(value).strip()
+        if not text:
+            continue
+        if len(text) > limit:
+            raise _invalid(field, f"“{text[:20]}…”过长（不超过 {limit} 个字）。")
+        if text not in out:
+            out.append(text)
+    return out
+
+
+def _paper_days(values: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    days: list[dict[str, Any]] = []
+    for item in values or []:
+        raw_day = item.get("date")
+        try:
+            day = raw_day if isinstance(raw_day, date) else date.fromisoformat(str(raw_day))
+        except ValueError:
+            raise _invalid(
+                "paper_days", f"纸质材料报送日期“{raw_day}”无效，应如 2020-09-21。"
+            ) from None
+        hours = []
+        for pair in item.get("hours") or []:
+            start, end = (str(p).strip() for p in pair) if len(pair) == 2 else ("", "")
+            if not (_HOUR.match(start) and _HOUR.match(end)) or start >= end:
+                raise _invalid(
+                    "paper_days", f"办公时间“{start}—{end}”无效，应如 08:00—12:00，且开始早于结束。"
+                )
+            hours.append([start, end])
+        days.append({"date": day.isoformat(), "hours": hours})
+    days.sort(key=lambda d: d["date"])
+    return days
+
+
+def _contacts(values: Iterable[Mapping[str, Any]]) -> list[dict[str, str]]:
+    contacts = []
+    for item in values or []:
+        name = str(item.get("name") or "").strip()
+        phone = str(item.get("phone") or "").strip()
+        office = str(item.get("office") or "").strip()
+        if not name and not phone:
+            continue
+        if not name or not phone:
+            raise _invalid("contacts", "每位联系人须同时填写姓名和电话。")
+        contacts.append({"name": name, "phone": phone, "office": office})
+    return contacts
+
+
+def _materials(values: Iterable[str]) -> list[str]:
+    kinds: list[str] = []
+    for kind in values or []:
+        if kind not in MATERIAL_KINDS:
+            raise _invalid("required_materials", f"未知的材料类别 {kind}。")
+        if kind not in kinds:
+            kinds.append(kind)
+    return kinds
+
+
+def _moment(field: str, value: Any, *, end: bool) -> datetime:
+    if isinstance(value, str):
+        text = value.strip().replace("T", " ")
+        try:
+            value = (
+                datetime.fromisoformat(text)
+                if " " in text or len(text) > 10
+                else date.fromisoformat(text)
+            )
+        except ValueError:
+            raise _invalid(
+                field, f"时间“{value}”无效，应如 2020-09-20 或 2020-09-20 17:00（北京时间）。"
+            ) from None
+    if isinstance(value, date):  # a datetime is a date too
+        return window_end(value) if end else window_start(value)
+    raise _invalid(field, "请填写日期或日期时间（北京时间）。")
+
+
+def _clean(fields: dict[str, Any]) -> dict[str, Any]:
+    """Validate and normalise the call's fields; raise ValidationFailed naming the field."""
+    out: dict[str, Any] = {}
+    title = str(fields.get("title") or "").strip()
+    if not title:
+        raise _invalid("title", "请填写申报通知标题。")
+    if len(title) > 200:
+        raise _invalid("title", "标题不超过 200 个字。")
+    out["title"] = title
+    try:
+        year = int(fields.get("year"))
+    except (TypeError, ValueError):
+        raise _invalid("year", "请填写申报年度，如 2020。") from None
+    if not 2000 <= year <= 2100:
+        raise _invalid("year", "申报年度应在 2000 至 2100 之间。")
+    out["year"] = year
+    out["profile"] = str(fields.get("profile") or "")
+    out["document_number"] = str(fields.get("document_number") or "").strip()[:60]
+    out["scope"] = str(fields.get("scope") or "").strip()
+    out["focus_areas"] = _text_list("focus_areas", fields.get("focus_areas") or [])
+    opens = _moment("online_opens", fields.get("online_opens"), end=False)
+    closes = _moment("online_closes", fields.get("online_closes"), end=True)
+    if closes <= opens:
+        raise _invalid("online_closes", "网上填报截止时间须晚于开始时间。")
+    out["online_opens_at"], out["online_closes_at"] = opens, closes
+    out["paper_days"] = _paper_days(fields.get("paper_days") or [])
+    out["paper_place"] = str(fields.get("paper_place") or "").strip()[:200]
+    out["contacts"] = _contacts(fields.get("contacts") or [])
+    out["required_materials"] = _materials(fields.get("required_materials") or [])
+    try:
+        copies = int(fields.get("paper_copies") or 2)
+    except (TypeError, ValueError):
+        raise _invalid("paper_copies", "纸质份数应为整数。") from None
+    if not 0 <= copies <= 20:
+        raise _invalid("paper_copies", "纸质份数应在 0 至 20 之间。")
+    out["paper_copies"] = copies
+    return out
+
+
+def _snapshot(call: Call) -> dict[str, Any]:
+    return {
+        "profile": call.profile,
+        "year": call.year,
+        "title": call.title,
+        "jurisdiction": call.jurisdiction.code,
+        "online_opens_at": call.online_opens_at.isoformat(),
+        "online_closes_at": call.online_closes_at.isoformat(),
+        "focus_areas": call.focus_areas,
+        "required_materials": call.required_materials,
+        "status": call.status,
+    }
+
+
+def call_create(
+    *,
+    actor: User | None,
+    profile: str,
+    year: int,
+    title: str,
+    online_opens: date | datetime | str,
+    online_closes: date | datetime | str,
+    jurisdiction: Jurisdiction | str | None = None,
+    document_number: str = "",
+    scope: str = "",
+    focus_areas: Iterable[str] = (),
+    paper_days: Iterable[Mapping[str, Any]] = (),
+    paper_place: str = "",
+    contacts: Iterable[Mapping[str, Any]] = (),
+    required_materials: Iterable[str] = (),
+    paper_copies: int = 2,
+) -> Call:
+    """Create an unpublished call issued by ``jurisdiction`` (default: the actor's own)."""
+    issuer = _issuer(actor, jurisdiction)
+    _ensure_competent(actor, issuer)
+    fields = _clean(
+        {
+            "profile": profile,
+            "year": year,
+            "title": title,
+            "online_opens": online_opens,
+            "online_closes": online_closes,
+            "document_number": document_number,
+            "scope": scope,
+            "focus_areas": focus_areas,
+            "paper_days": paper_days,
+            "paper_place": paper_place,
+            "contacts": contacts,
+            "required_materials": required_materials,
+            "paper_copies": paper_copies,
+        }
+    )
+    _check_profile(fields["profile"], issuer)
+    with transaction.atomic():
+        call = Call.objects.create(
+            jurisdiction=issuer, created_by=actor if actor and actor.pk else None, **fields
+        )
+        audit_record(actor=actor, action="lianmeng.call.created", obj=call, after=_snapshot(call))
+    return call
+
+
+def _lock(actor: User | None, pk: int) -> Call:
+    call = Call.objects.select_for_update().select_related("jurisdiction").filter(pk=pk).first()
+    if call is None:
+        raise NotFound("未找到该申报通知。")
+    if actor is not None and (
+        actor.jurisdiction_id is None or not actor.jurisdiction.contains(call.jurisdiction)
+    ):
+        raise NotFound("未找到该申报通知。")
+    _ensure_competent(actor, call.jurisdiction)
+    return call
+
+
+def call_update(*, actor: User | None, pk: int, **changes: Any) -> Call:
+    """Change a call's fields (named as for :func:`call_create`); a published call too,
+    e.g. to extend its window — every change is audited with the values before and after."""
+    unknown = set(changes) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise _invalid(sorted(unknown)[0], f"不能修改字段 {', '.join(sorted(unknown))}。")
+    with transaction.atomic():
+        call = _lock(actor, pk)
+        current = {
+            "profile": call.profile,
+            "year": call.year,
+            "title": call.title,
+            "document_number": call.document_number,
+            "scope": call.scope,
+            "focus_areas": call.focus_areas,
+            "online_opens": call.online_opens_at,
+            "online_closes": call.online_closes_at,
+            "paper_days": call.paper_days,
+            "paper_place": call.paper_place,
+            "contacts": call.contacts,
+            "required_materials": call.required_materials,
+            "paper_copies": call.paper_copies,
+        }
+        fields = _clean({**current, **changes})
+        _check_profile(fields["profile"], call.jurisdiction)
+        before = _snapshot(call)
+        for name, value in fields.items():
+            setattr(call, name, value)
+        call.save()
+        audit_record(
+            actor=actor,
+            action="lianmeng.call.updated",
+            obj=call,
+            before=before,
+            after=_snapshot(call),
+        )
+    return call
+
+
+def call_publish(*, actor: User | None, pk: int) -> Call:
+    """Publish a call on the public calls page. Publishing twice changes nothing."""
+    with transaction.atomic():
+        call = _lock(actor, pk)
+        if call.status == Call.Status.PUBLISHED:
+            return call
+        call.status = Call.Status.PUBLISHED
+        call.published_at = clock.now()
+        call.save(update_fields=["status", "published_at", "updated_at"])
+        audit_record(actor=actor, action="lianmeng.call.published", obj=call, after=_snapshot(call))
+    return call
+
+
+def call_apply(*, actor: User, pk: int) -> Any:
+    """Open a draft proposal for a published call (在线申报); refused outside the window."""
+    from lianmeng.proposals.services import proposal_create
+
+    call = Call.objects.filter(pk=pk, status=Call.Status.PUBLISHED).first()
+    if call is None:
+        raise NotFound("未找到该申报通知。")
+    if not actor.has_role(Role.APPLICANT) or actor.unit_id is None:
+        raise PermissionDenied("只有申报单位（牵头单位）的账号可以在线申报。")
+    state = window_state(call, clock.now())
+    if state == "upcoming":
+        raise PermissionDenied(not_open_message(call))
+    if state == "closed":
+        raise PermissionDenied(closed_message(call))
+    return proposal_create(actor=actor, call=call)

@@ -1,0 +1,80 @@
+"""The online window of a call, judged in Beijing time to the second (M-10, seed 001 三(一)).
+
+A window is stored as two instants: the first and the last (inclusive). A closing date given
+without an hour closes at 23:59:59.999999 Beijing time, so a filing at 23:59:59 on the last
+day is on time and one at 00:00:00 the next day is late, whatever the server's time zone.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from typing import Any, Literal
+from zoneinfo import ZoneInfo
+
+BEIJING = ZoneInfo("Asia/Shanghai")
+
+State = Literal["upcoming", "open", "closed"]
+
+
+def as_beijing(moment: datetime) -> datetime:
+    """The same instant in Beijing time; a naive datetime is read as Beijing time."""
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=BEIJING)
+    return moment.astimezone(BEIJING)
+
+
+def window_start(value: date | datetime) -> datetime:
+    """A date opens at 00:00:00 Beijing time; a datetime is taken as given."""
+    if isinstance(value, datetime):
+        return as_beijing(value)
+    return datetime.combine(value, time.min, tzinfo=BEIJING)
+
+
+def window_end(value: date | datetime) -> datetime:
+    """A date closes at 23:59:59.999999 Beijing time; a datetime is taken as given."""
+    if isinstance(value, datetime):
+        return as_beijing(value)
+    return datetime.combine(value, time.max, tzinfo=BEIJING)
+
+
+def window_state(call: Any, moment: datetime) -> State:
+    """Whether ``moment`` is before, within or after the call's online window."""
+    moment = as_beijing(moment)
+    if moment < as_beijing(call.online_opens_at):
+        return "upcoming"
+    if moment > as_beijing(call.online_closes_at):
+        return "closed"
+    return "open"
+
+
+def format_moment(moment: datetime) -> str:
+    """``2020年9月20日 23:59:59`` in Beijing time (microseconds dropped, never rounded up)."""
+    moment = as_beijing(moment)
+    return f"{moment.year}年{moment.month}月{moment.day}日 {moment:%H:%M:%S}"
+
+
+def format_day(day: date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def time_left(call: Any, moment: datetime) -> str:
+    """``还剩 3 天 4 小时 5 分`` until the window closes, or an empty string when closed."""
+    seconds = int((as_beijing(call.online_closes_at) - as_beijing(moment)).total_seconds())
+    if seconds < 0:
+        return ""
+    days, rest = divmod(seconds, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes, secs = divmod(rest, 60)
+    if days:
+        return f"还剩 {days} 天 {hours} 小时 {minutes} 分"
+    if hours:
+        return f"还剩 {hours} 小时 {minutes} 分"
+    return f"还剩 {minutes} 分 {secs} 秒"
+
+
+def closed_message(call: Any) -> str:
+    return f"网上填报已于 {format_moment(call.online_closes_at)} 截止，逾期不予受理。"
+
+
+def not_open_message(call: Any) -> str:
+    return f"网上填报将于 {format_moment(call.online_opens_at)} 开始，请届时再提交。"

@@ -1,0 +1,72 @@
+"""The public verification page (B-3): which proposal, version and hash a paper copy belongs to."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django_ratelimit.decorators import ratelimit
+
+from lianmeng.core.access import public
+from lianmeng.core.errors import NotFound
+from lianmeng.web.views import error_page
+
+from .pdf import code_display, normalise_code
+
+#: per client address; enough for a clerk checking a pile of copies, not for guessing codes
+VERIFY_RATE = "30/m"
+
+
+def _limited(request: HttpRequest) -> HttpResponse | None:
+    if getattr(request, "limited", False):
+        return error_page(
+            request,
+            429,
+            _("核验过于频繁"),
+            _("本地址一分钟内核验次数过多，请等待一分钟后再试。"),
+        )
+    return None
+
+
+@public
+@ratelimit(key="ip", rate=VERIFY_RATE, method="GET", block=False)
+def verify_form(request: HttpRequest) -> HttpResponse:
+    if (response := _limited(request)) is not None:
+        return response
+    code = normalise_code(request.GET.get("code", ""))
+    if code:
+        return redirect("documents:verify", code=code)
+    return render(request, "documents/verify.html", {"version": None})
+
+
+@public
+@ratelimit(key="ip", rate=VERIFY_RATE, method="GET", block=False)
+def verify(request: HttpRequest, code: str) -> HttpResponse:
+    from lianmeng.calls.windows import format_moment
+    from lianmeng.proposals.versions import version_by_code
+
+    if (response := _limited(request)) is not None:
+        return response
+    try:
+        version = version_by_code(code)
+    except NotFound:
+        response = render(
+            request,
+            "documents/verify.html",
+            {"version": None, "unknown": code[:40]},
+            status=404,
+        )
+        return response
+    latest = version.proposal.versions.order_by("-number").values_list("number", flat=True).first()
+    return render(
+        request,
+        "documents/verify.html",
+        {
+            "version": version,
+            "proposal": version.proposal,
+            "code": code_display(version.verification_code),
+            "time": format_moment(version.submitted_at),
+            "superseded": latest is not None and latest > version.number,
+            "latest": latest,
+        },
+    )

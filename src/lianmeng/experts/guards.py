@@ -1,0 +1,34 @@
+"""The ``review_round_closed`` guard of the lifecycle tables, implemented where its facts live.
+
+A decision that follows expert review (Henan 批准筹建, Luoyang 认定) may be taken once the
+latest review round holding the proposal is closed. Registered with the engine's guard
+registry when the app is ready (``ExpertsConfig.ready``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from lianmeng.reviews.guards import GuardContext, register
+
+from .models import ReviewRound
+
+
+def review_closed_message(proposal: Any) -> str | None:
+    """None when the proposal's latest round is closed, else what to do first."""
+    latest = (
+        ReviewRound.objects.filter(entries__proposal=proposal)
+        .order_by("-created_at", "-id")
+        .only("title", "status")
+        .first()
+    )
+    if latest is None:
+        return "该申报尚未提交专家评审：请先在“专家评审”中将其加入评审轮次，评审结束后再作决定。"
+    if latest.is_open:
+        return f"专家评审“{latest.title}”尚未结束：请先结束该评审轮次，再作决定。"
+    return None
+
+
+@register("review_round_closed")
+def review_round_closed(ctx: GuardContext) -> str | None:
+    return review_closed_message(ctx.proposal)

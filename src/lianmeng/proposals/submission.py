@@ -1,0 +1,403 @@
+"""Submission (M-17, B-3): the window to the second, the checks, the immutable version and its PDF.
+
+``proposal_submit`` is the one way a proposal leaves the lead unit's hands. In one transaction
+holding the proposal's row lock it refuses a late or early filing (Asia/Shanghai, to the
+second), an incomplete document, a failed ``required`` rule and an unexplained ``principle``
+rule; then it locks the proposal, stores version n+1 with its SHA-256 and verification code,
+prints the PDF and writes the audit entry. A second request for the same proposal (a double
+click) waits for the lock, finds the proposal already submitted and is told so
+(:class:`AlreadySubmitted`), so exactly one version is stored.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import json
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import Max
+
+from lianmeng.calls.windows import (
+    as_beijing,
+    closed_message,
+    format_moment,
+    not_open_message,
+    window_end,
+    window_start,
+)
+from lianmeng.core import clock
+from lianmeng.core.audit import audit_record
+from lianmeng.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from lianmeng.core.models import User
+from lianmeng.core.roles import Role
+from lianmeng.documents.pdf import CODE_ALPHABET, CODE_LENGTH, VersionStamp, render_proposal_pdf
+
+from .checks import proposal_eligibility
+from .editing import document_saved, lock_for_edit
+from .models import Proposal, ProposalVersion
+
+#: the shortest explanation accepted for a failed 原则上 rule
+MIN_EXPLANATION = 10
+
+
+class AlreadySubmitted(Conflict):
+    """The proposal is already submitted (a second click, or a stale tab): nothing to do."""
+
+    code = "already_submitted"
+
+    def __init__(self, version: ProposalVersion | None) -> None:
+        super().__init__(
+            "已提交，无需重复提交。",
+            details={"version": version.number if version else None},
+        )
+        self.version = version
+
+
+@dataclass(frozen=True)
+class Window:
+    """The online window a proposal is judged against, both ends inclusive, Beijing time."""
+
+    title: str
+    opens: datetime
+    closes: datetime
+
+    @property
+    def opens_text(self) -> str:
+        return format_moment(self.opens)
+
+    @property
+    def closes_text(self) -> str:
+        return format_moment(self.closes)
+
+    def state(self, moment: datetime) -> str:
+        moment = as_beijing(moment)
+        if moment < self.opens:
+            return "upcoming"
+        if moment > self.closes:
+            return "closed"
+        return "open"
+
+
+class _WindowCall:
+    """Adapter so the calls module's messages speak about any window."""
+
+    def __init__(self, window: Window) -> None:
+        self.online_opens_at = window.opens
+        self.online_closes_at = window.closes
+
+
+def submission_window(proposal: Proposal) -> Window | None:
+    """The call's window: the stored call, else the profile's call of the proposal's year.
+
+    None when neither exists (a profile that files all year round): then no time is refused.
+    """
+    if proposal.call_id is not None:
+        call = proposal.call
+        return Window(
+            title=call.title,
+            opens=as_beijing(call.online_opens_at),
+            closes=as_beijing(call.online_closes_at),
+        )
+    from lianmeng.policy.loader import UnknownProfileError, get_profile
+
+    try:
+        profile = get_profile(proposal.profile)
+    except UnknownProfileError:
+        return None
+    year = proposal.call_year or (proposal.document or {}).get("call_year")
+    seeded = profile.call_for(year) if year else None
+    if seeded is None:
+        return None
+    return Window(
+        title=seeded.title.value,
+        opens=window_start(seeded.online_opens.value),
+        closes=window_end(seeded.online_closes.value),
+    )
+
+
+def window_refusal(window: Window | None, moment: datetime) -> str | None:
+    """The Chinese message refusing a filing at ``moment``, or None when it is on time."""
+    if window is None:
+        return None
+    state = window.state(moment)
+    if state == "closed":
+        return closed_message(_WindowCall(window))
+    if state == "upcoming":
+        return not_open_message(_WindowCall(window))
+    return None
+
+
+def submission_review(proposal: Proposal, *, at: datetime | None = None) -> dict[str, Any]:
+    """What stands between the proposal and its submission at ``at`` (default: now).
+
+    ``{"window", "window_refusal", "complete", "path", "message", "findings", "required",
+    "principle", "ready"}``: ``required`` are failed required rules (refuse), ``principle``
+    failed principle rules (each needs an explanation).
+    """
+    moment = at or clock.now()
+    window = submission_window(proposal)
+    review: dict[str, Any] = {
+        "at": moment,
+        "window": window,
+        "window_refusal": window_refusal(window, moment),
+        "findings": [],
+        "required": [],
+        "principle": [],
+    }
+    result = proposal_eligibility(proposal, at=moment)
+    review["complete"] = result["complete"]
+    if not result["complete"]:
+        review["path"], review["message"] = result["path"], result["message"]
+    else:
+        findings = result["findings"]
+        review["findings"] = findings
+        review["required"] = [
+            f for f in findings if f["status"] == "fail" and f["severity"] == "required"
+        ]
+        review["principle"] = [
+            f for f in findings if f["status"] == "fail" and f["severity"] == "principle"
+        ]
+    review["passed"] = sum(1 for f in review["findings"] if f["status"] == "pass")
+    review["ready"] = (
+        review["complete"] and not review["required"] and review["window_refusal"] is None
+    )
+    return review
+
+
+def canonical_sha256(document: Any, writeups: Any, explanations: Any) -> str:
+    """SHA-256 of the canonical JSON (sorted keys, no spaces, UTF-8) of the filed content."""
+    payload = {"document": document, "writeups": writeups or {}, "explanations": explanations or {}}
+    text = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def new_verification_code() -> str:
+    """12 characters from an alphabet without look-alikes, not used before."""
+    while True:
+        code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+        if not ProposalVersion.objects.filter(verification_code=code).exists():
+            return code
+
+
+def verify_url(code: str, site_url: str | None = None) -> str:
+    """``<site>/verify/<code>``: absolute when the site's address is known (setting
+    ``LIANMENG_SITE_URL``, else the address the request came to), else the path alone."""
+    base = getattr(settings, "LIANMENG_SITE_URL", "") or site_url or ""
+    return f"{base.rstrip('/')}/verify/{code}"
+
+
+def _is_lead_staff(actor: User, proposal: Proposal) -> bool:
+    return actor.has_role(Role.APPLICANT) and actor.unit_id == proposal.lead_unit_id
+
+
+def _refuse(review: dict[str, Any], explanations: dict[str, str]) -> dict[str, str]:
+    """Raise ValidationFailed for the first thing in the way; else the explanations to keep."""
+    if review["window_refusal"]:
+        raise ValidationFailed(review["window_refusal"], details={"reason": "window"})
+    if not review["complete"]:
+        raise ValidationFailed(
+            f"申报书尚未填写完整，不能提交：{review['path']}：{review['message']}",
+            details={"reason": "incomplete", "path": review["path"]},
+        )
+    if review["required"]:
+        lines = "；".join(f"{f['rule']}：{f['message']}" for f in review["required"])
+        raise ValidationFailed(
+            f"以下必须满足的条件未满足，不能提交：{lines}",
+            details={"reason": "required", "rules": [f["rule"] for f in review["required"]]},
+        )
+    kept: dict[str, str] = {}
+    missing = []
+    for finding in review["principle"]:
+        text = (explanations.get(finding["rule"]) or "").strip()
+        if len(text) < MIN_EXPLANATION:
+            missing.append(finding)
+        else:
+            kept[finding["rule"]] = text
+    if missing:
+        lines = "；".join(f"{f['rule']}：{f['message']}" for f in missing)
+        raise ValidationFailed(
+            f"以下“原则上”条件未满足，请逐条填写说明（不少于 {MIN_EXPLANATION} 个字）后再提交：{lines}",
+            details={"reason": "explanation", "rules": [f["rule"] for f in missing]},
+        )
+    return kept
+
+
+def proposal_submit(
+    *,
+    actor: User,
+    pk: int,
+    explanations: dict[str, str] | None = None,
+    revision: int | None = None,
+    site_url: str | None = None,
+) -> ProposalVersion:
+    """Submit the proposal: refuse or lock it and store version n+1 with its PDF.
+
+    Raises :class:`AlreadySubmitted` when it is already submitted (nothing is stored),
+    ValidationFailed naming what to fix, PermissionDenied / NotFound / Conflict as
+    ``lock_for_edit`` does.
+    """
+    explanations = {str(k): str(v) for k, v in (explanations or {}).items()}
+    with transaction.atomic():
+        current = Proposal.objects.select_for_update().filter(pk=pk).first()
+        if current is None:
+            raise NotFound("未找到该申报，或您无权查看。")
+        if current.status == Proposal.Status.SUBMITTED and _is_lead_staff(actor, current):
+            raise AlreadySubmitted(current.versions.order_by("-number").first())
+        proposal = lock_for_edit(actor=actor, pk=pk, revision=revision)
+        now = clock.now()
+        review = submission_review(proposal, at=now)
+        kept = _refuse(review, explanations)
+
+        document = copy.deepcopy(proposal.document)
+        document["submitted_at"] = as_beijing(now).replace(microsecond=0).isoformat()
+        if proposal.call_id is not None:
+            document["call_year"] = proposal.call.year  # the call answered decides the year
+        proposal.document = document
+        proposal.explanations = kept
+        proposal.status = Proposal.Status.SUBMITTED
+        proposal.submitted_at = now
+
+        number = (proposal.versions.aggregate(n=Max("number"))["n"] or 0) + 1
+        digest = canonical_sha256(document, proposal.writeups, kept)
+        code = new_verification_code()
+        stamp = VersionStamp(
+            label=f"第 {number} 版 · {format_moment(now)} 提交",
+            code=code,
+            number=number,
+            submitted_at=now,
+            sha256=digest,
+            verify_url=verify_url(code, site_url),
+        )
+        pdf = render_proposal_pdf(document, writeups=proposal.writeups, version=stamp)
+        version = ProposalVersion(
+            proposal=proposal,
+            number=number,
+            document=document,
+            writeups=copy.deepcopy(proposal.writeups or {}),
+            explanations=kept,
+            sha256=digest,
+            verification_code=code,
+            pdf_sha256=hashlib.sha256(pdf).hexdigest(),
+            submitted_at=now,
+            submitted_by=actor,
+        )
+        version.pdf.save(f"proposal-{proposal.pk}-v{number}.pdf", ContentFile(pdf), save=False)
+        version.save()
+        document_saved(
+            actor=actor,
+            proposal=proposal,
+            action="lianmeng.proposal.submitted",
+            after={
+                "version": number,
+                "verification_code": code,
+                "sha256": digest,
+                "pdf_sha256": version.pdf_sha256,
+                "explained": sorted(kept),
+            },
+        )
+    return version
+
+
+def proposal_explanations_save(
+    *, actor: User, pk: int, explanations: dict[str, str], revision: int | None = None
+) -> Proposal:
+    """Keep typed explanations when a submission is refused (nothing typed is lost)."""
+    cleaned = {str(k): str(v).strip() for k, v in explanations.items() if str(v).strip()}
+    with transaction.atomic():
+        proposal = lock_for_edit(actor=actor, pk=pk, revision=revision)
+        before = proposal.explanations
+        if cleaned == before:
+            return proposal
+        proposal.explanations = cleaned
+        return document_saved(
+            actor=actor,
+            proposal=proposal,
+            action="lianmeng.proposal.explanations.saved",
+            before={"rules": sorted(before or {})},
+            after={"rules": sorted(cleaned)},
+        )
+
+
+def proposal_withdraw(*, actor: User, pk: int, reason: str) -> Proposal:
+    """Withdraw a submitted (or returned) proposal before it is accepted (撤回)."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationFailed("请填写撤回原因。", details={"field": "reason"})
+    with transaction.atomic():
+        proposal = Proposal.objects.select_for_update().filter(pk=pk).first()
+        if proposal is None or not _is_lead_staff(actor, proposal):
+            raise NotFound("未找到该申报，或您无权查看。")
+        if proposal.status not in (Proposal.Status.SUBMITTED, Proposal.Status.RETURNED):
+            raise PermissionDenied(
+                f"该申报当前状态为“{proposal.get_status_display()}”，只有已提交或已退回、"
+                "尚未受理的申报可以撤回。"
+            )
+        before = proposal.status
+        proposal.status = Proposal.Status.WITHDRAWN
+        proposal.save(update_fields=["status", "updated_at"])
+        audit_record(
+            actor=actor,
+            action="lianmeng.proposal.withdrawn",
+            obj=proposal,
+            before={"status": before},
+            after={"status": proposal.status, "reason": reason},
+        )
+    return proposal
+
+
+def proposal_return(*, actor: User, pk: int, reason: str) -> Proposal:
+    """Return a submitted proposal to its lead unit for revision (退回修改).
+
+    Department staff whose area holds the proposal may do it; the review module will call
+    this from its own workflow.
+    """
+    from .selectors import proposal_get
+
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationFailed(
+            "请填写退回原因，告诉申报单位需要修改什么。", details={"field": "reason"}
+        )
+    if not (actor.role_set() & {Role.RECOMMENDER, Role.COMPETENT, Role.COORDINATION}):
+        raise PermissionDenied("只有推荐部门或主管部门的账号可以退回申报。")
+    proposal_get(viewer=actor, pk=pk)  # NotFound outside the actor's area
+    with transaction.atomic():
+        proposal = Proposal.objects.select_for_update().get(pk=pk)
+        if proposal.status != Proposal.Status.SUBMITTED:
+            raise PermissionDenied(
+                f"该申报当前状态为“{proposal.get_status_display()}”，只有已提交的申报可以退回。"
+            )
+        proposal.status = Proposal.Status.RETURNED
+        proposal.save(update_fields=["status", "updated_at"])
+        audit_record(
+            actor=actor,
+            action="lianmeng.proposal.returned",
+            obj=proposal,
+            before={"status": Proposal.Status.SUBMITTED},
+            after={"status": proposal.status, "reason": reason},
+        )
+    return proposal
+
+
+def return_reason(proposal: Proposal) -> str:
+    """Why the proposal was last returned, from the audit trail (empty if never)."""
+    from lianmeng.core.models import AuditEntry
+
+    entry = (
+        AuditEntry.objects.filter(
+            object_type=proposal._meta.label_lower,
+            object_id=str(proposal.pk),
+            action="lianmeng.proposal.returned",
+        )
+        .order_by("-id")
+        .values_list("summary", flat=True)
+        .first()
+    )
+    return str(((entry or {}).get("after") or {}).get("reason") or "")

@@ -1,0 +1,96 @@
+"""``lianmeng proposal history ID`` and ``lianmeng proposal transition ID NAME --as USER``.
+
+The command line fires transitions through the same engine as the pages and the API, as a
+named account (the engine checks that account's role and level like any other).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+
+USAGE = (
+    "用法：lianmeng proposal history ID | "
+    "lianmeng proposal transition ID NAME --as 用户名 [--reason 意见] [--data JSON]"
+)
+
+
+def _fail(message: str, code: int = 2) -> int:
+    print(message.replace("\n", " "), file=sys.stderr)
+    return code
+
+
+def _option(argv: list[str], name: str) -> str | None:
+    if name not in argv:
+        return None
+    index = argv.index(name)
+    return argv[index + 1] if index + 1 < len(argv) else ""
+
+
+def _history(pk: int) -> int:
+    from lianmeng.proposals.models import Proposal
+
+    from .call_terms import format_moment
+    from .routing import state_label
+    from .selectors import state_history
+
+    proposal = Proposal.objects.filter(pk=pk).first()
+    if proposal is None:
+        return _fail(f"没有编号为 {pk} 的申报")
+    print(f"#{proposal.pk} {proposal.name}：{state_label(proposal.profile, proposal.status)}")
+    for change in state_history(proposal=proposal):
+        who = change.actor_office or "系统"
+        if change.actor_id:
+            who += f"（{change.actor.get_username()}）"
+        line = (
+            f"{format_moment(change.at)}  {change.label}  "
+            f"{state_label(proposal.profile, change.from_state)} → "
+            f"{state_label(proposal.profile, change.to_state)}  {who}"
+        )
+        if change.reason:
+            line += f"  意见：{change.reason}"
+        print(line)
+    return 0
+
+
+def _transition(pk: int, name: str, argv: list[str]) -> int:
+    from lianmeng.core.errors import DomainError
+    from lianmeng.core.models import User
+
+    from .engine import proposal_transition
+    from .routing import state_label
+
+    username = _option(argv, "--as")
+    if not username:
+        return _fail("请用 --as 指定以哪个账号办理，如 --as xingyang")
+    actor = User.objects.filter(username=username, is_active=True).first()
+    if actor is None:
+        return _fail(f"没有账号 {username}")
+    raw = _option(argv, "--data")
+    try:
+        data = json.loads(raw) if raw else {}
+    except ValueError:
+        return _fail("--data 须为 JSON 对象，如 '{\"category\": 2}'")
+    if not isinstance(data, dict):
+        return _fail("--data 须为 JSON 对象，如 '{\"category\": 2}'")
+    try:
+        proposal = proposal_transition(
+            actor=actor, pk=pk, transition=name, reason=_option(argv, "--reason") or "", data=data
+        )
+    except DomainError as exc:
+        return _fail(exc.message, 1)
+    print(f"#{proposal.pk} {proposal.name}：{state_label(proposal.profile, proposal.status)}")
+    return 0
+
+
+def run(argv: list[str]) -> int:
+    """``argv`` starts with ``history`` or ``transition``; Django is set up by the caller."""
+    try:
+        pk = int(argv[1])
+    except (IndexError, ValueError):
+        return _fail(USAGE)
+    if argv[0] == "history":
+        return _history(pk)
+    if len(argv) < 3 or argv[2].startswith("-"):
+        return _fail(USAGE)
+    return _transition(pk, argv[2], argv[3:])

@@ -1,0 +1,348 @@
+"""Notifications (M-23): texts per profile and event that staff can edit, the in-system inbox
+and e-mail, sent after the state change commits.
+
+A text is a subject and a body with placeholders in braces: ``{联盟名称}`` ``{牵头单位}``
+``{原因}`` ``{操作}`` ``{状态}`` ``{部门}`` ``{时间}`` ``{截止日期}`` ``{类别}``. The defaults
+live here; a competent department's edit for its profile is a :class:`NotificationTemplate`
+row and wins. An unknown placeholder is left as written, so a typo shows instead of failing.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+
+from lianmeng.core import clock
+from lianmeng.core.audit import audit_record
+from lianmeng.core.errors import NotFound, PermissionDenied, ValidationFailed
+from lianmeng.core.models import User
+from lianmeng.core.roles import Role
+from lianmeng.policy.loader import UnknownProfileError, get_profile
+
+from .models import Notification, NotificationTemplate, StateChange
+
+logger = logging.getLogger("lianmeng.notifications")
+
+PLACEHOLDERS: dict[str, str] = {
+    "联盟名称": "申报的联盟名称",
+    "牵头单位": "牵头单位名称",
+    "原因": "办理意见、退回原因或理由",
+    "操作": "所做的操作，如“推荐”“退回修改”",
+    "状态": "操作后的状态",
+    "部门": "办理部门",
+    "时间": "办理时间",
+    "截止日期": "起算的期限截止日期（如筹建期）",
+    "类别": "备案类别",
+}
+
+_SIGNATURE = "\n\n{部门}\n{时间}"
+_GREETING = "{牵头单位}：\n\n"
+
+DEFAULTS: dict[str, tuple[str, str]] = {
+    "proposal.returned": (
+        "【退回修改】{联盟名称}",
+        _GREETING + "您单位牵头申报的“{联盟名称}”已被{部门}退回修改。\n"
+        "退回原因：{原因}\n\n"
+        "请登录联盟管理平台，按意见修改后在网上填报截止前重新提交。" + _SIGNATURE,
+    ),
+    "proposal.recommended": (
+        "【已推荐】{联盟名称}",
+        _GREETING + "您单位牵头申报的“{联盟名称}”已由{部门}推荐，当前状态：{状态}。\n"
+        "推荐意见：{原因}" + _SIGNATURE,
+    ),
+    "proposal.accepted": (
+        "【已受理】{联盟名称}",
+        _GREETING
+        + "您单位牵头申报的“{联盟名称}”已由{部门}受理，下一步将组织专家评审。"
+        + _SIGNATURE,
+    ),
+    "proposal.refused": (
+        "【不予受理】{联盟名称}",
+        _GREETING + "您单位牵头申报的“{联盟名称}”{部门}不予受理。\n原因：{原因}" + _SIGNATURE,
+    ),
+    "proposal.approved": (
+        "【批准筹建】{联盟名称}",
+        _GREETING + "经审核，{部门}批准筹建“{联盟名称}”。筹建期截止日期：{截止日期}。\n"
+        "请在筹建期内完成组织机构设立、协议和章程签署及规划编制，期满申请验收。" + _SIGNATURE,
+    ),
+    "proposal.recognised": (
+        "【认定】{联盟名称}",
+        _GREETING + "经专家审核，{部门}认定“{联盟名称}”。" + _SIGNATURE,
+    ),
+    "proposal.filed": (
+        "【备案】{联盟名称}",
+        _GREETING + "经审核，“{联盟名称}”已在{部门}备案，类别：{类别}。" + _SIGNATURE,
+    ),
+    "proposal.pilot_selected": (
+        "【确定为试点】{联盟名称}",
+        _GREETING + "“{联盟名称}”已由{部门}择优确定为产业技术创新战略联盟试点。" + _SIGNATURE,
+    ),
+    "proposal.declined": (
+        "【未获通过】{联盟名称}",
+        _GREETING + "您单位牵头申报的“{联盟名称}”未获通过（{操作}）。\n理由：{原因}" + _SIGNATURE,
+    ),
+}
+GENERIC = (
+    "【状态更新】{联盟名称}",
+    _GREETING
+    + "您单位牵头申报的“{联盟名称}”状态已更新为“{状态}”（{操作}）。\n意见：{原因}"
+    + _SIGNATURE,
+)
+
+_PLACEHOLDER = re.compile(r"\{([^{}\s]{1,20})\}")
+
+
+def render(text: str, values: dict[str, str]) -> str:
+    """Fill ``{名称}`` placeholders; unknown ones stay as written."""
+    return _PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), text)
+
+
+def profile_events(profile_id: str) -> list[str]:
+    """The events the profile's transitions send, in the table's order."""
+    try:
+        lifecycle = get_profile(profile_id).lifecycle
+    except UnknownProfileError:
+        return []
+    events: list[str] = []
+    for transition in lifecycle.transitions if lifecycle else []:
+        if transition.event and transition.event not in events:
+            events.append(transition.event)
+    return events
+
+
+@dataclass(frozen=True)
+class Text:
+    profile: str
+    event: str
+    subject: str
+    body: str
+    customised: bool
+    updated_at: Any = None
+    updated_by: Any = None
+
+
+def notification_text(profile_id: str, event: str) -> Text:
+    """The text in force for ``event`` of ``profile_id``: the edited one, else the default."""
+    row = (
+        NotificationTemplate.objects.filter(profile=profile_id, event=event)
+        .select_related("updated_by")
+        .first()
+    )
+    if row is not None:
+        return Text(profile_id, event, row.subject, row.body, True, row.updated_at, row.updated_by)
+    subject, body = DEFAULTS.get(event, GENERIC)
+    return Text(profile_id, event, subject, body, False)
+
+
+def notification_texts(profile_id: str) -> list[Text]:
+    return [notification_text(profile_id, event) for event in profile_events(profile_id)]
+
+
+def editable_profiles(actor: User) -> list[str]:
+    """Profiles whose texts ``actor`` may edit: competent (or coordination) staff of the
+    profile's own jurisdiction."""
+    from lianmeng.policy.loader import load_profiles
+
+    if not (
+        actor.is_authenticated
+        and actor.jurisdiction_id
+        and (actor.has_role(Role.COMPETENT) or actor.has_role(Role.COORDINATION))
+    ):
+        return []
+    code = actor.jurisdiction.code
+    return sorted(pid for pid, p in load_profiles().items() if p.jurisdiction.value == code)
+
+
+def _check_editor(actor: User, profile_id: str, event: str) -> None:
+    if profile_id not in editable_profiles(actor):
+        raise PermissionDenied("只有该政策档案所属主管部门的工作人员可以修改通知文本。")
+    if event not in profile_events(profile_id):
+        raise NotFound("该政策档案没有这个通知事件。")
+
+
+def _check_text(subject: str, body: str) -> None:
+    if not subject.strip():
+        raise ValidationFailed("请填写通知标题。", details={"field": "subject"})
+    if len(subject) > 200:
+        raise ValidationFailed("通知标题不能超过 200 个字符。", details={"field": "subject"})
+    if not body.strip():
+        raise ValidationFailed("请填写通知正文。", details={"field": "body"})
+    unknown = sorted(
+        {m.group(1) for m in _PLACEHOLDER.finditer(subject + body)} - set(PLACEHOLDERS)
+    )
+    if unknown:
+        names = "、".join("{" + n + "}" for n in unknown)
+        allowed = "、".join("{" + n + "}" for n in PLACEHOLDERS)
+        raise ValidationFailed(
+            f"通知文本中有无法识别的占位符 {names}。可用的占位符：{allowed}。",
+            details={"field": "body", "unknown": unknown},
+        )
+
+
+def notification_template_save(
+    *, actor: User, profile: str, event: str, subject: str, body: str
+) -> NotificationTemplate:
+    """Save the edited text of ``event`` for ``profile`` (competent staff of that profile)."""
+    _check_editor(actor, profile, event)
+    _check_text(subject, body)
+    with transaction.atomic():
+        before = notification_text(profile, event)
+        row, _created = NotificationTemplate.objects.update_or_create(
+            profile=profile,
+            event=event,
+            defaults={
+                "subject": subject.strip(),
+                "body": body.strip(),
+                "updated_by": actor,
+                "updated_at": clock.now(),
+            },
+        )
+        audit_record(
+            actor=actor,
+            action="lianmeng.notification.template.saved",
+            obj=row,
+            before={"subject": before.subject, "body": before.body},
+            after={"subject": row.subject, "body": row.body},
+        )
+    return row
+
+
+def notification_template_reset(*, actor: User, profile: str, event: str) -> None:
+    """Go back to the default text of ``event``."""
+    _check_editor(actor, profile, event)
+    with transaction.atomic():
+        row = NotificationTemplate.objects.filter(profile=profile, event=event).first()
+        if row is None:
+            return
+        audit_record(
+            actor=actor,
+            action="lianmeng.notification.template.reset",
+            obj=row,
+            before={"subject": row.subject, "body": row.body},
+        )
+        row.delete()
+
+
+# -- sending ---------------------------------------------------------------------------------
+
+
+def recipients_for(proposal: Any) -> list[User]:
+    """The lead unit's applicant accounts."""
+    return list(
+        User.objects.filter(
+            unit_id=proposal.lead_unit_id, is_active=True, role_grants__role=Role.APPLICANT
+        ).distinct()
+    )
+
+
+def values_for(change: StateChange) -> dict[str, str]:
+    from .call_terms import format_moment
+    from .routing import state_label
+
+    proposal = change.proposal
+    deadline = change.data.get("deadline") or {}
+    return {
+        "联盟名称": proposal.name,
+        "牵头单位": proposal.lead_unit.name,
+        "原因": change.reason or "无",
+        "操作": change.label,
+        "状态": state_label(proposal.profile, change.to_state),
+        "部门": change.actor_office or "",
+        "时间": format_moment(change.at),
+        "截止日期": str(deadline.get("due_date") or ""),
+        "类别": str(change.data.get("category_name") or change.data.get("category") or ""),
+    }
+
+
+def queue_notification(change: StateChange, event: str | None) -> None:
+    """After the surrounding transaction commits, tell the lead unit (inbox and e-mail)."""
+    if not event:
+        return
+    change_id = change.pk
+    transaction.on_commit(lambda: deliver(change_id, event))
+
+
+def deliver(change_id: int, event: str) -> list[Notification]:
+    """Write the inbox entries and send the e-mails of one state change's event."""
+    change = (
+        StateChange.objects.select_related("proposal", "proposal__lead_unit")
+        .filter(pk=change_id)
+        .first()
+    )
+    if change is None:
+        return []
+    text = notification_text(change.proposal.profile, event)
+    values = values_for(change)
+    subject = render(text.subject, values)[:200]
+    body = render(text.body, values)
+    now = clock.now()
+    recipients = recipients_for(change.proposal)
+    with transaction.atomic():
+        created = Notification.objects.bulk_create(
+            [
+                Notification(
+                    recipient=user,
+                    event=event,
+                    proposal=change.proposal,
+                    state_change=change,
+                    subject=subject,
+                    body=body,
+                    created_at=now,
+                )
+                for user in recipients
+            ]
+        )
+    _email(created, recipients)
+    return created
+
+
+def _email(notifications: Iterable[Notification], recipients: list[User]) -> None:
+    by_user = {user.pk: user for user in recipients}
+    sent = []
+    for notification in notifications:
+        user = by_user.get(notification.recipient_id)
+        if user is None or not user.email:
+            continue
+        try:
+            send_mail(
+                notification.subject,
+                notification.body,
+                settings.DEFAULT_FROM_EMAIL,
+                [user.email],
+            )
+        except Exception:  # a mail server being down must not undo a decision made
+            logger.exception("notification e-mail to user %s failed", user.pk)
+            continue
+        sent.append(notification.pk)
+    if sent:
+        Notification.objects.filter(pk__in=sent).update(emailed_at=clock.now())
+
+
+# -- the inbox -------------------------------------------------------------------------------
+
+
+def notification_list(*, viewer: User) -> Any:
+    if not viewer.is_authenticated:
+        return Notification.objects.none()
+    return Notification.objects.filter(recipient=viewer).select_related("proposal")
+
+
+def notification_mark_read(*, actor: User, pk: int | None = None) -> int:
+    """Mark one (or, without ``pk``, all) of the actor's notifications read."""
+    qs = Notification.objects.filter(recipient=actor, read_at__isnull=True)
+    if pk is not None:
+        qs = qs.filter(pk=pk)
+    return qs.update(read_at=clock.now())
+
+
+def unread_count(viewer: User) -> int:
+    if not viewer.is_authenticated:
+        return 0
+    return Notification.objects.filter(recipient=viewer, read_at__isnull=True).count()

@@ -1,0 +1,352 @@
+"""Reads for recommending and accepting departments, always within what the viewer may see.
+
+Every list is one query whatever its length: the related rows are joined, the counts and
+dates come from subqueries, the interchange document is deferred.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import (
+    Exists,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce
+
+from lianmeng.core.models import Jurisdiction, User
+from lianmeng.policy.lifecycle import Lifecycle
+from lianmeng.policy.loader import load_profiles
+from lianmeng.proposals.models import Proposal
+from lianmeng.proposals.selectors import proposal_visibility
+
+from .models import PaperReceipt, StateChange, ZoneFiling
+from .routing import effective_level, level_q, route_q
+
+#: before anyone recommended: the lead unit's own states
+FILING_SIDE = ("draft", "submitted", "returned", "withdrawn")
+
+
+def _lifecycles() -> list[tuple[str, Any, Lifecycle]]:
+    return [
+        (pid, profile, profile.lifecycle)
+        for pid, profile in load_profiles().items()
+        if profile.lifecycle is not None
+    ]
+
+
+def actionable_q(viewer: User, *, kinds: tuple[str, ...] | None = None, by_state: bool = True) -> Q:
+    """Proposals on which ``viewer`` may fire a transition (of ``kinds``) — the query form of
+    ``engine.allowed_transitions``. ``by_state=False`` ignores the current state (the
+    proposals the viewer's department is responsible for at that step, whatever became of
+    them)."""
+    if not viewer.is_authenticated:
+        return Q(pk__in=[])
+    roles = viewer.role_set()
+    q = Q(pk__in=[])
+    for profile_id, profile, lifecycle in _lifecycles():
+        for transition in lifecycle.transitions:
+            if transition.external or transition.role not in roles:
+                continue
+            if kinds is not None and transition.kind not in kinds:
+                continue
+            by_level: dict[str, list[str]] = {}
+            for route in transition.routes:
+                by_level.setdefault(effective_level(transition, route, lifecycle), []).append(route)
+            for level, routes in by_level.items():
+                part = (
+                    Q(profile=profile_id)
+                    & _routes_q(routes, lifecycle, profile)
+                    & level_q(viewer, level)
+                )
+                if by_state:
+                    part &= Q(status__in=transition.from_)
+                q |= part
+    return q
+
+
+def _routes_q(routes: list[str], lifecycle: Lifecycle, profile: Any) -> Q:
+    """Proposals on any of ``routes``; the JSON test of the recommender is left out when the
+    area and department routes are both in (it is the costly part on long lists)."""
+    chosen = set(routes)
+    if chosen >= {"area", "zone", "department"}:
+        return Q()
+    if chosen >= {"area", "department"}:
+        if lifecycle.zone_delegation is None:
+            return Q()
+        zone_ids = Jurisdiction.objects.filter(kind__in=lifecycle.zone_delegation.kinds)
+        return Q(zone__isnull=True) | ~Q(zone_id__in=zone_ids.values("id"))
+    q = Q(pk__in=[])
+    for route in routes:
+        q |= route_q(route, lifecycle, profile)
+    return q
+
+
+def _with_list_columns(qs: QuerySet[Proposal]) -> QuerySet[Proposal]:
+    last_change = StateChange.objects.filter(proposal=OuterRef("pk")).order_by("-at", "-id")
+    return (
+        qs.select_related("lead_unit", "region", "zone")
+        .defer("document", "form_state", "writeups", "explanations")
+        .annotate(
+            last_change_at=Subquery(last_change.values("at")[:1]),
+            last_change_label=Subquery(last_change.values("label")[:1]),
+        )
+    )
+
+
+def _filter(
+    qs: QuerySet[Proposal],
+    *,
+    status: str | None,
+    profile: str | None,
+    year: int | None,
+    search: str | None,
+) -> QuerySet[Proposal]:
+    if status:
+        qs = qs.filter(status=status)
+    if profile:
+        qs = qs.filter(profile=profile)
+    if year:
+        qs = qs.filter(call_year=year)
+    if search:
+        qs = qs.filter(Q(name__icontains=search) | Q(lead_unit__name__icontains=search))
+    return qs
+
+
+def done_q(viewer: User) -> Q:
+    """Proposals the viewer's department has acted on."""
+    if not viewer.is_authenticated or not viewer.jurisdiction_id:
+        return Q(pk__in=[])
+    acted = StateChange.objects.filter(
+        proposal=OuterRef("pk"), actor_jurisdiction_id=viewer.jurisdiction_id
+    )
+    if viewer.unit_id:
+        acted = acted.filter(actor_office=viewer.unit.name)
+    return Q(Exists(acted))
+
+
+def review_inbox(
+    *,
+    viewer: User,
+    box: str = "todo",
+    status: str | None = None,
+    profile: str | None = None,
+    year: int | None = None,
+    search: str | None = None,
+) -> QuerySet[Proposal]:
+    """``todo``: waiting for the viewer's department; ``done``: it acted on them; ``all``:
+    every filed proposal the viewer may see."""
+    qs = Proposal.objects.filter(proposal_visibility(viewer)).exclude(status="draft")
+    if box == "todo":
+        qs = qs.filter(actionable_q(viewer))
+    elif box == "done":
+        qs = qs.filter(done_q(viewer))
+    qs = _filter(qs, status=status, profile=profile, year=year, search=search)
+    return _with_list_columns(qs).order_by("-updated_at", "-id")
+
+
+def state_history(*, proposal: Proposal) -> QuerySet[StateChange]:
+    return (
+        StateChange.objects.filter(proposal=proposal).select_related("actor").order_by("at", "id")
+    )
+
+
+# -- acceptance (M-21) -------------------------------------------------------------------------
+
+
+def _before_acceptance(lifecycle: Lifecycle) -> set[str]:
+    """States a proposal is in until it reaches the accepting department."""
+    states = set(FILING_SIDE)
+    for transition in lifecycle.transitions:
+        if transition.kind in {"recommend", "screen", "return"}:
+            states.update(transition.from_)
+    for transition in lifecycle.of_kind("accept"):
+        states.difference_update(transition.from_)
+    return states
+
+
+def acceptance_list(
+    *,
+    viewer: User,
+    status: str | None = None,
+    profile: str | None = None,
+    year: int | None = None,
+    search: str | None = None,
+    paper: str | None = None,
+) -> QuerySet[Proposal]:
+    """Recommended proposals the viewer's department accepts (and those it already handled),
+    with the paper copies registered and the time of the recommendation."""
+    # The department at the acceptance level sees every proposal it accepts (the levels lie
+    # within the viewer's area), so the visibility filter adds nothing here but a join.
+    responsible = actionable_q(viewer, kinds=("accept",), by_state=False)
+    later = Q(pk__in=[])
+    for profile_id, _profile, lifecycle in _lifecycles():
+        later |= Q(profile=profile_id) & ~Q(status__in=_before_acceptance(lifecycle))
+    qs = Proposal.objects.filter(responsible & later)
+    qs = _filter(qs, status=status, profile=profile, year=year, search=search)
+    copies = (
+        PaperReceipt.objects.filter(proposal=OuterRef("pk"))
+        .order_by()
+        .values("proposal")
+        .annotate(n=Sum("copies"))
+        .values("n")
+    )
+    recommended = (
+        StateChange.objects.filter(proposal=OuterRef("pk"), kind="recommend")
+        .order_by("-at", "-id")
+        .values("at")[:1]
+    )
+    qs = _with_list_columns(qs).annotate(
+        paper_copies=Coalesce(Subquery(copies, output_field=IntegerField()), Value(0)),
+        recommended_at=Subquery(recommended),
+    )
+    if paper == "missing":
+        qs = qs.filter(paper_copies__lt=2)
+    elif paper == "received":
+        qs = qs.filter(paper_copies__gte=2)
+    return qs.order_by("-id")
+
+
+# -- the 推荐表 (seed 001 附件3) ------------------------------------------------------------------
+
+DOMAIN_LABELS = {"industry": "工业", "agriculture": "农业", "social_development": "社会发展"}
+#: 高校 counts universities and vocational colleges (高等职业学校 are 高等学校 too)
+ACADEMIC_KINDS = {"university", "vocational_college"}
+
+
+@dataclass(frozen=True)
+class RecommendationRow:
+    number: int
+    name: str
+    lead_unit: str
+    domain: str
+    department: str
+    members: int
+    enterprises: int
+    universities: int
+    institutes: int
+    note: str
+    proposal_id: int
+    recommended_at: Any
+    opinion: str
+
+
+def _counts(document: dict[str, Any]) -> tuple[int, int, int, int]:
+    members = [m for m in (document or {}).get("members") or [] if isinstance(m, dict)]
+    kinds = [m.get("kind") for m in members]
+    return (
+        len(members),
+        kinds.count("enterprise"),
+        sum(1 for k in kinds if k in ACADEMIC_KINDS),
+        kinds.count("research_institute"),
+    )
+
+
+def recommended_by(*, viewer: User, year: int) -> list[StateChange]:
+    """The latest recommendation the viewer's department made of each proposal of ``year``
+    whose recommendation still stands (not since returned or withdrawn)."""
+    if not viewer.is_authenticated or not viewer.jurisdiction_id:
+        return []
+    changes = (
+        StateChange.objects.filter(
+            kind="recommend",
+            actor_jurisdiction_id=viewer.jurisdiction_id,
+            proposal__call_year=year,
+        )
+        .filter(proposal__in=Proposal.objects.filter(proposal_visibility(viewer)))
+        .exclude(proposal__status__in=FILING_SIDE)
+        .select_related("proposal", "proposal__lead_unit")
+        .order_by("proposal_id", "-at", "-id")
+    )
+    if viewer.unit_id:
+        changes = changes.filter(actor_office=viewer.unit.name)
+    latest: dict[int, StateChange] = {}
+    for change in changes:
+        latest.setdefault(change.proposal_id, change)
+    return sorted(latest.values(), key=lambda c: (c.at, c.pk))
+
+
+def recommendation_rows(*, viewer: User, year: int) -> list[RecommendationRow]:
+    rows = []
+    for number, change in enumerate(recommended_by(viewer=viewer, year=year), start=1):
+        proposal = change.proposal
+        members, enterprises, universities, institutes = _counts(proposal.document)
+        rows.append(
+            RecommendationRow(
+                number=number,
+                name=proposal.name,
+                lead_unit=proposal.lead_unit.name,
+                domain=DOMAIN_LABELS.get(proposal.domain, proposal.domain),
+                department=change.actor_office,
+                members=members,
+                enterprises=enterprises,
+                universities=universities,
+                institutes=institutes,
+                note="",
+                proposal_id=proposal.pk,
+                recommended_at=change.at,
+                opinion=change.reason,
+            )
+        )
+    return rows
+
+
+def recommendation_years(*, viewer: User) -> list[int]:
+    if not viewer.is_authenticated or not viewer.jurisdiction_id:
+        return []
+    years = (
+        StateChange.objects.filter(
+            kind="recommend",
+            actor_jurisdiction_id=viewer.jurisdiction_id,
+            proposal__call_year__isnull=False,
+        )
+        .values_list("proposal__call_year", flat=True)
+        .distinct()
+    )
+    return sorted(set(years), reverse=True)
+
+
+# -- zone filings (M-03) -----------------------------------------------------------------------
+
+
+def zone_approved(*, viewer: User, year: int | None = None) -> QuerySet[Proposal]:
+    """Alliances the viewer's zone approved and has not filed with the province yet."""
+    area = viewer.jurisdiction if viewer.is_authenticated and viewer.jurisdiction_id else None
+    if area is None or not area.is_zone:
+        return Proposal.objects.none()
+    approved = Q(pk__in=[])
+    for profile_id, _profile, lifecycle in _lifecycles():
+        delegation = lifecycle.zone_delegation
+        if delegation is None or not delegation.files_with or area.kind not in delegation.kinds:
+            continue
+        states = [t.to for t in lifecycle.of_kind("approve")]
+        approved |= Q(profile=profile_id, status__in=states)
+    qs = Proposal.objects.filter(zone=area).filter(approved)
+    if year:
+        qs = qs.filter(call_year=year)
+    filed = ZoneFiling.objects.filter(proposals=OuterRef("pk"))
+    return (
+        qs.exclude(Exists(filed))
+        .select_related("lead_unit", "zone")
+        .defer("form_state", "writeups", "explanations")
+        .order_by("call_year", "id")
+    )
+
+
+def zone_filing_list(*, viewer: User) -> QuerySet[ZoneFiling]:
+    """Filings the viewer's zone made, or those filed with the viewer's department."""
+    area = viewer.jurisdiction if viewer.is_authenticated and viewer.jurisdiction_id else None
+    if area is None:
+        return ZoneFiling.objects.none()
+    if area.is_zone:
+        qs = ZoneFiling.objects.filter(zone=area)
+    else:
+        qs = ZoneFiling.objects.filter(filed_with=area)
+    return qs.select_related("zone", "filed_with", "submitted_by").order_by("-submitted_at", "-id")

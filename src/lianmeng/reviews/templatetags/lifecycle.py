@@ -1,0 +1,31 @@
+"""``{% load lifecycle %}``: state names from the profile's table."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+
+from lianmeng.reviews.routing import state_label as _state_label
+
+register = template.Library()
+
+
+@register.filter
+def state_label(proposal: Any) -> str:
+    """``{{ proposal|state_label }}`` → 县级已推荐 …"""
+    return _state_label(proposal.profile, proposal.status)
+
+
+@register.simple_tag
+def state_name(profile_id: str, state: str) -> str:
+    """``{% state_name change.proposal.profile change.to_state %}``"""
+    return _state_label(profile_id, state)
+
+
+@register.simple_tag
+def proposal_history(proposal: Any) -> Any:
+    """``{% proposal_history proposal as history %}``: who, when, what, why."""
+    from lianmeng.reviews.selectors import state_history
+
+    return state_history(proposal=proposal)

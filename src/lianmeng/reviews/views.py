@@ -1,0 +1,573 @@
+"""Pages of recommending and accepting departments (M-20, M-21, M-03) and the notification
+inbox (M-23). Views read through selectors and act through the engine and services only.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from lianmeng.core import clock
+from lianmeng.core.access import login_only, permission
+from lianmeng.core.errors import DomainError, NotFound
+from lianmeng.core.models import Jurisdiction
+from lianmeng.policy.loader import UnknownProfileError, get_profile, load_profiles
+from lianmeng.proposals.models import Proposal
+from lianmeng.proposals.selectors import proposal_get
+from lianmeng.web.views import error_page
+
+from . import exports, notifications, selectors
+from .call_terms import call_terms_for
+from .engine import allowed_transitions, next_steps, proposal_transition
+from .forms import (
+    AcceptanceFilterForm,
+    BulkForm,
+    InboxFilterForm,
+    NotificationTextForm,
+    PaperForm,
+    TransitionForm,
+    ZoneFilingForm,
+)
+from .guards import SITUATIONAL, GuardContext, paper_copies_counted, refusals
+from .models import PaperReceipt, ProposalDeadline, StateChange
+from .routing import actor_office, profile_of, state_label
+from .services import paper_copies_record, proposals_transition_bulk, zone_filing_submit
+
+PER_PAGE = 20
+BOXES = {"todo": "待办理", "done": "已办理", "all": "全部"}
+
+
+def _paginate(request: HttpRequest, items: QuerySet[Any] | list[Any]) -> dict[str, Any]:
+    page = Paginator(items, PER_PAGE).get_page(request.GET.get("page"))
+    return {
+        "page_obj": page,
+        "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2),
+    }
+
+
+def _profile_names() -> dict[str, str]:
+    return {pid: p.name.value for pid, p in load_profiles().items()}
+
+
+def _filters(form: InboxFilterForm) -> dict[str, Any]:
+    if not form.is_bound:
+        return {}
+    form.is_valid()  # invalid fields are left out; the valid ones still filter
+    data = form.cleaned_data
+    return {
+        "status": data.get("status") or None,
+        "profile": data.get("profile") or None,
+        "year": data.get("year") or None,
+        "search": (data.get("q") or "").strip() or None,
+    }
+
+
+def _label_rows(rows: Any) -> None:
+    names = _profile_names()
+    for proposal in rows:
+        proposal.state_name = state_label(proposal.profile, proposal.status)
+        proposal.profile_name = names.get(proposal.profile, proposal.profile)
+
+
+def _bulk_choices(viewer: Any) -> list[tuple[str, str]]:
+    """Bulk transitions the viewer's roles allow in the profiles covering the viewer's area,
+    by id (the engine checks each proposal)."""
+    roles = viewer.role_set()
+    area = viewer.jurisdiction if viewer.jurisdiction_id else None
+    if area is None:
+        return []
+    profiles = [p for p in load_profiles().values() if p.lifecycle is not None]
+    paths = dict(
+        Jurisdiction.objects.filter(code__in={p.jurisdiction.value for p in profiles}).values_list(
+            "code", "path"
+        )
+    )
+    labels: dict[str, list[str]] = {}
+    for profile in profiles:
+        if not area.path.startswith(paths.get(profile.jurisdiction.value, "-")):
+            continue
+        for transition in profile.lifecycle.transitions:
+            if transition.bulk and transition.role in roles and not transition.external:
+                names = labels.setdefault(transition.id, [])
+                if transition.label not in names:
+                    names.append(transition.label)
+    return [(tid, " / ".join(names)) for tid, names in labels.items()]
+
+
+# -- inbox and one proposal ---------------------------------------------------------------------
+
+
+@permission("reviews.review_proposals")
+def inbox(request: HttpRequest) -> HttpResponse:
+    box = request.GET.get("box") if request.GET.get("box") in BOXES else "todo"
+    form = InboxFilterForm(request.GET or None)
+    queryset = selectors.review_inbox(viewer=request.user, box=box, **_filters(form))
+    context: dict[str, Any] = {
+        "form": form,
+        "box": box,
+        "boxes": BOXES,
+        "bulk_choices": _bulk_choices(request.user),
+        **_paginate(request, queryset),
+    }
+    _label_rows(context["page_obj"].object_list)
+    return render(request, "reviews/inbox.html", context)
+
+
+def _proposal_or_404(request: HttpRequest, pk: int) -> Proposal | HttpResponse:
+    try:
+        return proposal_get(viewer=request.user, pk=pk)
+    except NotFound as exc:
+        return error_page(request, 404, _("未找到"), _(exc.message))
+
+
+def _actions(request: HttpRequest, proposal: Proposal) -> list[dict[str, Any]]:
+    profile = profile_of(proposal)
+    actions = []
+    for transition in allowed_transitions(actor=request.user, proposal=proposal):
+        refused = refusals(
+            GuardContext(
+                proposal=proposal,
+                transition=transition,
+                actor=request.user,
+                at=clock.now(),
+                profile=profile,
+                data={},
+            )
+        )
+        if any(name in SITUATIONAL for name, _message in refused):
+            continue
+        hints = [message for _name, message in refused]
+        actions.append(
+            {
+                "transition": transition,
+                "hints": hints,
+                "needs_category": "category_chosen" in transition.guards,
+                "negative": transition.kind in {"return", "refuse", "decline"},
+            }
+        )
+    return actions
+
+
+def _category_choices(proposal: Proposal) -> list[tuple[int, str]]:
+    profile = profile_of(proposal)
+    categories = [(c.value.number, c.value.name) for c in profile.categories] if profile else []
+    return categories or [(1, "一类"), (2, "二类"), (3, "三类")]
+
+
+def _kept(request: HttpRequest, actions: list[dict[str, Any]]) -> dict[str, str]:
+    """The opinion typed before a refusal, back in its box (or the first one if that action
+    is no longer offered)."""
+    kept = request.session.pop("reviews_kept", {})
+    if not kept.get("reason") or not actions:
+        return {}
+    ids = [a["transition"].id for a in actions]
+    return {
+        "transition": kept["transition"] if kept.get("transition") in ids else ids[0],
+        "reason": kept["reason"],
+    }
+
+
+@permission("reviews.review_proposals")
+def review(request: HttpRequest, pk: int) -> HttpResponse:
+    proposal = _proposal_or_404(request, pk)
+    if isinstance(proposal, HttpResponse):
+        return proposal
+    actions = _actions(request, proposal)
+    paper_step = any("paper_copies_received" in a["transition"].guards for a in actions)
+    terms = call_terms_for(proposal)
+    context = {
+        "proposal": proposal,
+        "profile_name": _profile_names().get(proposal.profile, proposal.profile),
+        "state_name": state_label(proposal.profile, proposal.status),
+        "actions": actions,
+        "steps": next_steps(proposal),
+        "history": selectors.state_history(proposal=proposal),
+        "deadlines": ProposalDeadline.objects.filter(proposal=proposal),
+        "receipts": PaperReceipt.objects.filter(proposal=proposal).select_related("recorded_by"),
+        "paper_received": paper_copies_counted(proposal),
+        "paper_required": terms.paper_copies if terms else 2,
+        "paper_window": terms.paper_window_text() if terms else "",
+        "paper_place": terms.place if terms else "",
+        "paper_form": PaperForm(initial={"received_by": str(request.user)}) if paper_step else None,
+        "category_choices": _category_choices(proposal),
+        "proposal_category": (proposal.document or {}).get("category"),
+        "letter": _letter_change(proposal),
+        "office": actor_office(request.user),
+        "kept": _kept(request, actions),
+    }
+    return render(request, "reviews/review.html", context)
+
+
+@permission("reviews.review_proposals")
+@require_POST
+def transition(request: HttpRequest, pk: int) -> HttpResponse:
+    form = TransitionForm(request.POST)
+    back = reverse("reviews:review", args=[pk])
+    if not form.is_valid():
+        messages.error(request, _("提交的内容无效，请重新填写。"))
+        return redirect(back)
+    data: dict[str, Any] = {}
+    if form.cleaned_data.get("category"):
+        data["category"] = form.cleaned_data["category"]
+    try:
+        proposal = proposal_transition(
+            actor=request.user,
+            pk=pk,
+            transition=form.cleaned_data["transition"],
+            reason=form.cleaned_data.get("reason") or "",
+            data=data,
+        )
+    except NotFound as exc:
+        return error_page(request, 404, _("未找到"), _(exc.message))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        # nothing typed is lost: the opinion comes back in its box
+        request.session["reviews_kept"] = {
+            "transition": form.cleaned_data["transition"],
+            "reason": form.cleaned_data.get("reason") or "",
+        }
+        return redirect(back)
+    change = StateChange.objects.filter(proposal=proposal).order_by("-at", "-id").first()
+    messages.success(
+        request,
+        _("已办理“%(action)s”，当前状态：%(state)s。")
+        % {
+            "action": change.label if change else "",
+            "state": state_label(proposal.profile, proposal.status),
+        },
+    )
+    return redirect(back)
+
+
+@permission("reviews.review_proposals")
+@require_POST
+def bulk(request: HttpRequest) -> HttpResponse:
+    ids = [int(v) for v in request.POST.getlist("ids") if v.isdigit()]
+    form = BulkForm(request.POST, ids=ids, transitions=_bulk_choices(request.user))
+    back = reverse("reviews:inbox")
+    if not form.is_valid():
+        first = next(iter(form.errors.values()))[0]
+        messages.error(request, first)
+        return redirect(back)
+    try:
+        result = proposals_transition_bulk(
+            actor=request.user,
+            pks=form.cleaned_data["ids"],
+            transition=form.cleaned_data["transition"],
+            reason=form.cleaned_data.get("reason") or "",
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect(back)
+    if result.done:
+        messages.success(request, _("已批量办理 %(n)s 项。") % {"n": len(result.done)})
+    for _pk, name, message in result.failed:
+        messages.warning(request, f"{name or _pk}：{message}")
+    return redirect(back)
+
+
+@permission("reviews.accept_proposals")
+@require_POST
+def paper(request: HttpRequest, pk: int) -> HttpResponse:
+    form = PaperForm(request.POST)
+    back = reverse("reviews:review", args=[pk])
+    if not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, errors[0])
+        return redirect(back)
+    try:
+        receipt = paper_copies_record(
+            actor=request.user,
+            pk=pk,
+            copies=form.cleaned_data["copies"],
+            received_at=form.cleaned_data["received_at"],
+            received_by=form.cleaned_data["received_by"],
+            reason=form.cleaned_data.get("reason") or "",
+        )
+    except NotFound as exc:
+        return error_page(request, 404, _("未找到"), _(exc.message))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect(back)
+    messages.success(request, _("已登记纸质材料 %(n)s 份。") % {"n": receipt.copies})
+    return redirect(back)
+
+
+# -- acceptance ---------------------------------------------------------------------------------
+
+
+@permission("reviews.accept_proposals")
+def acceptance(request: HttpRequest) -> HttpResponse:
+    form = AcceptanceFilterForm(request.GET or None)
+    filters = _filters(form)
+    paper_filter = form.cleaned_data.get("paper") if form.is_bound else None
+    queryset = selectors.acceptance_list(viewer=request.user, paper=paper_filter or None, **filters)
+    context = {"form": form, **_paginate(request, queryset)}
+    _label_rows(context["page_obj"].object_list)
+    return render(request, "reviews/acceptance.html", context)
+
+
+# -- the 推荐表 and the 推荐公函 -------------------------------------------------------------------
+
+
+def _profile_name_for(viewer: Any, year: int) -> str:
+    """The profile the department recommended for (its jurisdiction's province or city)."""
+    rows = selectors.recommended_by(viewer=viewer, year=year)
+    names = _profile_names()
+    if rows:
+        return names.get(rows[0].proposal.profile, "")
+    return ""
+
+
+@permission("reviews.recommendation_tables")
+def recommendations(request: HttpRequest) -> HttpResponse:
+    years = selectors.recommendation_years(viewer=request.user)
+    try:
+        year = int(request.GET.get("year") or (years[0] if years else clock.beijing_now().year))
+    except ValueError:
+        year = years[0] if years else clock.beijing_now().year
+    rows = selectors.recommendation_rows(viewer=request.user, year=year)
+    heading = exports.table_heading(
+        profile_name=_profile_name_for(request.user, year) or "",
+        year=year,
+        department=actor_office(request.user),
+    )
+    return render(
+        request,
+        "reviews/recommendations.html",
+        {
+            "years": years,
+            "year": year,
+            "rows": rows,
+            "heading": heading,
+            "columns": exports.COLUMNS,
+        },
+    )
+
+
+def _table(request: HttpRequest, year: int) -> tuple[Any, list[Any]]:
+    rows = selectors.recommendation_rows(viewer=request.user, year=year)
+    heading = exports.table_heading(
+        profile_name=_profile_name_for(request.user, year) or "",
+        year=year,
+        department=actor_office(request.user),
+    )
+    return heading, rows
+
+
+@permission("reviews.recommendation_tables")
+def recommendations_xlsx(request: HttpRequest, year: int) -> HttpResponse:
+    heading, rows = _table(request, year)
+    response = HttpResponse(
+        exports.recommendation_table_xlsx(heading, rows),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="recommendations-{year}.xlsx"'
+    return response
+
+
+@permission("reviews.recommendation_tables")
+def recommendations_pdf(request: HttpRequest, year: int) -> HttpResponse:
+    heading, rows = _table(request, year)
+    response = HttpResponse(
+        exports.recommendation_table_pdf(heading, rows, printed_at=clock.now()),
+        content_type="application/pdf",
+    )
+    response["Content-Disposition"] = f'inline; filename="recommendations-{year}.pdf"'
+    return response
+
+
+def _letter_change(proposal: Proposal) -> StateChange | None:
+    """Baoding's recommendation (推荐公函 is one of its materials), if there is one."""
+    profile = profile_of(proposal)
+    if profile is None or not any(
+        m.value.kind == "recommendation_letter" for m in profile.materials
+    ):
+        return None
+    return (
+        StateChange.objects.filter(proposal=proposal, kind="recommend")
+        .order_by("-at", "-id")
+        .first()
+    )
+
+
+def letter_pdf_bytes(proposal: Proposal, change: StateChange) -> bytes:
+    profile = profile_of(proposal)
+    category = (proposal.document or {}).get("category")
+    names = {c.value.number: c.value.name for c in profile.categories} if profile else {}
+    numerals = {1: "一类", 2: "二类", 3: "三类"}
+    category_text = (
+        f"{numerals.get(category, '')}（{names[category]}）" if category in names else ""
+    )
+    policy = profile.documents[0] if profile else None
+    return exports.recommendation_letter_pdf(
+        proposal=proposal,
+        department=change.actor_office,
+        addressee=f"{profile.name.value}科学技术局" if profile else "",
+        category=category_text,
+        opinion=change.reason,
+        recommended_at=change.at,
+        policy_title=f"《{policy.title.value}》" if policy else "",
+        policy_number=policy.number.value if policy and policy.number else "",
+    )
+
+
+@permission("proposals.view_proposal")
+def letter(request: HttpRequest, pk: int) -> HttpResponse:
+    proposal = _proposal_or_404(request, pk)
+    if isinstance(proposal, HttpResponse):
+        return proposal
+    change = _letter_change(proposal)
+    if change is None:
+        return error_page(
+            request, 404, _("没有推荐公函"), _("该申报尚未由县（市、区）、开发区科技主管部门推荐。")
+        )
+    response = HttpResponse(letter_pdf_bytes(proposal, change), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="recommendation-letter-{proposal.pk}.pdf"'
+    return response
+
+
+# -- zone filings ---------------------------------------------------------------------------------
+
+
+@permission("reviews.zone_filings")
+def zone_filings(request: HttpRequest) -> HttpResponse:
+    viewer = request.user
+    is_zone = bool(viewer.jurisdiction_id and viewer.jurisdiction.is_zone)
+    form = ZoneFilingForm(request.POST or None, initial={"year": clock.beijing_now().year})
+    if request.method == "POST":
+        if not is_zone:
+            return error_page(request, 403, _("无权访问"), _("只有片区管委会可以报备联盟名单。"))
+        if form.is_valid():
+            try:
+                filing = zone_filing_submit(
+                    actor=viewer, year=form.cleaned_data["year"], note=form.cleaned_data["note"]
+                )
+            except DomainError as exc:
+                messages.error(request, exc.message)
+            else:
+                messages.success(
+                    request,
+                    _("已向%(to)s报备 %(n)s 家联盟。")
+                    % {"to": filing.filed_with.name, "n": len(filing.items)},
+                )
+                return redirect("reviews:zone_filings")
+    approved = list(selectors.zone_approved(viewer=viewer)) if is_zone else []
+    _label_rows(approved)
+    context = {
+        "is_zone": is_zone,
+        "form": form,
+        "approved": approved,
+        **_paginate(request, selectors.zone_filing_list(viewer=viewer)),
+    }
+    return render(request, "reviews/zone_filings.html", context)
+
+
+# -- notifications --------------------------------------------------------------------------------
+
+
+@login_only
+def notification_list(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        raw = request.POST.get("id")
+        notifications.notification_mark_read(
+            actor=request.user, pk=int(raw) if raw and raw.isdigit() else None
+        )
+        return redirect(request.POST.get("next") or "reviews:notification_list")
+    context = _paginate(request, notifications.notification_list(viewer=request.user))
+    context["unread"] = notifications.unread_count(request.user)
+    return render(request, "reviews/notification_list.html", context)
+
+
+@permission("reviews.edit_notification_texts")
+def notification_texts(request: HttpRequest) -> HttpResponse:
+    profiles = notifications.editable_profiles(request.user)
+    names = _profile_names()
+    groups = [
+        {
+            "profile": pid,
+            "name": names.get(pid, pid),
+            "texts": notifications.notification_texts(pid),
+        }
+        for pid in profiles
+    ]
+    return render(
+        request,
+        "reviews/notification_texts.html",
+        {"groups": groups, "placeholders": notifications.PLACEHOLDERS},
+    )
+
+
+def _sample_values(profile_id: str) -> dict[str, str]:
+    try:
+        name = get_profile(profile_id).name.value
+    except UnknownProfileError:
+        name = ""
+    return {
+        "联盟名称": f"{name}×××产业技术创新战略联盟",
+        "牵头单位": "×××有限公司",
+        "原因": "（办理意见）",
+        "操作": "（操作名称）",
+        "状态": "（办理后的状态）",
+        "部门": "（办理部门）",
+        "时间": "2020年9月21日 10:00",
+        "截止日期": "2021年9月21日",
+        "类别": "二类",
+    }
+
+
+@permission("reviews.edit_notification_texts")
+def notification_text_edit(request: HttpRequest, profile: str, event: str) -> HttpResponse:
+    if profile not in notifications.editable_profiles(request.user) or event not in (
+        notifications.profile_events(profile)
+    ):
+        return error_page(request, 404, _("未找到"), _("没有这个通知文本，或您无权修改。"))
+    current = notifications.notification_text(profile, event)
+    form = NotificationTextForm(
+        request.POST or None, initial={"subject": current.subject, "body": current.body}
+    )
+    if request.method == "POST":
+        try:
+            if request.POST.get("reset"):
+                notifications.notification_template_reset(
+                    actor=request.user, profile=profile, event=event
+                )
+                messages.success(request, _("已恢复默认文本。"))
+                return redirect("reviews:notification_texts")
+            if form.is_valid() and not request.POST.get("preview"):
+                notifications.notification_template_save(
+                    actor=request.user,
+                    profile=profile,
+                    event=event,
+                    subject=form.cleaned_data["subject"],
+                    body=form.cleaned_data["body"],
+                )
+                messages.success(request, _("通知文本已保存。"))
+                return redirect("reviews:notification_texts")
+        except DomainError as exc:
+            messages.error(request, exc.message)
+    values = _sample_values(profile)
+    subject = form.data.get("subject", current.subject) if form.is_bound else current.subject
+    body = form.data.get("body", current.body) if form.is_bound else current.body
+    return render(
+        request,
+        "reviews/notification_text_edit.html",
+        {
+            "form": form,
+            "profile": profile,
+            "profile_name": _profile_names().get(profile, profile),
+            "event": event,
+            "current": current,
+            "placeholders": notifications.PLACEHOLDERS,
+            "preview_subject": notifications.render(subject, values),
+            "preview_body": notifications.render(body, values),
+        },
+    )
