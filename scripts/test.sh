@@ -11,8 +11,8 @@ uv run ruff format --check .
 
 export LIANMENG_DATA_DIR="${LIANMENG_DATA_DIR:-$(mktemp -d)}"
 echo "== SQLite =="
-uv run pytest -q -p no:cacheprovider "$@"
+uv run pytest -q -p no:cacheprovider -n 2 "$@"
 echo "== PostgreSQL =="
 ./scripts/ensure-postgres.sh
 DATABASE_URL="${PG_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test}" \
-  uv run pytest -q -p no:cacheprovider "$@"
+  uv run pytest -q -p no:cacheprovider -n 2 "$@"

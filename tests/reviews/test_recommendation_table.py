@@ -1,7 +1,7 @@
 """推荐表 (seed 001 附件3) as XLSX and PDF, and Baoding's 推荐公函.
 
-LibreOffice is not installed on this machine, so the XLSX is read back with openpyxl (the
-acceptance criterion's conversion check runs where ``soffice`` exists)."""
+The XLSX is read back with openpyxl and also opened in LibreOffice (installed by
+scripts/bootstrap.sh), converted to CSV, and checked there: what a department clerk opens."""
 
 from __future__ import annotations
 
@@ -75,6 +75,37 @@ def test_xlsx_has_the_seed_columns_and_counts(client, login, recommended):
     assert str(sheet.page_setup.paperSize) == sheet.PAPERSIZE_A4
     assert sheet["B4"].border.left.style == "thin"
     assert sheet.column_dimensions["B"].width >= 30
+
+
+def test_xlsx_opens_in_libreoffice_with_the_seed_columns_and_counts(
+    client, login, recommended, tmp_path
+):
+    county, first, second = recommended
+    login(county)
+    (tmp_path / "table.xlsx").write_bytes(client.get("/reviews/recommendations/2020.xlsx").content)
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    assert soffice, "LibreOffice is installed by scripts/bootstrap.sh"
+    subprocess.run(
+        [
+            soffice,
+            "--headless",
+            f"-env:UserInstallation=file://{tmp_path}/lo",
+            "--convert-to",
+            "csv:Text - txt - csv (StarCalc):44,34,76",
+            "--outdir",
+            str(tmp_path),
+            str(tmp_path / "table.xlsx"),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    lines = (tmp_path / "table.csv").read_text(encoding="utf-8").splitlines()
+    assert lines[2].split(",") == SEED_COLUMNS
+    rows = [line.split(",") for line in lines[3:5]]
+    assert [r[1] for r in rows] == [first.name, second.name]
+    assert [r[3] for r in rows] == ["工业", "农业"]
+    assert [r[5:9] for r in rows] == [["11", "6", "2", "2"]] * 2
 
 
 def test_the_api_gives_the_same_table(client, recommended):

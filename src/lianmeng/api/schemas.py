@@ -5,9 +5,7 @@ from typing import Any, Literal
 
 from ninja import Field, Schema
 from ninja.pagination import LimitOffsetPagination
-from pydantic import ConfigDict
-
-from lianmeng.proposals.models import Proposal
+from pydantic import ConfigDict, field_validator
 
 # --- shared -----------------------------------------------------------------------------------
 
@@ -118,9 +116,36 @@ class ProposalDetailOut(ProposalOut):
 
 
 class ProposalFilters(Schema):
-    status: Proposal.Status | None = Field(None, description="状态")
+    status: str | None = Field(
+        None,
+        max_length=30,
+        pattern=r"^[a-z_]+$",
+        description="状态（生命周期状态编号，如 submitted、recommended）",
+    )
     profile: str | None = Field(None, max_length=30, description="政策档案")
     q: str | None = Field(None, max_length=100, description="联盟名称或牵头单位名称包含的文字")
+
+    @field_validator("status")
+    @classmethod
+    def _known_state(cls, value: str | None) -> str | None:
+        if value is None:
+            return value
+        known = known_states()
+        if value not in known:
+            raise ValueError(f"未知状态“{value}”，可选：{'、'.join(sorted(known))}")
+        return value
+
+
+def known_states() -> set[str]:
+    """Every state id of every profile's lifecycle, plus the filing states."""
+    from lianmeng.policy.loader import load_profiles
+    from lianmeng.proposals.models import Proposal
+
+    found = {value for value, _label in Proposal.Status.choices}
+    for profile in load_profiles().values():
+        if profile.lifecycle is not None:
+            found.update(state.id for state in profile.lifecycle.states)
+    return found
 
 
 # --- checks -----------------------------------------------------------------------------------

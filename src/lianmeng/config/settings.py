@@ -135,6 +135,10 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 MEDIA_ROOT = DATA_DIR / "files"  # outside any web root; served only through permission checks
+#: the site's public address, printed in the QR code of every generated PDF so a paper copy
+#: can be verified (e.g. https://lianmeng.kjt.example.gov.cn); else the request's host
+LIANMENG_SITE_URL = os.environ.get("LIANMENG_SITE_URL", "")
+
 #: the largest attachment accepted (M-14); 20 MB unless LIANMENG_UPLOAD_MAX_BYTES says otherwise
 LIANMENG_UPLOAD_MAX_BYTES = int(os.environ.get("LIANMENG_UPLOAD_MAX_BYTES", 20 * 1024 * 1024))
 #: request bodies other than uploaded files (forms, JSON): long written reports fit, floods do not

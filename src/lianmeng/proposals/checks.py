@@ -18,7 +18,7 @@ from lianmeng.policy.results import ExistingAlliance
 from .models import Proposal
 
 #: statuses that do not count as an existing or pending alliance
-NOT_IN_PLAY = (Proposal.Status.DRAFT, Proposal.Status.WITHDRAWN)
+NOT_IN_PLAY = (Proposal.Status.DRAFT, Proposal.Status.WITHDRAWN, "refused", "declined")
 
 
 def existing_alliances(
@@ -80,6 +80,10 @@ def proposal_eligibility(proposal: Proposal, *, at: datetime | None = None) -> d
     from lianmeng.policy.loader import get_profile
     from lianmeng.policy.rules import check
 
+    if at is None and proposal.status in Proposal.EDITABLE:
+        from lianmeng.core import clock
+
+        at = clock.now()  # a draft is judged as if submitted now, not at an old imported date
     try:
         doc = parse_proposal(proposal.document)
     except InterchangeError as exc:

@@ -21,6 +21,12 @@ from lianmeng.core.roles import Role
 from .models import Proposal
 
 
+def state_label(profile: str, state: str) -> str:
+    from lianmeng.reviews.routing import state_label as label
+
+    return label(profile, state)
+
+
 def ensure_editable(*, actor: User, proposal: Proposal, revision: int | None = None) -> None:
     """Raise unless ``actor`` is staff of the lead unit and the proposal is a draft or returned.
 
@@ -31,7 +37,7 @@ def ensure_editable(*, actor: User, proposal: Proposal, revision: int | None = N
         raise NotFound("未找到该申报，或您无权查看。")
     if proposal.status not in Proposal.EDITABLE:
         raise PermissionDenied(
-            f"该申报当前状态为“{proposal.get_status_display()}”，已锁定，不能修改。"
+            f"该申报当前状态为“{state_label(proposal.profile, proposal.status)}”，已锁定，不能修改。"
             "如需修改，请等待推荐部门退回，或在受理前撤回后重新填报。"
         )
     if revision is not None and revision != proposal.revision:

@@ -41,6 +41,7 @@ def proposal_visibility(viewer: User) -> Q:
             status=Proposal.Status.DRAFT
         )
     from lianmeng.experts.selectors import expert_visible_proposals  # (imports this module)
+
     q |= expert_visible_proposals(viewer)  # experts: their assigned proposals, no conflicts
     return q
 

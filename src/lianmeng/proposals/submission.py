@@ -38,6 +38,8 @@ from lianmeng.core.errors import Conflict, NotFound, PermissionDenied, Validatio
 from lianmeng.core.models import User
 from lianmeng.core.roles import Role
 from lianmeng.documents.pdf import CODE_ALPHABET, CODE_LENGTH, VersionStamp, render_proposal_pdf
+from lianmeng.reviews.engine import record_state_change
+from lianmeng.reviews.routing import state_label
 
 from .checks import proposal_eligibility
 from .editing import document_saved, lock_for_edit
@@ -229,6 +231,28 @@ def _refuse(review: dict[str, Any], explanations: dict[str, str]) -> dict[str, s
     return kept
 
 
+def _refuse_typed_errors(proposal: Proposal) -> None:
+    """A value typed into the form that did not validate is not in the document: submitting
+    would file something other than what the applicant typed. Refuse and say where."""
+    from .editor import part_url
+    from .sections import SECTIONS, form_errors
+
+    errors = form_errors(proposal)
+    if not errors:
+        return
+    first_section, fields = next(iter(errors.items()))
+    label = SECTIONS[first_section].title
+    raise ValidationFailed(
+        f"申报书中有 {sum(len(f) for f in errors.values())} 处填写有误（如“{label}”："
+        f"{next(iter(fields.values()))}），请改正后再提交。",
+        details={
+            "reason": "form_errors",
+            "sections": sorted(errors),
+            "url": part_url(proposal, first_section),
+        },
+    )
+
+
 def proposal_submit(
     *,
     actor: User,
@@ -252,8 +276,10 @@ def proposal_submit(
             raise AlreadySubmitted(current.versions.order_by("-number").first())
         proposal = lock_for_edit(actor=actor, pk=pk, revision=revision)
         now = clock.now()
+        _refuse_typed_errors(proposal)
         review = submission_review(proposal, at=now)
         kept = _refuse(review, explanations)
+        from_state = proposal.status
 
         document = copy.deepcopy(proposal.document)
         document["submitted_at"] = as_beijing(now).replace(microsecond=0).isoformat()
@@ -290,6 +316,14 @@ def proposal_submit(
         )
         version.pdf.save(f"proposal-{proposal.pk}-v{number}.pdf", ContentFile(pdf), save=False)
         version.save()
+        record_state_change(
+            proposal=proposal,
+            from_state=from_state,
+            to_state=Proposal.Status.SUBMITTED,
+            transition="submit",
+            actor=actor,
+            data={"version": number},
+        )
         document_saved(
             actor=actor,
             proposal=proposal,
@@ -325,6 +359,16 @@ def proposal_explanations_save(
         )
 
 
+def _withdrawable_states(proposal: Proposal) -> set[str]:
+    """The states the profile's lifecycle lets the lead unit withdraw from (before 受理)."""
+    from lianmeng.policy.loader import get_profile
+
+    lifecycle = get_profile(proposal.profile).lifecycle
+    if lifecycle is None:
+        return {Proposal.Status.SUBMITTED, Proposal.Status.RETURNED}
+    return {state for t in lifecycle.of_kind("withdraw") for state in t.from_}
+
+
 def proposal_withdraw(*, actor: User, pk: int, reason: str) -> Proposal:
     """Withdraw a submitted (or returned) proposal before it is accepted (撤回)."""
     reason = (reason or "").strip()
@@ -334,14 +378,23 @@ def proposal_withdraw(*, actor: User, pk: int, reason: str) -> Proposal:
         proposal = Proposal.objects.select_for_update().filter(pk=pk).first()
         if proposal is None or not _is_lead_staff(actor, proposal):
             raise NotFound("未找到该申报，或您无权查看。")
-        if proposal.status not in (Proposal.Status.SUBMITTED, Proposal.Status.RETURNED):
+        allowed = _withdrawable_states(proposal)
+        if proposal.status not in allowed:
             raise PermissionDenied(
-                f"该申报当前状态为“{proposal.get_status_display()}”，只有已提交或已退回、"
-                "尚未受理的申报可以撤回。"
+                f"该申报当前状态为“{state_label(proposal.profile, proposal.status)}”，"
+                "只有尚未受理的申报可以撤回。"
             )
         before = proposal.status
         proposal.status = Proposal.Status.WITHDRAWN
         proposal.save(update_fields=["status", "updated_at"])
+        record_state_change(
+            proposal=proposal,
+            from_state=before,
+            to_state=Proposal.Status.WITHDRAWN,
+            transition="withdraw",
+            actor=actor,
+            reason=reason,
+        )
         audit_record(
             actor=actor,
             action="lianmeng.proposal.withdrawn",
@@ -353,11 +406,13 @@ def proposal_withdraw(*, actor: User, pk: int, reason: str) -> Proposal:
 
 
 def proposal_return(*, actor: User, pk: int, reason: str) -> Proposal:
-    """Return a submitted proposal to its lead unit for revision (退回修改).
+    """Return a proposal to its lead unit for revision (退回修改), through the lifecycle engine.
 
-    Department staff whose area holds the proposal may do it; the review module will call
-    this from its own workflow.
+    The profile's table says who may return from which state (each recommending level has
+    its own return transition); this picks the one open to ``actor`` now.
     """
+    from lianmeng.reviews.engine import allowed_transitions, proposal_transition
+
     from .selectors import proposal_get
 
     reason = (reason or "").strip()
@@ -365,39 +420,26 @@ def proposal_return(*, actor: User, pk: int, reason: str) -> Proposal:
         raise ValidationFailed(
             "请填写退回原因，告诉申报单位需要修改什么。", details={"field": "reason"}
         )
-    if not (actor.role_set() & {Role.RECOMMENDER, Role.COMPETENT, Role.COORDINATION}):
-        raise PermissionDenied("只有推荐部门或主管部门的账号可以退回申报。")
-    proposal_get(viewer=actor, pk=pk)  # NotFound outside the actor's area
-    with transaction.atomic():
-        proposal = Proposal.objects.select_for_update().get(pk=pk)
-        if proposal.status != Proposal.Status.SUBMITTED:
-            raise PermissionDenied(
-                f"该申报当前状态为“{proposal.get_status_display()}”，只有已提交的申报可以退回。"
-            )
-        proposal.status = Proposal.Status.RETURNED
-        proposal.save(update_fields=["status", "updated_at"])
-        audit_record(
-            actor=actor,
-            action="lianmeng.proposal.returned",
-            obj=proposal,
-            before={"status": Proposal.Status.SUBMITTED},
-            after={"status": proposal.status, "reason": reason},
+    proposal = proposal_get(viewer=actor, pk=pk)  # NotFound outside the actor's area
+    returning = [
+        t
+        for t in allowed_transitions(actor=actor, proposal=proposal)
+        if t.to == Proposal.Status.RETURNED
+    ]
+    if not returning:
+        raise PermissionDenied(
+            f"该申报当前状态为“{state_label(proposal.profile, proposal.status)}”，您现在不能退回。"
         )
-    return proposal
+    return proposal_transition(actor=actor, pk=pk, transition=returning[0].id, reason=reason)
 
 
 def return_reason(proposal: Proposal) -> str:
-    """Why the proposal was last returned, from the audit trail (empty if never)."""
-    from lianmeng.core.models import AuditEntry
+    """Why the proposal was last returned (empty if never), from its state history."""
+    from lianmeng.reviews.models import StateChange
 
-    entry = (
-        AuditEntry.objects.filter(
-            object_type=proposal._meta.label_lower,
-            object_id=str(proposal.pk),
-            action="lianmeng.proposal.returned",
-        )
-        .order_by("-id")
-        .values_list("summary", flat=True)
+    change = (
+        StateChange.objects.filter(proposal=proposal, to_state=Proposal.Status.RETURNED)
+        .order_by("-at", "-id")
         .first()
     )
-    return str(((entry or {}).get("after") or {}).get("reason") or "")
+    return change.reason if change else ""

@@ -32,6 +32,16 @@ class NavEntry:
 NAV: tuple[NavEntry, ...] = (
     NavEntry("web:index", _("首页"), PUBLIC, ("index",)),
     NavEntry("web:home", _("工作台"), LOGIN, ("home",)),
+    NavEntry("calls:list", _("申报通知"), PUBLIC, ("list", "detail")),
+    NavEntry(
+        "calls:staff_list",
+        _("通知管理"),
+        "calls.manage_calls",
+        ("staff_list", "staff_create", "staff_edit"),
+    ),
+    NavEntry(
+        "proposals:confirmations", _("成员确认"), "proposals.confirm_membership", ("confirmations",)
+    ),
     NavEntry(
         "web:proposal_list",
         _("申报管理"),
@@ -102,9 +112,8 @@ def place_label(user: Any) -> str:
 def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     match = getattr(request, "resolver_match", None)
-    current = (
-        match.url_name if match is not None and match.namespace in {"web", "reviews"} else None
-    )
+    namespace = match.namespace if match is not None else None
+    current = match.url_name if match is not None else None
     entries = []
     if user is not None:
         for entry in NAV:
@@ -113,7 +122,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
                     {
                         "url": reverse(entry.url_name),
                         "label": entry.label,
-                        "active": current in entry.section,
+                        "active": namespace == entry.url_name.split(":", 1)[0]
+                        and current in entry.section,
                     }
                 )
     authenticated = user is not None and user.is_authenticated

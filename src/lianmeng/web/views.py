@@ -207,14 +207,29 @@ def _home_sections(roles: frozenset[str]) -> list[str]:
     return sections
 
 
+def _state_labels() -> dict[str, str]:
+    """Every lifecycle state of every profile, in table order, with its Chinese label."""
+    from lianmeng.policy.loader import load_profiles
+
+    labels: dict[str, str] = {}
+    for profile in load_profiles().values():
+        if profile.lifecycle is not None:
+            for state in profile.lifecycle.states:
+                labels.setdefault(state.id, state.label)
+    for value, label in Proposal.Status.choices:
+        labels.setdefault(value, str(label))
+    return labels
+
+
 def _status_counts(viewer: Any) -> list[dict[str, Any]]:
     counts = dict(
         proposal_list(viewer=viewer).order_by().values_list("status").annotate(n=Count("id"))
     )
     return [
         {"status": value, "label": label, "count": counts.get(value, 0)}
-        for value, label in Proposal.Status.choices
+        for value, label in _state_labels().items()
         if value != Proposal.Status.DRAFT
+        and (counts.get(value) or value in {Proposal.Status.SUBMITTED, Proposal.Status.WITHDRAWN})
     ]
 
 

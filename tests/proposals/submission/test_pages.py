@@ -80,7 +80,7 @@ def test_versions_page_compares_two_versions(filed, pin_clock, signed_in, make_u
     proposal, user = filed()
     pin_clock(ON_TIME)
     proposal_submit(actor=user, pk=proposal.pk)
-    staff = make_user([Role.RECOMMENDER], jurisdiction="410100")
+    staff = make_user([Role.RECOMMENDER], jurisdiction="410182")
     proposal_return(actor=staff, pk=proposal.pk, reason="请修改联盟名称。")
     with transaction.atomic():
         editable = lock_for_edit(actor=user, pk=proposal.pk)
@@ -100,7 +100,7 @@ def test_returned_proposal_shows_the_reason_on_the_submit_page(
     proposal, user = filed()
     pin_clock(ON_TIME)
     proposal_submit(actor=user, pk=proposal.pk)
-    staff = make_user([Role.RECOMMENDER], jurisdiction="410100")
+    staff = make_user([Role.RECOMMENDER], jurisdiction="410182")
     proposal_return(actor=staff, pk=proposal.pk, reason="请补充推荐单位意见。")
     page = signed_in(user).get(f"/proposals/{proposal.pk}/submit/").content.decode()
     assert "申报已被退回修改" in page and "请补充推荐单位意见。" in page
@@ -171,7 +171,7 @@ def test_versions_list_query_count_does_not_grow_with_versions(
     url = f"/proposals/{proposal.pk}/versions/?a=0&b=0"
     with CaptureQueriesContext(connection) as one:
         assert client.get(url).status_code == 200
-    staff = make_user([Role.RECOMMENDER], jurisdiction="410100")
+    staff = make_user([Role.RECOMMENDER], jurisdiction="410182")
     for _ in range(2):
         proposal_return(actor=staff, pk=proposal.pk, reason="再改改")
         proposal_submit(actor=user, pk=proposal.pk)

@@ -165,7 +165,7 @@ def test_returned_proposal_is_revised_and_resubmitted_as_version_2(filed, pin_cl
     pin_clock(ON_TIME)
     v1 = proposal_submit(actor=user, pk=proposal.pk)
 
-    recommender = make_user([Role.RECOMMENDER], jurisdiction="410100")
+    recommender = make_user([Role.RECOMMENDER], jurisdiction="410182")
     proposal_return(actor=recommender, pk=proposal.pk, reason="请补充牵头单位近三年研发投入情况。")
     proposal.refresh_from_db()
     assert proposal.status == Proposal.Status.RETURNED
