@@ -1,5 +1,8 @@
 .PHONY: run test lint format bench e2e setup demo
 
+# uv lands in ~/.local/bin when bootstrap installs it on a fresh machine
+export PATH := $(HOME)/.local/bin:$(PATH)
+
 # Sets up a fresh Debian machine, migrates, loads the demo data, serves http://127.0.0.1:8000
 run:
 	./scripts/bootstrap.sh

@@ -18,6 +18,7 @@ from lianmeng.core.services import unit_create, user_create
 from lianmeng.proposals.models import Proposal
 from lianmeng.proposals.services import proposal_import
 from lianmeng.reviews.engine import record_state_change
+from lianmeng.reviews.models import StateChange
 
 DEMO_PASSWORD = "Lianmeng-Demo-2026"  # noqa: S105 - documented demo password
 EXAMPLES = Path(__file__).resolve().parents[2] / "docs" / "examples"
@@ -38,12 +39,23 @@ ACCOUNTS: list[tuple[str, str, list[str], str | None, str | None]] = [
     ("shenji", "审计管理员", [Role.AUDITADMIN], None, None),
 ]
 
-#: units that are not in the example files (expert's employer, evaluator): USCCs with
-#: correct check digits, registered in Zhengzhou.
+#: units that are not in the example files (experts' employers, evaluator), with correct
+#: check digits (stdnum's calc_check_digit). The Zhengzhou expert stands aside for a Henan
+#: proposal recommended by 郑州市 (the same-area rule), so Henan's two reviewers come from
+#: 洛阳 (洛龙区 410311) and 新乡 (红旗区 410702); neither unit is a member of any example.
 EXTRA_UNITS = {
     "expert-employer": ("郑州理工大学", "university", "12410100MB0P5X2F4Q"),
+    "expert-luoyang": ("伊洛理工学院", "university", "12410311MB1L7Y3CXA"),
+    "expert-xinxiang": ("豫北科技大学", "university", "12410702MB2X5N8H46"),
     "evaluator": ("河南科信评估咨询有限公司", "intermediary", "91410105MA9G1K3W7T"),
 }
+#: the expert pool: (username, display name, employer key, fields, title); auto-assignment
+#: prefers an expert whose field matches the proposal's
+EXPERTS: list[tuple[str, str, str, list[str], str]] = [
+    ("zhuanjia", "王专家", "expert-employer", ["新材料", "有色金属"], "教授"),
+    ("zhuanjia-ly", "赵专家", "expert-luoyang", ["先进装备制造", "轴承"], "教授"),
+    ("zhuanjia-xx", "孙专家", "expert-xinxiang", ["新材料", "新能源"], "研究员"),
+]
 
 
 def _example(profile: str) -> dict | None:
@@ -64,9 +76,34 @@ def _extra_unit(key: str) -> Unit:
     )
 
 
+def _mark_submitted(proposal: Proposal, doc: dict) -> None:
+    """An example filed on the day its document says (``submitted_at``), by its lead unit."""
+    from datetime import datetime
+
+    from lianmeng.core import clock
+
+    try:
+        at = datetime.fromisoformat(doc["submitted_at"])
+    except (KeyError, TypeError, ValueError):
+        at = clock.now()
+    proposal.status = Proposal.Status.SUBMITTED
+    proposal.submitted_at = at
+    proposal.save(update_fields=["status", "submitted_at"])
+    change = record_state_change(
+        proposal=proposal,
+        from_state="draft",
+        to_state="submitted",
+        transition="submit",
+        actor=None,
+    )
+    StateChange.objects.filter(pk=change.pk).update(at=at, actor_office=proposal.lead_unit.name)
+
+
 def load_demo() -> Iterator[str]:
     if User.objects.filter(username="shenbao").exists():
-        added = list(load_demo_calls()) + list(load_journey_accounts())
+        added = (
+            list(load_demo_calls()) + list(load_journey_accounts()) + list(load_review_journeys())
+        )
         yield from added or ["演示数据已存在，未做改动。"]
         return
     with transaction.atomic():
@@ -78,15 +115,7 @@ def load_demo() -> Iterator[str]:
                 continue
             proposal = proposal_import(actor=None, document=doc)
             if profile != "henan":
-                proposal.status = Proposal.Status.SUBMITTED
-                proposal.save(update_fields=["status"])
-                record_state_change(
-                    proposal=proposal,
-                    from_state="draft",
-                    to_state="submitted",
-                    transition="submit",
-                    actor=None,
-                )
+                _mark_submitted(proposal, doc)
             units[f"{profile}-lead"] = proposal.lead_unit
             second = next(
                 (m for m in doc["members"] if m.get("role", "member") != "lead" and m.get("uscc")),
@@ -118,6 +147,7 @@ def load_demo() -> Iterator[str]:
             yield f"账号：{username:10s} {name}"
         yield from load_demo_calls()
         yield from load_journey_accounts()
+        yield from load_review_journeys()
     yield f"演示账号的密码均为 {DEMO_PASSWORD}"
 
 
@@ -258,3 +288,83 @@ def load_demo_calls() -> Iterator[str]:
             call = call_create(actor=issuers.get(spec["jurisdiction"]), **spec)
             call_publish(actor=issuers.get(spec["jurisdiction"]), pk=call.pk)
             yield f"申报通知：{call.title}（已发布）"
+
+
+def load_review_journeys() -> Iterator[str]:
+    """What the review journeys need and the first load did not make: the expert pool (the
+    two experts outside 郑州 and everyone's fields) and the Henan example submitted to the
+    call open today by ``shenbao`` (so that 荥阳市 can recommend it now)."""
+    from lianmeng.experts.models import ExpertProfile
+    from lianmeng.experts.services import expert_profile_save
+
+    with transaction.atomic():
+        for username, name, unit_key, fields, title in EXPERTS:
+            user = User.objects.filter(username=username).first()
+            if user is None:
+                user = user_create(
+                    actor=None,
+                    username=username,
+                    password=DEMO_PASSWORD,
+                    display_name=name,
+                    unit=_extra_unit(unit_key),
+                    roles=[Role.EXPERT],
+                )
+                yield f"账号：{username:10s} {name}（评审专家，{user.unit.name}）"
+            if not ExpertProfile.objects.filter(user=user).exclude(fields=[]).exists():
+                expert_profile_save(actor=user, user_id=user.pk, fields=fields, title=title)
+        yield from _submit_henan_example()
+
+
+def _submit_henan_example() -> Iterator[str]:
+    """The Henan example, still a draft of the 2020 call, filed to this year's open call by
+    its lead unit's account (as the submission page would, without the PDF copy: the example
+    carries no uploaded materials)."""
+    from lianmeng.calls.models import Call
+    from lianmeng.core import clock
+    from lianmeng.proposals.editing import document_saved
+
+    applicant = User.objects.filter(username="shenbao").select_related("unit").first()
+    if applicant is None or applicant.unit_id is None:
+        return
+    proposal = (
+        Proposal.objects.filter(
+            profile="henan", lead_unit=applicant.unit, status=Proposal.Status.DRAFT, call=None
+        )
+        .order_by("id")
+        .first()
+    )
+    now = clock.now()
+    call = (
+        Call.objects.filter(
+            profile="henan",
+            status=Call.Status.PUBLISHED,
+            online_opens_at__lte=now,
+            online_closes_at__gte=now,
+        )
+        .order_by("-year", "-id")
+        .first()
+    )
+    if proposal is None or call is None:
+        return
+    document = dict(proposal.document)
+    document["call_year"] = call.year
+    document["submitted_at"] = now.astimezone(clock.BEIJING).replace(microsecond=0).isoformat()
+    proposal.document = document
+    proposal.call = call
+    proposal.call_year = call.year
+    proposal.status = Proposal.Status.SUBMITTED
+    proposal.submitted_at = now
+    record_state_change(
+        proposal=proposal,
+        from_state="draft",
+        to_state="submitted",
+        transition="submit",
+        actor=applicant,
+    )
+    document_saved(
+        actor=applicant,
+        proposal=proposal,
+        action="lianmeng.proposal.submitted",
+        after={"call": call.pk, "demo": True},
+    )
+    yield f"申报：{proposal.name}（已提交至“{call.title}”）"

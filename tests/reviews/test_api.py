@@ -174,3 +174,32 @@ def test_notifications_endpoint(
         client.get(f"{API}/notifications", headers=mine).json()["items"][0]["read_at"] is not None
     )
     assert client.get(f"{API}/notifications", headers=county).json()["count"] == 0
+
+
+def test_decisions_and_reviews_cannot_be_fired_around_their_pages(
+    client, file_proposal, staff, bearer, at
+):
+    """Approving through the API would skip the registry and the staged publication; starting
+    a review would skip the round. Both are refused with the page to use, and nothing changes."""
+    at(2020, 11, 3, 10)
+    under_review = file_proposal("henan", status="under_review")
+    accepted = file_proposal("henan", status="accepted")
+    province = bearer(staff("410000", "competent"))
+    for proposal, name, page in (
+        (under_review, "approve", "“决定”页面"),
+        (under_review, "decline", "“决定”页面"),
+        (accepted, "start_review", "“专家评审”页面"),
+    ):
+        refused = client.post(
+            f"{API}/proposals/{proposal.pk}/transitions/{name}",
+            {"reason": "同意"},
+            content_type="application/json",
+            headers=province,
+        )
+        assert refused.status_code == 409, refused.content
+        assert page in refused.json()["message"]
+        proposal.refresh_from_db()
+        assert proposal.status in {"under_review", "accepted"}
+    from lianmeng.reviews.models import StateChange
+
+    assert not StateChange.objects.filter(transition__in=["approve", "decline", "start_review"])

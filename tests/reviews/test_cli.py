@@ -34,3 +34,25 @@ def test_cli_transition_and_history(file_proposal, staff, at, capsys):
     out = capsys.readouterr().out
     assert "初审推荐（出具推荐公函）" in out and "保定市竞秀区科学技术局（jingxiu）" in out
     assert "意见：同意推荐" in out and "2020年9月1日 10:00" in out
+
+
+def test_cli_refuses_a_decision_outside_the_decisions_page(file_proposal, staff, at, capsys):
+    at(2020, 9, 1, 10)
+    proposal = file_proposal("baoding", status="recommended")
+    staff("130600", "competent", username="baoding")
+    code = cli_main(
+        [
+            "proposal",
+            "transition",
+            str(proposal.pk),
+            "file",
+            "--as",
+            "baoding",
+            "--data",
+            '{"category": 2}',
+        ]
+    )
+    assert code == 1
+    assert "“决定”页面" in capsys.readouterr().err
+    proposal.refresh_from_db()
+    assert proposal.status == "recommended"

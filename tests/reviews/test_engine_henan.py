@@ -46,10 +46,14 @@ def test_henan_happy_path(file_proposal, staff, at, review_closed):
         received_by="张超",
     )
     proposal_transition(actor=province, pk=proposal.pk, transition="accept")
-    proposal_transition(actor=province, pk=proposal.pk, transition="start_review")
+    proposal_transition(actor=province, pk=proposal.pk, transition="start_review", via="review")
     at(2020, 11, 3, 15)
     proposal = proposal_transition(
-        actor=province, pk=proposal.pk, transition="approve", reason="经专家评审，同意批准筹建"
+        actor=province,
+        pk=proposal.pk,
+        transition="approve",
+        reason="经专家评审，同意批准筹建",
+        via="decide",
     )
     assert proposal.status == "approved_to_build"
 

@@ -43,9 +43,9 @@ def test_luoyang_county_preliminary_review_then_city_recognises(
     )
     proposal_transition(actor=county, pk=proposal.pk, transition="recommend_county")
     proposal_transition(actor=city, pk=proposal.pk, transition="accept")
-    proposal_transition(actor=city, pk=proposal.pk, transition="start_review")
+    proposal_transition(actor=city, pk=proposal.pk, transition="start_review", via="review")
     proposal = proposal_transition(
-        actor=city, pk=proposal.pk, transition="recognise", reason="同意认定"
+        actor=city, pk=proposal.pk, transition="recognise", reason="同意认定", via="decide"
     )
     assert proposal.status == "recognised"
     assert _history(proposal) == [
@@ -66,7 +66,7 @@ def test_decisions_wait_for_the_review_round(file_proposal, staff, at):
     proposal = file_proposal("luoyang", status="under_review")
     city = staff("410300", "competent")
     with pytest.raises(ValidationFailed, match="评审"):  # expert review supplies the guard
-        proposal_transition(actor=city, pk=proposal.pk, transition="recognise")
+        proposal_transition(actor=city, pk=proposal.pk, transition="recognise", via="decide")
 
 
 def test_baoding_county_letter_then_city_files_in_category_two(file_proposal, staff, at):
@@ -77,11 +77,13 @@ def test_baoding_county_letter_then_city_files_in_category_two(file_proposal, st
         actor=county, pk=proposal.pk, transition="recommend_county", reason="同意推荐"
     )
     with pytest.raises(ValidationFailed, match="请选择备案类别"):
-        proposal_transition(actor=city, pk=proposal.pk, transition="file")
+        proposal_transition(actor=city, pk=proposal.pk, transition="file", via="decide")
     with pytest.raises(ValidationFailed, match="请选择备案类别"):
-        proposal_transition(actor=city, pk=proposal.pk, transition="file", data={"category": 4})
+        proposal_transition(
+            actor=city, pk=proposal.pk, transition="file", data={"category": 4}, via="decide"
+        )
     proposal = proposal_transition(
-        actor=city, pk=proposal.pk, transition="file", data={"category": 2}
+        actor=city, pk=proposal.pk, transition="file", data={"category": 2}, via="decide"
     )
     assert proposal.status == "filed"
     change = StateChange.objects.get(proposal=proposal, transition="file")
@@ -110,9 +112,9 @@ def test_heilongjiang_coordination_group_selects_pilots(file_proposal, staff, at
     competent = staff("230000", "competent")
     assert allowed_transitions(actor=competent, proposal=chosen) == []
     with pytest.raises(PermissionDenied):
-        proposal_transition(actor=competent, pk=chosen.pk, transition="select_pilot")
+        proposal_transition(actor=competent, pk=chosen.pk, transition="select_pilot", via="decide")
     chosen = proposal_transition(
-        actor=group, pk=chosen.pk, transition="select_pilot", reason="择优确定"
+        actor=group, pk=chosen.pk, transition="select_pilot", reason="择优确定", via="decide"
     )
     assert chosen.status == "pilot"
 
@@ -167,8 +169,8 @@ def test_zone_committee_acts_for_the_province_and_files_its_list(
         received_at=beijing(2020, 9, 25, 15),
         received_by="片区受理员",
     )
-    for step in ("accept", "start_review", "approve"):
-        proposal = proposal_transition(actor=zone, pk=proposal.pk, transition=step)
+    for step, via in (("accept", ""), ("start_review", "review"), ("approve", "decide")):
+        proposal = proposal_transition(actor=zone, pk=proposal.pk, transition=step, via=via)
     assert proposal.status == "approved_to_build"
 
     filing = zone_filing_submit(actor=zone, year=2020, note="2020年度新组建联盟")

@@ -15,6 +15,13 @@ from django.utils.translation import gettext_lazy as _
 from lianmeng.core.models import Jurisdiction, Unit
 from lianmeng.proposals.models import Proposal
 
+#: 备案类别 as the Baoding measures write them (seed 004 第八条: 一类、二类、三类)
+CATEGORY_LABELS = {1: _("一类"), 2: _("二类"), 3: _("三类")}
+
+
+def category_label(number: int | None) -> str:
+    return str(CATEGORY_LABELS.get(number, number or ""))
+
 
 class Decision(models.Model):
     class Kind(models.TextChoices):
@@ -77,6 +84,10 @@ class Decision(models.Model):
     def positive(self) -> bool:
         return self.kind != self.Kind.DECLINE
 
+    @property
+    def category_label(self) -> str:
+        return category_label(self.category)
+
 
 class Alliance(models.Model):
     """联盟名录中的一个联盟 (one per proposal that was approved, recognised, filed or piloted)."""
@@ -125,3 +136,7 @@ class Alliance(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def category_label(self) -> str:
+        return category_label(self.category)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_noop
 
 from lianmeng.core.errors import NotFound
 from lianmeng.core.models import User
@@ -57,7 +58,7 @@ def alliance_get(*, pk: int) -> Alliance:
     try:
         return Alliance.objects.select_related("lead_unit", "jurisdiction", "proposal").get(pk=pk)
     except (Alliance.DoesNotExist, ValueError, TypeError) as exc:
-        raise NotFound("名录中没有该联盟。") from exc
+        raise NotFound(gettext_noop("名录中没有该联盟。")) from exc
 
 
 def alliance_decisions(alliance: Alliance) -> QuerySet[Decision]:

@@ -258,6 +258,7 @@ def decisions_publish(*, actor: User, ids: Iterable[int]) -> list[Decision]:
                     transition=decision.transition,
                     reason=decision.reason,
                     data=data,
+                    via="decide",
                 )
             except DomainError as exc:
                 raise type(exc)(

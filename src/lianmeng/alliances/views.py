@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from lianmeng.core.access import login_only, permission, public
@@ -21,13 +22,17 @@ from lianmeng.web.views import error_page
 
 from . import selectors, services
 from .forms import RegistryFilterForm
-from .models import Alliance, Decision
+from .models import Alliance, Decision, category_label
 from .naming import alliance_name
 from .plaque import plaque_pdf
 
 PER_PAGE = 20
 
-_LEVELS = {"national": "国家级", "provincial": "省级", "municipal": "市级"}
+_LEVELS = {
+    "national": gettext_lazy("国家级"),
+    "provincial": gettext_lazy("省级"),
+    "municipal": gettext_lazy("市级"),
+}
 
 
 def _page(request: HttpRequest, queryset: Any) -> dict[str, Any]:
@@ -75,8 +80,9 @@ def _category_name(alliance: Alliance) -> str:
         return ""
     profile = get_profile(alliance.profile)
     names = {c.value.number: c.value.name for c in profile.categories}
-    number = "一二三"[alliance.category - 1] if 1 <= alliance.category <= 3 else alliance.category
-    return f"{number}类：{names.get(alliance.category, '')}"
+    numerals = {1: _("一类"), 2: _("二类"), 3: _("三类")}
+    number = numerals.get(alliance.category, f"{alliance.category}类")
+    return f"{number}：{names.get(alliance.category, '')}"
 
 
 @public
@@ -141,7 +147,14 @@ def _stage_rows(request: HttpRequest, proposals: list[Proposal]) -> list[dict[st
                 else proposal.status,
                 "outcome": outcome,
                 "outcome_label": dict(Decision.Kind.choices).get(outcome, ""),
-                "categories": [c.value for c in profile.categories],
+                "categories": [
+                    {
+                        "number": c.value.number,
+                        "name": c.value.name,
+                        "label": category_label(c.value.number),
+                    }
+                    for c in profile.categories
+                ],
                 "name": suggested,
                 "named": profile.alliance_name is not None,
                 "round": rounds.get(proposal.pk),

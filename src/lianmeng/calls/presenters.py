@@ -5,20 +5,26 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
+from django.utils import dateformat
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from lianmeng.policy.loader import UnknownProfileError, get_profile
 
 from .models import Call
 from .terms import material_titles
-from .windows import format_day, format_moment, time_left, window_state
+from .windows import as_beijing, time_left, window_state
 
 STATES = {
     "upcoming": (_("尚未开始"), "text-bg-info"),
     "open": (_("正在受理"), "text-bg-success"),
     "closed": (_("已截止"), "text-bg-secondary"),
 }
-WEEKDAYS = "一二三四五六日"
+
+
+def _moment(moment: datetime) -> str:
+    """A window end to the second in Beijing time, in the reader's language."""
+    return dateformat.format(as_beijing(moment), gettext("Y年n月j日 H:i:s"))
 
 
 def _issuer(call: Call) -> str:
@@ -42,8 +48,8 @@ def call_card(call: Call, now: datetime) -> dict[str, Any]:
         "state": state,
         "state_label": label,
         "state_class": css,
-        "opens": format_moment(call.online_opens_at),
-        "closes": format_moment(call.online_closes_at),
+        "opens": _moment(call.online_opens_at),
+        "closes": _moment(call.online_closes_at),
         "time_left": time_left(call, now) if state == "open" else "",
         "issuer": _issuer(call),
     }
@@ -55,7 +61,7 @@ def paper_days(call: Call) -> list[dict[str, Any]]:
         day = date.fromisoformat(item["date"])
         rows.append(
             {
-                "day": f"{format_day(day)}（星期{WEEKDAYS[day.weekday()]}）",
+                "day": dateformat.format(day, gettext("Y年n月j日（l）")),
                 "hours": [f"{start}—{end}" for start, end in item.get("hours") or []],
             }
         )

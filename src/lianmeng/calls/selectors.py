@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_noop
 
 from lianmeng.core.errors import NotFound
 from lianmeng.core.models import User
@@ -24,7 +25,7 @@ def call_get_public(*, pk: int) -> Call:
     try:
         return call_list_public().get(pk=pk)
     except (Call.DoesNotExist, ValueError, TypeError) as exc:
-        raise NotFound("未找到该申报通知，或通知尚未发布。") from exc
+        raise NotFound(gettext_noop("未找到该申报通知，或通知尚未发布。")) from exc
 
 
 def _staff_scope(viewer: User) -> Q:
@@ -46,4 +47,4 @@ def call_get_staff(*, viewer: User, pk: int) -> Call:
     try:
         return call_list_staff(viewer=viewer).get(pk=pk)
     except (Call.DoesNotExist, ValueError, TypeError) as exc:
-        raise NotFound("未找到该申报通知。") from exc
+        raise NotFound(gettext_noop("未找到该申报通知。")) from exc

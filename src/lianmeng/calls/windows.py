@@ -11,6 +11,8 @@ from datetime import date, datetime, time
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
+from django.utils.translation import gettext as _
+
 BEIJING = ZoneInfo("Asia/Shanghai")
 
 State = Literal["upcoming", "open", "closed"]
@@ -66,10 +68,14 @@ def time_left(call: Any, moment: datetime) -> str:
     hours, rest = divmod(rest, 3600)
     minutes, secs = divmod(rest, 60)
     if days:
-        return f"还剩 {days} 天 {hours} 小时 {minutes} 分"
+        return _("还剩 %(days)s 天 %(hours)s 小时 %(minutes)s 分") % {
+            "days": days,
+            "hours": hours,
+            "minutes": minutes,
+        }
     if hours:
-        return f"还剩 {hours} 小时 {minutes} 分"
-    return f"还剩 {minutes} 分 {secs} 秒"
+        return _("还剩 %(hours)s 小时 %(minutes)s 分") % {"hours": hours, "minutes": minutes}
+    return _("还剩 %(minutes)s 分 %(seconds)s 秒") % {"minutes": minutes, "seconds": secs}
 
 
 def closed_message(call: Any) -> str:

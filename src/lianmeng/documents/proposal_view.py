@@ -235,7 +235,7 @@ def governance(doc: dict[str, Any]) -> dict[str, Any]:
         "staff": {
             "recruited": num(staff.get("recruited")),
             "lead_unit": num(staff.get("lead_unit")),
-            "members": num(staff.get("members", staff.get("other"))),
+            "members": num(staff.get("other_members", staff.get("members", staff.get("other")))),
         },
         "budget": num(total),
         "sources": [

@@ -37,6 +37,7 @@ def start_review(*, actor: User, proposal: Proposal, round: Any) -> None:
         transition=transition.id,
         reason=f"纳入专家评审：{round.title}",
         data={"review_round": round.pk},
+        via="review",
     )
 
 

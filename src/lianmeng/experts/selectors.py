@@ -8,6 +8,7 @@ round is open. Staff of the organising department see their rounds whole.
 from __future__ import annotations
 
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils.translation import gettext_noop
 
 from lianmeng.core.errors import NotFound
 from lianmeng.core.models import User
@@ -99,7 +100,7 @@ def round_get(*, viewer: User, pk: int) -> ReviewRound:
     try:
         return rounds.select_related("jurisdiction", "created_by", "closed_by").get(pk=pk)
     except (ReviewRound.DoesNotExist, ValueError, TypeError) as exc:
-        raise NotFound("未找到该评审轮次，或您无权查看。") from exc
+        raise NotFound(gettext_noop("未找到该评审轮次，或您无权查看。")) from exc
 
 
 def round_entries(round: ReviewRound) -> QuerySet[Proposal]:
@@ -190,9 +191,9 @@ def assignment_get(*, viewer: User, pk: int) -> Assignment:
             .get(pk=pk)
         )
     except (Assignment.DoesNotExist, ValueError, TypeError) as exc:
-        raise NotFound("未找到该评审任务，或您无权查看。") from exc
+        raise NotFound(gettext_noop("未找到该评审任务，或您无权查看。")) from exc
     if not Proposal.objects.filter(expert_visible_proposals(viewer), pk=assignment.proposal_id):
-        raise NotFound("未找到该评审任务，或您无权查看。")
+        raise NotFound(gettext_noop("未找到该评审任务，或您无权查看。"))
     return assignment
 
 

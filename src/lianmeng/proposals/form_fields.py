@@ -21,6 +21,8 @@ from decimal import Decimal, InvalidOperation
 from functools import cache, cached_property
 from typing import Any
 
+from django.utils.translation import gettext_lazy
+
 from lianmeng.policy.interchange import proposal_json_schema
 
 __all__ = [
@@ -150,7 +152,7 @@ class FieldSpec:
     profiles: frozenset[str] = frozenset()
     placeholder: Any = ""
     #: the label the seed prints on a yes/no pair, e.g. ("有", "无") or ("是", "否")
-    yes_no: tuple[Any, Any] = ("有", "无")
+    yes_no: tuple[Any, Any] = (gettext_lazy("有"), gettext_lazy("无"))
     #: takes the whole width of the form (long names, addresses)
     full: bool = False
     #: height of a text area, when not the one its limit gives

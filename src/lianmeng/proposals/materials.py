@@ -24,6 +24,7 @@ from django.conf import settings
 from django.core.files.base import File
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.utils.translation import gettext_lazy
 
 from lianmeng.core import clock
 from lianmeng.core.errors import NotFound, ValidationFailed
@@ -81,7 +82,7 @@ FILE_TYPES: dict[str, FileType] = {
 }
 _BY_EXTENSION = {ext: t for t in FILE_TYPES.values() for ext in t.extensions}
 ACCEPT = ",".join(ext for t in FILE_TYPES.values() for ext in t.extensions)
-ALLOWED_TEXT = "PDF、Word（.docx）、Excel（.xlsx）、JPEG、PNG 或 OFD"
+ALLOWED_TEXT = gettext_lazy("PDF、Word（.docx）、Excel（.xlsx）、JPEG、PNG 或 OFD")
 _HEAD = 8192
 
 

@@ -33,6 +33,28 @@ MATCHED_ON = {
     "product": _("产品（品种）"),
     "focus_area": _("重点领域"),
 }
+#: the editor part where a failed rule is put right (rules absent here: nothing to edit)
+FIX_PARTS = {
+    "lead.is_member": "members",
+    "members.identity_valid": "members",
+    "members.min_count": "members",
+    "members.composition": "members",
+    "members.mostly_local": "members",
+    "members.chain_coverage": "members",
+    "members.cross_region": "members",
+    "platforms.min_provincial": "members",
+    "alliance.unique_in_field": "check",
+    "agreement.signed": "agreement_facts",
+    "agreement.content": "agreement_facts",
+    "agreement.ip_benefit": "agreement_facts",
+    "agreement.term": "agreement_facts",
+    "agreement.open": "agreement_facts",
+    "governance.bodies": "governance",
+    "governance.fulltime_staff": "governance",
+    "governance.fund_management": "governance",
+    "materials.complete": "materials",
+    "call.focus_area": "facts",
+}
 EVIDENCE_LABELS = {
     "compared_with": _("比对数量"),
     "similar": _("相近的联盟"),
@@ -56,6 +78,8 @@ class FindingView:
     message: str
     citation: dict[str, str]
     evidence: list[tuple[str, str]] = field(default_factory=list)
+    #: where to put a failed or doubtful rule right ("" when passed or nothing to edit)
+    fix_url: str = ""
 
 
 def judging_moment(proposal: Proposal) -> Any:
@@ -73,6 +97,21 @@ def _evidence(evidence: dict[str, Any]) -> list[tuple[str, str]]:
             text = json.dumps(value, ensure_ascii=False)
         rows.append((label, text))
     return rows
+
+
+def _fix_url(proposal: Proposal, item: dict[str, Any]) -> str:
+    """The part to edit for a finding that did not pass: the agreement's own facts are filled
+    in 联盟协议要点, members not yet signed are ticked in the roster."""
+    if item["status"] == "pass":
+        return ""
+    key = FIX_PARTS.get(item["rule"])
+    evidence = item.get("evidence") or {}
+    if item["rule"] == "agreement.signed" and evidence.get("legally_binding") is True:
+        key = "members"  # the agreement's facts are in; some members have not signed
+    if key is None:
+        return ""
+    part = next(p for p in PARTS if p.key == key)
+    return f"/proposals/{proposal.pk}/{part.path}"
 
 
 def _titles(profile_id: str) -> dict[str, str]:
@@ -136,6 +175,7 @@ def eligibility_view(
                     "title": titles.get(cite["seed"], ""),
                 },
                 evidence=_evidence(item.get("evidence") or {}),
+                fix_url=_fix_url(proposal, item),
             )
         )
 

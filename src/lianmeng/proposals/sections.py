@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from lianmeng.core.errors import Conflict, NotFound, ValidationFailed
@@ -314,9 +315,11 @@ def _kpi_fields() -> tuple[FieldSpec, ...]:
         for line in row.lines:
             for cell in line:
                 for sub_label, name, unit in cell.fields:
-                    label = f"{row.label} · {cell.label}" if cell.label else str(row.label)
+                    label = (
+                        format_lazy("{} · {}", row.label, cell.label) if cell.label else row.label
+                    )
                     if sub_label:
-                        label = f"{label} · {sub_label}"
+                        label = format_lazy("{} · {}", label, sub_label)
                     specs.append(F(name, label, unit=unit))
     specs.append(
         F(

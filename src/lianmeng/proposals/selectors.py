@@ -36,14 +36,35 @@ def proposal_visibility(viewer: User) -> Q:
     q = Q(pk__in=[])
     if viewer.has_role(Role.APPLICANT) and viewer.unit_id:
         q |= Q(lead_unit_id=viewer.unit_id)
-    if viewer_scope(viewer) is not None:
-        q |= scope_filter(viewer, region_field="region", zone_field="zone") & ~Q(
-            status=Proposal.Status.DRAFT
-        )
+    filed = ~Q(status=Proposal.Status.DRAFT)
+    if _provincial_department(viewer):
+        # 省直主管部门（单位）: only the proposals that chose it as their recommender (seed
+        # 000 五(一)), not every proposal of the province
+        if viewer.unit_id:
+            q |= filed & Q(
+                document__recommender__name=viewer.unit.name,
+                document__recommender__region_code=viewer.jurisdiction.code,
+            )
+    elif viewer_scope(viewer) is not None:
+        q |= scope_filter(viewer, region_field="region", zone_field="zone") & filed
     from lianmeng.experts.selectors import expert_visible_proposals  # (imports this module)
 
     q |= expert_visible_proposals(viewer)  # experts: their assigned proposals, no conflicts
     return q
+
+
+def _provincial_department(viewer: User) -> bool:
+    """A recommending department at the province's level that does not accept or decide
+    (the province's own S&T department holds the competent role): a 省直部门."""
+    from lianmeng.core.models import Jurisdiction
+
+    roles = viewer.role_set()
+    return (
+        Role.RECOMMENDER in roles
+        and not roles & {Role.COMPETENT, Role.COORDINATION}
+        and viewer.jurisdiction_id is not None
+        and viewer.jurisdiction.kind == Jurisdiction.Kind.PROVINCE
+    )
 
 
 def proposal_list(

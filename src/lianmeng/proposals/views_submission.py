@@ -212,6 +212,9 @@ def version_pdf(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     except OSError:
         return error_page(request, 404, _("未找到"), _("该版本的 PDF 文件缺失，请联系系统管理员。"))
     name = f"{version.proposal.name or '联盟构建建议书'}-第{version.number}版.pdf"
-    response = FileResponse(handle, content_type="application/pdf", filename=name)
+    # 下载 PDF: saved as a file to print, under the proposal's name
+    response = FileResponse(
+        handle, content_type="application/pdf", as_attachment=True, filename=name
+    )
     response["X-Content-Type-Options"] = "nosniff"
     return response

@@ -148,6 +148,15 @@ def _start_deadline(
     }
 
 
+#: transition kinds that only one service fires, and the page where a person does it
+HANDLED_BY = {"approve": "decide", "decline": "decide", "review": "review"}
+OWNER_PAGES = {"decide": "决定", "review": "专家评审"}
+OWNER_HINTS = {
+    "decide": "（先拟定决定，再与同批决定一起发布，联盟名录随之更新）",
+    "review": "（建立评审轮次，把申报纳入评审）",
+}
+
+
 def _lock(actor: User, pk: int) -> Proposal:
     proposal = Proposal.objects.select_for_update().filter(pk=pk).first()
     visible = (
@@ -165,8 +174,14 @@ def proposal_transition(
     transition: str,
     reason: str = "",
     data: dict[str, Any] | None = None,
+    via: str = "",
 ) -> Proposal:
     """Fire ``transition`` of the proposal's profile table on proposal ``pk`` as ``actor``.
+
+    Transitions whose kind another service owns (``HANDLED_BY``: decisions are staged and
+    published so the registry is written with them; reviews start with a review round) are
+    fired only by that service, which passes its name as ``via``; the web pages, the API and
+    the CLI are refused with the page to use.
 
     Raises NotFound (the actor may not see the proposal), Conflict (not possible in the
     current state; the message lists what the actor can do now), PermissionDenied (the
@@ -186,6 +201,13 @@ def proposal_transition(
                 details={
                     "allowed": [t.id for t in allowed_transitions(actor=actor, proposal=proposal)]
                 },
+            )
+        owner = HANDLED_BY.get(wanted.kind)
+        if owner is not None and via != owner:
+            raise Conflict(
+                f"“{wanted.label}”请在“{OWNER_PAGES[owner]}”页面办理"
+                f"{OWNER_HINTS[owner]}，不能直接执行此操作。",
+                details={"page": owner},
             )
         if wanted.external:
             raise Conflict(f"“{wanted.label}”由申报单位在申报页面办理，不能在此执行。")

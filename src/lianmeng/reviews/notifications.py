@@ -74,7 +74,8 @@ DEFAULTS: dict[str, tuple[str, str]] = {
     ),
     "proposal.recognised": (
         "【认定】{联盟名称}",
-        _GREETING + "经专家审核，{部门}认定“{联盟名称}”。" + _SIGNATURE,
+        _GREETING + "经专家审核，{部门}认定“{联盟名称}”。\n"
+        "标牌（PDF）可登录联盟管理平台，在“联盟名录”中该联盟的页面下载。" + _SIGNATURE,
     ),
     "proposal.filed": (
         "【备案】{联盟名称}",
@@ -249,7 +250,8 @@ def values_for(change: StateChange) -> dict[str, str]:
     proposal = change.proposal
     deadline = change.data.get("deadline") or {}
     return {
-        "联盟名称": proposal.name,
+        # a decision may name the alliance (Luoyang 认定: 洛阳市×××产业技术创新战略联盟)
+        "联盟名称": str(change.data.get("alliance_name") or proposal.name),
         "牵头单位": proposal.lead_unit.name,
         "原因": change.reason or "无",
         "操作": change.label,
@@ -257,8 +259,17 @@ def values_for(change: StateChange) -> dict[str, str]:
         "部门": change.actor_office or "",
         "时间": format_moment(change.at),
         "截止日期": str(deadline.get("due_date") or ""),
-        "类别": str(change.data.get("category_name") or change.data.get("category") or ""),
+        "类别": _category(change.data),
     }
+
+
+def _category(data: dict[str, Any]) -> str:
+    """二类（产业创新联盟）: the number as the measures write it, then the category's name."""
+    number, name = data.get("category"), data.get("category_name")
+    numeral = {1: "一类", 2: "二类", 3: "三类"}.get(number) if isinstance(number, int) else None
+    if numeral and name:
+        return f"{numeral}（{name}）"
+    return str(name or number or "")
 
 
 def queue_notification(change: StateChange, event: str | None) -> None:

@@ -13,6 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from lianmeng.core import clock
@@ -38,11 +39,15 @@ from .forms import (
 )
 from .guards import SITUATIONAL, GuardContext, paper_copies_counted, refusals
 from .models import PaperReceipt, ProposalDeadline, StateChange
-from .routing import actor_office, profile_of, state_label
+from .routing import actor_office, lifecycle_of, profile_of, state_label
 from .services import paper_copies_record, proposals_transition_bulk, zone_filing_submit
 
 PER_PAGE = 20
-BOXES = {"todo": "待办理", "done": "已办理", "all": "全部"}
+BOXES = {
+    "todo": gettext_lazy("待办理"),
+    "done": gettext_lazy("已办理"),
+    "all": gettext_lazy("全部"),
+}
 
 
 def _paginate(request: HttpRequest, items: QuerySet[Any] | list[Any]) -> dict[str, Any]:
@@ -128,10 +133,29 @@ def _proposal_or_404(request: HttpRequest, pk: int) -> Proposal | HttpResponse:
         return error_page(request, 404, _("未找到"), _(exc.message))
 
 
+#: transitions another page carries out: decisions are staged and published together on the
+#: decisions page (which also enters the registry); review starts when the proposal joins a
+#: review round on the expert review page
+ELSEWHERE = {"approve": "decide", "decline": "decide", "review": "review"}
+
+
+def _elsewhere(request: HttpRequest, proposal: Proposal) -> dict[str, list[str]]:
+    """Labels of the actor's transitions done on another page, by page (``decide``,
+    ``review``)."""
+    pages: dict[str, list[str]] = {}
+    for transition in allowed_transitions(actor=request.user, proposal=proposal):
+        page = ELSEWHERE.get(transition.kind)
+        if page and transition.label not in pages.setdefault(page, []):
+            pages[page].append(transition.label)
+    return pages
+
+
 def _actions(request: HttpRequest, proposal: Proposal) -> list[dict[str, Any]]:
     profile = profile_of(proposal)
     actions = []
     for transition in allowed_transitions(actor=request.user, proposal=proposal):
+        if transition.kind in ELSEWHERE:
+            continue
         refused = refusals(
             GuardContext(
                 proposal=proposal,
@@ -156,10 +180,22 @@ def _actions(request: HttpRequest, proposal: Proposal) -> list[dict[str, Any]]:
     return actions
 
 
+NUMERALS = {1: "一类", 2: "二类", 3: "三类"}
+
+
+def category_label(proposal: Proposal) -> str:
+    """The category the proposal applies for, as the 推荐公函 writes it: 一类（产业技术创新战略联盟）."""
+    number = (proposal.document or {}).get("category")
+    names = dict(_category_choices(proposal))
+    if number not in names:
+        return str(number or "")
+    return f"{NUMERALS.get(number, number)}（{names[number]}）"
+
+
 def _category_choices(proposal: Proposal) -> list[tuple[int, str]]:
     profile = profile_of(proposal)
     categories = [(c.value.number, c.value.name) for c in profile.categories] if profile else []
-    return categories or [(1, "一类"), (2, "二类"), (3, "三类")]
+    return categories or [(1, _("一类")), (2, _("二类")), (3, _("三类"))]
 
 
 def _kept(request: HttpRequest, actions: list[dict[str, Any]]) -> dict[str, str]:
@@ -188,6 +224,7 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
         "profile_name": _profile_names().get(proposal.profile, proposal.profile),
         "state_name": state_label(proposal.profile, proposal.status),
         "actions": actions,
+        "elsewhere": _elsewhere(request, proposal),
         "steps": next_steps(proposal),
         "history": selectors.state_history(proposal=proposal),
         "deadlines": ProposalDeadline.objects.filter(proposal=proposal),
@@ -199,6 +236,7 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
         "paper_form": PaperForm(initial={"received_by": str(request.user)}) if paper_step else None,
         "category_choices": _category_choices(proposal),
         "proposal_category": (proposal.document or {}).get("category"),
+        "proposal_category_label": category_label(proposal),
         "letter": _letter_change(proposal),
         "office": actor_office(request.user),
         "kept": _kept(request, actions),
@@ -213,6 +251,18 @@ def transition(request: HttpRequest, pk: int) -> HttpResponse:
     back = reverse("reviews:review", args=[pk])
     if not form.is_valid():
         messages.error(request, _("提交的内容无效，请重新填写。"))
+        return redirect(back)
+    proposal = _proposal_or_404(request, pk)
+    if isinstance(proposal, HttpResponse):
+        return proposal
+    lifecycle = lifecycle_of(proposal)
+    wanted = lifecycle.transition(form.cleaned_data["transition"]) if lifecycle else None
+    if wanted is not None and wanted.kind in ELSEWHERE:
+        page = _("决定") if ELSEWHERE[wanted.kind] == "decide" else _("专家评审")
+        messages.error(
+            request,
+            _("“%(action)s”请在“%(page)s”页面办理。") % {"action": wanted.label, "page": page},
+        )
         return redirect(back)
     data: dict[str, Any] = {}
     if form.cleaned_data.get("category"):
@@ -403,10 +453,7 @@ def letter_pdf_bytes(proposal: Proposal, change: StateChange) -> bytes:
     profile = profile_of(proposal)
     category = (proposal.document or {}).get("category")
     names = {c.value.number: c.value.name for c in profile.categories} if profile else {}
-    numerals = {1: "一类", 2: "二类", 3: "三类"}
-    category_text = (
-        f"{numerals.get(category, '')}（{names[category]}）" if category in names else ""
-    )
+    category_text = category_label(proposal) if category in names else ""
     policy = profile.documents[0] if profile else None
     return exports.recommendation_letter_pdf(
         proposal=proposal,

@@ -109,6 +109,15 @@ def place_label(user: Any) -> str:
     return ""
 
 
+UNREAD_ENTRY = "reviews:notification_list"
+
+
+def _unread(user: Any) -> int:
+    from lianmeng.reviews.notifications import unread_count
+
+    return unread_count(user)
+
+
 def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     match = getattr(request, "resolver_match", None)
@@ -124,6 +133,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
                         "label": entry.label,
                         "active": namespace == entry.url_name.split(":", 1)[0]
                         and current in entry.section,
+                        # unread notices: a decision on its proposal is how a lead unit learns it
+                        "badge": _unread(user) if entry.url_name == UNREAD_ENTRY else 0,
                     }
                 )
     authenticated = user is not None and user.is_authenticated

@@ -269,7 +269,7 @@ def test_department_staff_read_a_submitted_proposal_but_cannot_save(
     signed_in, make_user, make_draft, henan_document
 ):
     proposal = make_draft(henan_document, status=Proposal.Status.SUBMITTED)
-    client = signed_in(make_user(["recommender"], jurisdiction="410000"))
+    client = signed_in(make_user(["recommender"], jurisdiction="410100"))  # 郑州市: the lead's city
     assert client.get(section_url(proposal, "kpis")).status_code == 200
     response = post_section(client, proposal, "kpis", {"expected_kpis.core_breakthroughs": "9"})
     assert response.status_code == 403

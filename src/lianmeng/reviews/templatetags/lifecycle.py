@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.utils.translation import gettext
 
 from lianmeng.reviews.routing import state_label as _state_label
 
@@ -13,14 +14,16 @@ register = template.Library()
 
 @register.filter
 def state_label(proposal: Any) -> str:
-    """``{{ proposal|state_label }}`` → 县级已推荐 …"""
-    return _state_label(proposal.profile, proposal.status)
+    """``{{ proposal|state_label }}`` → 县级已推荐 … (in English where the catalogue has it)"""
+    label = _state_label(proposal.profile, proposal.status)
+    return gettext(label) if label else label
 
 
 @register.simple_tag
 def state_name(profile_id: str, state: str) -> str:
     """``{% state_name change.proposal.profile change.to_state %}``"""
-    return _state_label(profile_id, state)
+    label = _state_label(profile_id, state)
+    return gettext(label) if label else label
 
 
 @register.simple_tag

@@ -212,7 +212,9 @@
       clearTimeout(timer);
       timer = null;
     }
-    if (stopped || !dirty) {
+    if (stopped || !dirty || submitting) {
+      // once the form itself is posted it carries everything typed: a background save
+      // slipping in before it would make the posted form look stale (a false conflict)
       return inFlight || Promise.resolve();
     }
     if (inFlight) {
