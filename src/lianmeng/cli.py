@@ -210,12 +210,12 @@ def cmd_serve(argv: list[str]) -> int:
             "-m",
             "gunicorn",
             "lianmeng.config.wsgi",
+            "--config",
+            "python:lianmeng.config.gunicorn",
             "--bind",
             bind,
             "--workers",
             workers,
-            "--access-logfile",
-            "-",
         ],
     )
     return 0  # pragma: no cover

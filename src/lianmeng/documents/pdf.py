@@ -185,3 +185,17 @@ def render_proposal_pdf(
 
     html = render_proposal_html(document, writeups=writeups, version=version, font=font)
     return HTML(string=html, url_fetcher=_fetcher(), base_url=".").write_pdf()
+
+
+def warm_up(font: str = DEFAULT_FONT) -> None:
+    """Render a one-page document in ``font`` so that the first real PDF of a server process
+    does not also pay for importing WeasyPrint, loading fontconfig and opening the CJK font
+    files (measured in docs/benchmarks.md). Called by each gunicorn worker when it starts."""
+    from weasyprint import HTML
+
+    html = (
+        f"<html><body style='font-family: {FONTS.get(font, FONTS[DEFAULT_FONT])}'>"
+        "<h1>产业技术创新战略联盟构建建议书</h1><table><tr><td>□ ☑</td><td>成员单位</td></tr>"
+        "</table><p><b>牵头单位</b>（盖章）第 1 页 共 1 页</p></body></html>"
+    )
+    HTML(string=html, url_fetcher=_fetcher(), base_url=".").write_pdf()
