@@ -156,6 +156,7 @@ def test_invalid_numbers_are_explained_live_and_kept(page, live_server, applican
     _autosaved(page)
     assert page.locator("#f-lead-unit-employees-error").inner_text() == "请输入不小于 0 的整数"
     assert "邮政编码应为 6 位数字" in page.locator("#f-lead-unit-postcode-error").inner_text()
+    assert "有 2 项填写有误，已原样保留" in page.get_by_role("alert").first.inner_text()
     _shot(page, "section-lead-errors")
     page.reload()
     assert page.get_by_label("职工总数").input_value() == "两千"

@@ -49,6 +49,25 @@ KIND_TITLES: dict[str, str] = {
 ONLINE_FILE = "writeups/feasibility"
 #: kinds a user may write online instead of uploading (part of the editor)
 WRITTEN_ONLINE = {"feasibility_report": "feasibility", "agreement": "agreement"}
+#: kinds the system itself produces, so the lead unit has nothing to upload: the 建议书 is
+#: the online form, printed as PDF on submission (seed 001 三(二)); the 推荐表 and the
+#: 推荐公函 are made by the recommending department when it recommends (M-20).
+#: kind → (the document's materials entry "file", what the materials page says)
+SYSTEM_MADE: dict[str, tuple[str, Any]] = {
+    "proposal_form": (
+        "system/proposal_form",
+        gettext_lazy("在线填写，提交时由系统生成 PDF，无需上传；如需可另行上传盖章扫描件。"),
+    ),
+    "recommendation_form": (
+        "system/recommendation_form",
+        gettext_lazy("由推荐部门推荐时在系统中生成，申报单位无需上传。"),
+    ),
+    "recommendation_letter": (
+        "system/recommendation_letter",
+        gettext_lazy("由推荐部门推荐时在系统中出具，申报单位无需上传。"),
+    ),
+}
+SYSTEM_FILES = {file: kind for kind, (file, _note) in SYSTEM_MADE.items()}
 
 
 @dataclass(frozen=True)
@@ -212,10 +231,12 @@ class Slot:
     listed: list[dict[str, Any]] = field(default_factory=list)
     #: why the last upload of this kind was refused (set by the page)
     error: str = ""
+    #: the system produces this material (SYSTEM_MADE); what the page says about it
+    system_note: Any = ""
 
     @property
     def provided(self) -> bool:
-        return bool(self.items or self.online_done or self.listed)
+        return bool(self.items or self.online_done or self.listed or self.system_note)
 
     @property
     def online_part(self) -> str | None:
@@ -279,11 +300,23 @@ def material_slots(proposal: Proposal) -> list[Slot]:
             slot = slots[kind] = Slot(kind, KIND_TITLES[kind], False)
         if entry.get("file") == ONLINE_FILE:
             slot.online_done = True
+        elif entry.get("file") in SYSTEM_FILES and SYSTEM_FILES[entry["file"]] == kind:
+            slot.system_note = SYSTEM_MADE[kind][1]
         else:
             slot.listed.append(entry)
     if "other" not in slots:
         slots["other"] = Slot("other", KIND_TITLES["other"], False)
     return list(slots.values())
+
+
+def system_made_entries(proposal: Proposal) -> list[dict[str, str]]:
+    """The materials entries of a proposal filed online for the kinds the system produces
+    (required by its call or profile): they count for ``materials.complete``."""
+    return [
+        {"kind": kind, "title": title, "file": SYSTEM_MADE[kind][0]}
+        for kind, title in required_materials(proposal)
+        if kind in SYSTEM_MADE
+    ]
 
 
 def kind_title(proposal: Proposal, kind: str) -> str:

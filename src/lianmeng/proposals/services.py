@@ -165,6 +165,12 @@ def proposal_create(*, actor: User, call: Any) -> Proposal:
             document=document,
             created_by=actor,
         )
+        from .materials import system_made_entries
+
+        made = system_made_entries(proposal)
+        if made:
+            proposal.document["materials"] = made
+            proposal.save(update_fields=["document"])
         audit_record(
             actor=actor,
             action="lianmeng.proposal.created",

@@ -167,7 +167,7 @@
       });
     });
     if (count) {
-      showAlert("danger", msg("errors").replace("%s", String(count)), false);
+      showAlert("danger", msg("errors").replace("{n}", String(count)), false);
     } else if (alertBox && alertBox.querySelector(".alert-danger")) {
       showAlert("", "", false);
     }
