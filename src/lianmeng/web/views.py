@@ -226,7 +226,7 @@ def _status_counts(viewer: Any) -> list[dict[str, Any]]:
         proposal_list(viewer=viewer).order_by().values_list("status").annotate(n=Count("id"))
     )
     return [
-        {"status": value, "label": label, "count": counts.get(value, 0)}
+        {"status": value, "label": _(label), "count": counts.get(value, 0)}
         for value, label in _state_labels().items()
         if value != Proposal.Status.DRAFT
         and (counts.get(value) or value in {Proposal.Status.SUBMITTED, Proposal.Status.WITHDRAWN})

@@ -26,6 +26,13 @@ def state_name(profile_id: str, state: str) -> str:
     return gettext(label) if label else label
 
 
+@register.filter
+def label(name: Any) -> str:
+    """``{{ transition.label|label }}``: a name from a profile's table in the reader's
+    language (lianmeng/reviews/profile_labels.py marks them for the catalogue)."""
+    return gettext(str(name)) if name else ""
+
+
 @register.simple_tag
 def proposal_history(proposal: Any) -> Any:
     """``{% proposal_history proposal as history %}``: who, when, what, why."""
