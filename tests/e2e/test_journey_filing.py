@@ -481,25 +481,36 @@ def test_lead_unit_files_its_alliance_online(
     assert "第一至六节均已填写" in page.locator("main").inner_text()
     j.shot("feasibility")
 
-    # 9. 申报材料附件: one PDF per required kind, and a forged x.pdf refused
+    # 9. 申报材料附件: the 建议书 (this online form) and the 推荐表 (the recommending
+    # department's) are made by the system, the report was written online; only the signed
+    # agreement is uploaded, after a forged x.pdf is refused
     page.locator("nav.col-lg-3").get_by_role("link", name="申报材料附件").click()
     page.wait_for_url("**/edit/materials/")
+    assert "无需上传" in page.locator("#k-proposal_form").inner_text()
+    assert "由推荐部门推荐时在系统中生成" in page.locator("#k-recommendation_form").inner_text()
+    assert "已在线填写" in page.locator("#k-feasibility_report").inner_text()
+    assert "未上传" in page.locator("#k-agreement").inner_text()
+    assert set(required) == {
+        "proposal_form",
+        "feasibility_report",
+        "recommendation_form",
+        "agreement",
+    }
     forged = tmp_path / "x.pdf"
     forged.write_text("<!DOCTYPE html><html><body>not a pdf</body></html>", encoding="utf-8")
-    page.set_input_files("#f-proposal_form", str(forged))
+    page.set_input_files("#f-agreement", str(forged))
     with page.expect_navigation():
-        page.locator("#k-proposal_form").get_by_role("button", name="上传").click()
-    refusal = page.locator("#e-proposal_form")
+        page.locator("#k-agreement").get_by_role("button", name="上传").click()
+    refusal = page.locator("#e-agreement")
     refusal.wait_for()
     assert "网页" in refusal.inner_text(), refusal.inner_text()
     j.shot("materials-forged-refused")
-    for kind in required:
-        path = tmp_path / f"{kind}.pdf"
-        path.write_bytes(minimal_pdf(f"{kind} signed and sealed"))
-        page.set_input_files(f"#f-{kind}", str(path))
-        with page.expect_navigation():
-            page.locator(f"#k-{kind}").get_by_role("button", name="上传").click()
-        page.locator(f"#k-{kind} .lm-files").wait_for()
+    path = tmp_path / "协议书（签章）.pdf"
+    path.write_bytes(minimal_pdf("agreement signed and sealed"))
+    page.set_input_files("#f-agreement", str(path))
+    with page.expect_navigation():
+        page.locator("#k-agreement").get_by_role("button", name="上传").click()
+    page.locator("#k-agreement .lm-files").wait_for()
     assert "所需材料均已提供" in page.locator("main").inner_text()
     j.shot("materials")
 
