@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -148,3 +149,21 @@ def test_detail_shows_roster_and_export_is_the_stored_document(
     assert response["Content-Disposition"] == f'attachment; filename="proposal-{proposal.pk}.json"'
     assert json.loads(response.content) == {"members": members}
     assert "河南科技大学" in response.content.decode()  # 汉字 as they are, not \u escapes
+
+
+def test_province_counts_submitted_proposals_of_every_profile_under_one_name(
+    client, make_user, make_unit, make_proposal, login
+):
+    """Henan calls the state 已提交, Luoyang 已提交（待县级初审）: the province's home counts both
+    under the plain name, not under one profile's wording."""
+    make_proposal(make_unit("410182"), name="荥阳铝基新材料产业技术创新战略联盟", profile="henan")
+    make_proposal(make_unit("410305"), name="涧西区轴承产业技术创新战略联盟", profile="luoyang")
+    login(make_user(["competent"], jurisdiction="410000"))
+    home = client.get("/home/").content.decode()
+    card = re.search(
+        r'href="/proposals/\?status=submitted">\s*<div[^>]*>([^<]+)</div>\s*'
+        r"<div[^>]*>(\d+)</div>",
+        home,
+    )
+    assert card is not None, home
+    assert (card.group(1), card.group(2)) == ("已提交", "2")

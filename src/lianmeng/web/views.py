@@ -211,13 +211,19 @@ def _state_labels() -> dict[str, str]:
     """Every lifecycle state of every profile, in table order, with its Chinese label."""
     from lianmeng.policy.loader import load_profiles
 
+    named: dict[str, set[str]] = {}
     labels: dict[str, str] = {}
     for profile in load_profiles().values():
         if profile.lifecycle is not None:
             for state in profile.lifecycle.states:
                 labels.setdefault(state.id, state.label)
-    for value, label in Proposal.Status.choices:
-        labels.setdefault(value, str(label))
+                named.setdefault(state.id, set()).add(state.label)
+    generic = {value: str(label) for value, label in Proposal.Status.choices}
+    for value, label in generic.items():
+        # profiles that name a shared state differently (已提交 / 已提交（待县级初审）) are
+        # counted together under the plain name
+        if len(named.get(value, ())) > 1 or value not in labels:
+            labels[value] = label
     return labels
 
 
