@@ -167,3 +167,42 @@ def test_province_counts_submitted_proposals_of_every_profile_under_one_name(
     )
     assert card is not None, home
     assert (card.group(1), card.group(2)) == ("已提交", "2")
+
+
+def test_applicant_home_offers_the_open_calls_of_its_area(client, make_user, make_unit, login):
+    from datetime import date
+
+    from lianmeng.calls.services import call_create, call_publish
+    from lianmeng.core import clock
+
+    today = clock.now().astimezone(clock.BEIJING).date()
+
+    def publish(jurisdiction, profile, title, closes, opens=date(today.year, 1, 1)):
+        call = call_create(
+            actor=None,
+            jurisdiction=jurisdiction,
+            profile=profile,
+            year=today.year,
+            title=title,
+            online_opens=opens,
+            online_closes=closes,
+            required_materials=["proposal_form"],
+        )
+        return call_publish(actor=None, pk=call.pk)
+
+    next_year = date(today.year + 1, 12, 31)
+    henan = publish("410000", "henan", "河南省本年度联盟申报通知", next_year)
+    publish("130600", "baoding", "保定市本年度联盟备案通知", next_year)
+    publish(
+        "410000",
+        "henan",
+        "河南省已截止的通知",
+        date(today.year - 1, 12, 31),
+        date(today.year - 1, 1, 1),
+    )
+    login(make_user(["applicant"], unit=make_unit("410182"), jurisdiction=None))
+    home = client.get("/home/").content.decode()
+    assert "正在受理的申报通知" in home
+    assert henan.title in home and f'href="/calls/{henan.pk}/"' in home
+    assert "保定市本年度联盟备案通知" not in home  # not the unit's area
+    assert "河南省已截止的通知" not in home

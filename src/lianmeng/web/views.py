@@ -239,6 +239,24 @@ def _status_counts(viewer: Any) -> list[dict[str, Any]]:
     ]
 
 
+def _open_calls_for(user: Any) -> list[dict[str, Any]]:
+    """Calls open now whose area covers the applicant's unit (a Baoding unit is not offered
+    Luoyang's call), soonest closing first."""
+    from lianmeng.calls.presenters import call_card
+    from lianmeng.calls.selectors import call_list_public
+    from lianmeng.core import clock
+
+    now = clock.now()
+    region = user.unit.region if user.unit_id and user.unit.region_id else None
+    calls = call_list_public().filter(online_opens_at__lte=now, online_closes_at__gte=now)
+    cards = [
+        call_card(call, now)
+        for call in calls.order_by("online_closes_at", "id")[:20]
+        if region is None or call.jurisdiction.contains(region)
+    ]
+    return cards[:5]
+
+
 @login_only
 def home(request: HttpRequest) -> HttpResponse:
     user = request.user
@@ -251,6 +269,7 @@ def home(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {"heading": heading, "sections": _home_sections(roles)}
     if Role.APPLICANT in roles:
         context["own_proposals"] = list(proposal_list(viewer=user)[:10])
+        context["open_calls"] = _open_calls_for(user)
     if roles & DEPARTMENT_ROLES:
         context["status_counts"] = _status_counts(user)
         context["latest_submitted"] = list(
