@@ -658,6 +658,71 @@ PROFILES: dict[str, tuple[Callable[[], Data], Callable[[], dict[str, Callable[[D
 }
 ADVISORY = {"call.focus_area"}
 EXISTING_FILE = "henan-existing.json"
+LEGACY_FILE = "legacy-registry.json"
+
+#: alliances decided before the system, for `lianmeng alliance import` (and the demo):
+#: profile, name, lead unit, its region, status, decided on, 文号, focus area, industry,
+#: product, members, 备案类别
+LEGACY = [
+    ("henan", "河南省超硬材料产业技术创新战略联盟", "郑州华晶超硬材料股份有限公司", "410100",
+     "recognised", "2014-06-18", "豫科〔2014〕88号", "新材料", "超硬材料", "人造金刚石及制品", 23, None),
+    ("henan", "河南省盾构装备产业技术创新战略联盟", "中原隧道装备集团有限公司", "410100",
+     "recognised", "2015-07-02", "豫科〔2015〕104号", "先进装备制造", "盾构机制造", "全断面隧道掘进机", 31, None),
+    ("henan", "河南省小麦产业技术创新战略联盟", "河南中原种业科技有限公司", "410700",
+     "recognised", "2016-05-20", "豫科〔2016〕76号", "现代农业", "小麦种业", "优质专用小麦品种", 27, None),
+    ("henan", "河南省生物医药产业技术创新战略联盟", "新乡华兰生物制品有限公司", "410700",
+     "building", "2019-11-08", "豫科〔2019〕151号", "生物医药", "生物制品", "疫苗与血液制品", 18, None),
+    ("henan", "河南省智能农机装备产业技术创新战略联盟", "洛阳东方农机装备有限公司", "410300",
+     "building", "2020-11-20", "豫科〔2020〕139号", "先进装备制造", "农业机械", "大马力智能拖拉机", 21, None),
+    ("luoyang", "洛阳市耐火材料产业技术创新战略联盟", "洛阳中岳耐火材料有限公司", "410306",
+     "recognised", "2019-03-15", "洛科〔2019〕21号", "565产业—新材料", "耐火材料", "高温窑炉用耐火制品", 14, None),
+    ("luoyang", "洛阳市机器人及智能装备产业技术创新战略联盟", "洛阳智能装备研究院有限公司", "410311",
+     "recognised", "2019-12-10", "洛科〔2019〕97号", "565产业—先进装备制造", "机器人", "工业机器人", 16, None),
+    ("baoding", "保定市输变电装备产业技术创新战略联盟", "保定天威变压器有限公司", "130606",
+     "filed", "2019-04-26", "保科〔2019〕33号", "战略性新兴产业", "输变电装备", "大型电力变压器", 19, 2),
+    ("baoding", "保定市京津冀协同创新农业技术联盟", "保定农科现代农业有限公司", "130682",
+     "filed", "2020-09-10", "保科〔2020〕58号", "现代农业", "设施农业", "绿色蔬菜", 12, 3),
+    ("heilongjiang", "黑龙江省石墨产业技术创新战略联盟", "鸡西奥宇石墨集团有限公司", "230300",
+     "pilot", "2013-12-20", "黑科发〔2013〕31号", "新材料", "石墨", "高纯石墨与石墨烯", 15, None),
+]  # fmt: skip
+
+
+def legacy_registry() -> list[Data]:
+    rows: list[Data] = []
+    for (
+        profile,
+        name,
+        lead,
+        region,
+        status,
+        decided,
+        ref,
+        area,
+        industry,
+        product,
+        n,
+        cat,
+    ) in LEGACY:
+        row: Data = {
+            "profile": profile,
+            "name": name,
+            "lead_unit": {"name": lead, "uscc": make_uscc(lead, region), "kind": "enterprise"},
+            "status": status,
+            "decided_on": decided,
+            "reference": ref,
+            "domain": "agriculture" if area == "现代农业" else "industry",
+            "focus_area": area,
+            "industry": industry,
+            "product": product,
+            "member_count": n,
+        }
+        if cat is not None:
+            row["category"] = cat
+        if status == "building":  # Henan: one year to build (seed 000 五(二))
+            year, rest = decided.split("-", 1)
+            row["construction_deadline"] = f"{int(year) + 1}-{rest}"
+        rows.append(row)
+    return rows
 
 
 def _write(name: str, data: object) -> None:
@@ -687,6 +752,7 @@ def build() -> list[Data]:
                 }
             )
     _write(EXISTING_FILE, HENAN_EXISTING)
+    _write(LEGACY_FILE, legacy_registry())
     rows.append(
         {
             "file": "henan-valid.json",
@@ -773,6 +839,8 @@ uv run python docs/examples/generate.py
 - `<profile>-fail-<rule>.json`：在合格申报基础上只改一处，恰好使该规则不通过。
   `call.focus_area` 是建议性规则，不通过时退出码仍为 0。
 - `alliance.unique_in_field` 需与已有联盟比对：无数据库时用 `--existing henan-existing.json` 提供名单。
+- `legacy-registry.json`：本系统启用前已作出决定的联盟（历史名录），不是申报文件；
+  `lianmeng alliance import docs/examples/legacy-registry.json` 导入联盟名录，演示数据也载入它。
 - `malformed.json`、`wrong-type.json`、`wrong-enum.json`、`unknown-key.json`：不是有效的申报文件，
   退出码 2，标准错误输出一行，指明 JSON 路径和错误。
 - `expected.json`：下表的机器可读版本，供测试使用；“参数”列中的文件名相对于本目录。
@@ -794,7 +862,8 @@ profile (dated inside its call or validity window, so the outcome does not depen
 one variant per applied rule that fails exactly that rule, and four files that are not valid
 proposals (exit 2, one line on standard error naming the JSON path). `expected.json` is the table
 below in machine-readable form (file names in the args column are relative to this directory); the
-tests use it. Organisations are invented; identity codes are
+tests use it. `legacy-registry.json` is not a proposal: it lists alliances decided before the
+system, for `lianmeng alliance import` (the demo loads it). Organisations are invented; identity codes are
 synthetic but carry correct check characters and the region digits of the place named.
 
 {table}

@@ -8,6 +8,7 @@
     lianmeng proposal transition ID NAME --as USER [--reason TEXT] [--data JSON]
                                                         recommend, accept … (the engine)
     lianmeng proposal pdf FILE -o OUT.pdf               the printable PDF of a file (no database)
+    lianmeng alliance import FILE.json [--as USER]      import the legacy registry (decided before the system)
     lianmeng audit verify                               verify the audit hash chain
     lianmeng setup                                      migrate, compile translations, collect static
     lianmeng demo                                       load demo data (idempotent)
@@ -161,6 +162,42 @@ def cmd_proposal(argv: list[str]) -> int:
     )
 
 
+def cmd_alliance(argv: list[str]) -> int:
+    usage = "用法：lianmeng alliance import FILE.json [--as USER]"
+    if len(argv) < 2 or argv[0] != "import":
+        return _fail(usage)
+    path = Path(argv[1])
+    try:
+        rows = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        return _fail(f"无法读取文件 {path}：{exc.strerror}")
+    except ValueError as exc:
+        return _fail(f"{path} 不是有效的 JSON：第 {getattr(exc, 'lineno', '?')} 行")
+    _django()
+    from lianmeng.alliances.legacy import legacy_import
+    from lianmeng.core.errors import DomainError
+    from lianmeng.core.models import User
+
+    actor = None
+    if "--as" in argv:
+        i = argv.index("--as")
+        name = argv[i + 1] if i + 1 < len(argv) else ""
+        actor = User.objects.filter(username=name, is_active=True).first()
+        if actor is None:
+            return _fail(f"没有账号 {name}")
+    try:
+        result = legacy_import(actor=actor, rows=rows)
+    except DomainError as exc:
+        return _fail(exc.message)
+    for number, reason in result.errors:
+        print(f"第 {number} 行：{reason}", file=sys.stderr)
+    print(
+        f"已导入 {len(result.created)} 个联盟，{len(result.skipped)} 个已在名录中（跳过），"
+        f"{len(result.errors)} 行有误。"
+    )
+    return 1 if result.errors else 0
+
+
 def cmd_audit(argv: list[str]) -> int:
     if argv[:1] != ["verify"]:
         return _fail("用法：lianmeng audit verify")
@@ -233,6 +270,7 @@ COMMANDS: dict[str, Callable[[list[str]], int]] = {
     "check": cmd_check,
     "policy": cmd_policy,
     "proposal": cmd_proposal,
+    "alliance": cmd_alliance,
     "audit": cmd_audit,
     "setup": cmd_setup,
     "demo": cmd_demo,

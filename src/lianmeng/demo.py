@@ -102,7 +102,10 @@ def _mark_submitted(proposal: Proposal, doc: dict) -> None:
 def load_demo() -> Iterator[str]:
     if User.objects.filter(username="shenbao").exists():
         added = (
-            list(load_demo_calls()) + list(load_journey_accounts()) + list(load_review_journeys())
+            list(load_demo_calls())
+            + list(load_journey_accounts())
+            + list(load_review_journeys())
+            + list(load_legacy_registry())
         )
         yield from added or ["演示数据已存在，未做改动。"]
         return
@@ -148,7 +151,24 @@ def load_demo() -> Iterator[str]:
         yield from load_demo_calls()
         yield from load_journey_accounts()
         yield from load_review_journeys()
+        yield from load_legacy_registry()
     yield f"演示账号的密码均为 {DEMO_PASSWORD}"
+
+
+def load_legacy_registry() -> Iterator[str]:
+    """Alliances decided before the system (docs/examples/legacy-registry.json), as a
+    department loads its registry when it starts: the public registry and the duplicate
+    check have something to show."""
+    from lianmeng.alliances.legacy import legacy_import
+    from lianmeng.alliances.models import Alliance
+
+    path = EXAMPLES / "legacy-registry.json"
+    if not path.exists() or Alliance.objects.filter(source=Alliance.Source.LEGACY).exists():
+        return
+    result = legacy_import(actor=None, rows=json.loads(path.read_text(encoding="utf-8")))
+    for number, reason in result.errors:
+        yield f"历史名录第 {number} 行未导入：{reason}"
+    yield f"联盟名录：导入本系统启用前的联盟 {len(result.created)} 个"
 
 
 #: the departments of the recommendation journeys (Henan 410182 荥阳市 → 郑州市 → 河南省;

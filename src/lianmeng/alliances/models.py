@@ -100,9 +100,24 @@ class Alliance(models.Model):
         REVOKED = "revoked", _("已撤销")
         DISSOLVED = "dissolved", _("已解散")
 
+    class Source(models.TextChoices):
+        SYSTEM = "system", _("本系统决定")
+        LEGACY = "legacy", _("历史名录导入")
+
+    #: the proposal decided in this system; none for an alliance of the legacy registry
+    #: (decided before the system, imported with ``lianmeng alliance import``)
     proposal = models.OneToOneField(
-        "proposals.Proposal", on_delete=models.PROTECT, related_name="alliance"
+        "proposals.Proposal",
+        on_delete=models.PROTECT,
+        related_name="alliance",
+        null=True,
+        blank=True,
     )
+    source = models.CharField(
+        _("来源"), max_length=10, choices=Source.choices, default=Source.SYSTEM, db_index=True
+    )
+    #: the decision's document number, e.g. 豫科〔2016〕12号
+    reference = models.CharField(_("文号"), max_length=60, blank=True)
     profile = models.CharField(_("政策档案"), max_length=30, db_index=True)
     #: national / provincial / municipal (the profile's level)
     level = models.CharField(_("级别"), max_length=20, db_index=True)
@@ -112,6 +127,7 @@ class Alliance(models.Model):
     )
     focus_area = models.CharField(_("重点领域"), max_length=60, blank=True)
     industry = models.CharField(_("产业（行业）"), max_length=100, blank=True)
+    product = models.CharField(_("主要产品"), max_length=100, blank=True)
     lead_unit = models.ForeignKey(
         Unit, on_delete=models.PROTECT, related_name="alliances", verbose_name=_("牵头单位")
     )

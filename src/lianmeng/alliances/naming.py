@@ -8,6 +8,8 @@ suffix are taken off and the profile's pattern is put around what remains, so
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+
 from lianmeng.core.errors import ValidationFailed
 from lianmeng.policy.models import Profile
 
@@ -68,8 +70,8 @@ def alliance_name(profile: Profile, proposal_name: str) -> str:
     core = name_core(proposal_name, prefix=prefix)
     if not core:
         raise ValidationFailed(
-            f"无法从申报名称“{proposal_name}”得出联盟名称，请在决定中填写联盟名称"
-            f"（格式：{prefix}{PLACEHOLDER}{suffix}）。"
+            _("无法从申报名称“%(name)s”得出联盟名称，请在决定中填写联盟名称（格式：%(pattern)s）。")
+            % {"name": proposal_name, "pattern": f"{prefix}{PLACEHOLDER}{suffix}"}
         )
     return f"{prefix}{core}{suffix}"
 
@@ -78,9 +80,9 @@ def check_name(profile: Profile, name: str) -> str:
     """A name staff typed: it must follow the profile's pattern, if it has one."""
     name = (name or "").strip()
     if not name:
-        raise ValidationFailed("请填写联盟名称。")
+        raise ValidationFailed(_("请填写联盟名称。"))
     if len(name) > 120:
-        raise ValidationFailed("联盟名称不能超过 120 字。")
+        raise ValidationFailed(_("联盟名称不能超过 120 字。"))
     pattern = pattern_of(profile)
     if pattern is not None:
         prefix, suffix = pattern
@@ -88,7 +90,7 @@ def check_name(profile: Profile, name: str) -> str:
             prefix + suffix
         ):
             raise ValidationFailed(
-                f"联盟名称须统一为“{prefix}{PLACEHOLDER}{suffix}”的格式，例如"
-                f"“{prefix}轴承{suffix}”。"
+                _("联盟名称须统一为“%(pattern)s”的格式，例如“%(example)s”。")
+                % {"pattern": f"{prefix}{PLACEHOLDER}{suffix}", "example": f"{prefix}轴承{suffix}"}
             )
     return name

@@ -82,7 +82,12 @@ def may_download_plaque(viewer: User, alliance: Alliance) -> bool:
         return False
     if viewer.unit_id and viewer.unit_id == alliance.lead_unit_id:
         return True
-    if viewer_scope(viewer) is not None:
+    scope = viewer_scope(viewer)
+    if scope is not None:
+        if alliance.proposal_id is None:  # the legacy registry: by the lead unit's region
+            return alliance.lead_unit.region_id is not None and scope.contains(
+                alliance.lead_unit.region
+            )
         return Proposal.objects.filter(
             proposal_visibility(viewer), pk=alliance.proposal_id
         ).exists()

@@ -15,6 +15,8 @@ from datetime import date
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from lianmeng.core import clock
 from lianmeng.core.audit import audit_record
@@ -48,10 +50,14 @@ def _transition_for(profile: Profile, proposal: Proposal, kind: str) -> Transiti
     for transition in candidates:
         if proposal.status in transition.from_:
             return transition
-    state = lifecycle.state_label(proposal.status) if lifecycle else proposal.status
+    state = _(lifecycle.state_label(proposal.status)) if lifecycle else proposal.status
+    message = (
+        _("“%(name)s”当前状态为“%(state)s”，还不能作出该决定。请先完成受理和专家评审。")
+        if candidates
+        else _("“%(name)s”当前状态为“%(state)s”，还不能作出该决定。该政策档案没有配置此类决定。")
+    )
     raise Conflict(
-        f"“{proposal.name}”当前状态为“{state}”，还不能作出该决定。"
-        + ("请先完成受理和专家评审。" if candidates else "该政策档案没有配置此类决定。"),
+        message % {"name": proposal.name, "state": state},
         details={"state": proposal.status},
     )
 
@@ -59,11 +65,12 @@ def _transition_for(profile: Profile, proposal: Proposal, kind: str) -> Transiti
 def _check_kind(profile: Profile, kind: str) -> None:
     outcome = profile.outcome.value if profile.outcome else None
     if kind not in Decision.Kind.values:
-        raise ValidationFailed(f"未知的决定类型“{kind}”。")
+        raise ValidationFailed(_("未知的决定类型“%(kind)s”。") % {"kind": kind})
     if kind != Decision.Kind.DECLINE and kind != outcome:
-        label = dict(Decision.Kind.choices).get(outcome, outcome) if outcome else "（未配置）"
+        label = dict(Decision.Kind.choices).get(outcome, outcome) if outcome else _("（未配置）")
         raise ValidationFailed(
-            f"“{profile.name.value}”的决定只能是“{label}”或“不予通过”。",
+            _("“%(profile)s”的决定只能是“%(outcome)s”或“不予通过”。")
+            % {"profile": profile.name.value, "outcome": label},
             details={"allowed": [k for k in (outcome, Decision.Kind.DECLINE) if k]},
         )
 
@@ -72,21 +79,25 @@ def _check_category(profile: Profile, kind: str, category: int | None) -> int | 
     numbers = {c.value.number: c.value.name for c in profile.categories}
     if kind == Decision.Kind.DECLINE or not numbers:
         if category not in (None, ""):
-            raise ValidationFailed("该决定不设类别，请不要选择类别。")
+            raise ValidationFailed(_("该决定不设类别，请不要选择类别。"))
         return None
     try:
         number = int(category) if category not in (None, "") else None
     except (TypeError, ValueError):
         number = None
     if number not in numbers:
-        choices = "、".join(f"{n}（{name}）" for n, name in sorted(numbers.items()))
-        raise ValidationFailed(f"请选择备案类别：{choices}。", details={"field": "category"})
+        choices = pgettext("list separator", "、").join(
+            f"{n}（{name}）" for n, name in sorted(numbers.items())
+        )
+        raise ValidationFailed(
+            _("请选择备案类别：%(choices)s。") % {"choices": choices}, details={"field": "category"}
+        )
     return number
 
 
 def _check_decider(actor: User) -> None:
     if not (actor.is_authenticated and actor.role_set() & DECIDER_ROLES):
-        raise PermissionDenied("只有主管部门（或协调小组）可以作出决定。")
+        raise PermissionDenied(_("只有主管部门（或协调小组）可以作出决定。"))
 
 
 def _may_fire(actor: User, proposal: Proposal, transition: Transition) -> None:
@@ -94,7 +105,8 @@ def _may_fire(actor: User, proposal: Proposal, transition: Transition) -> None:
 
     if transition.id not in {t.id for t in allowed_transitions(actor=actor, proposal=proposal)}:
         raise PermissionDenied(
-            f"“{transition.label}”须由该申报的主管部门办理，您所在的部门不能对“{proposal.name}”作出决定。"
+            _("“%(action)s”须由该申报的主管部门办理，您所在的部门不能对“%(name)s”作出决定。")
+            % {"action": _(transition.label), "name": proposal.name}
         )
 
 
@@ -111,7 +123,9 @@ def decision_stage(
     _check_decider(actor)
     reason = (reason or "").strip()
     if len(reason) > MAX_REASON:
-        raise ValidationFailed(f"理由不能超过 {MAX_REASON} 字。", details={"field": "reason"})
+        raise ValidationFailed(
+            _("理由不能超过 %(max)s 字。") % {"max": MAX_REASON}, details={"field": "reason"}
+        )
     with transaction.atomic():
         proposal = proposal_get(viewer=actor, pk=proposal_id)
         proposal = (
@@ -123,7 +137,8 @@ def decision_stage(
         _may_fire(actor, proposal, transition)
         if transition.reason_required and not reason:
             raise ValidationFailed(
-                f"请填写{transition.reason_label}。", details={"field": "reason"}
+                _("请填写%(field)s。") % {"field": _(transition.reason_label)},
+                details={"field": "reason"},
             )
         number = _check_category(profile, kind, category)
         final_name = ""
@@ -190,7 +205,8 @@ def _staged_for_update(actor: User, ids: list[int]) -> list[Decision]:
     missing = sorted(set(ids) - {d.pk for d in found})
     if missing:
         raise NotFound(
-            "以下决定不存在、已发布或您无权办理，请刷新后重试：" + "、".join(map(str, missing)),
+            _("以下决定不存在、已发布或您无权办理，请刷新后重试：%(ids)s")
+            % {"ids": pgettext("list separator", "、").join(map(str, missing))},
             details={"decisions": missing},
         )
     return found
@@ -218,6 +234,7 @@ def _registry_upsert(decision: Decision, profile: Profile, decided_on: date) -> 
         "domain": proposal.domain,
         "focus_area": proposal.focus_area,
         "industry": proposal.industry,
+        "product": proposal.product,
         "lead_unit": proposal.lead_unit,
         "jurisdiction": jurisdiction,
         "member_count": proposal.member_count,
@@ -238,7 +255,7 @@ def decisions_publish(*, actor: User, ids: Iterable[int]) -> list[Decision]:
     _check_decider(actor)
     wanted = sorted({int(pk) for pk in ids})
     if not wanted:
-        raise ValidationFailed("请选择要发布的决定。")
+        raise ValidationFailed(_("请选择要发布的决定。"))
     published: list[Decision] = []
     with transaction.atomic():
         decisions = _staged_for_update(actor, wanted)

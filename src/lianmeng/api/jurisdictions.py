@@ -2,6 +2,7 @@
 
 from django.db.models import Exists, F, OuterRef, QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
@@ -44,7 +45,10 @@ def jurisdiction_list(
     if filters.parent:
         parent = Jurisdiction.objects.filter(code=filters.parent).first()
         if parent is None:
-            raise NotFound(f"区划代码 {filters.parent} 不存在。", details={"path": "query.parent"})
+            raise NotFound(
+                _("区划代码 %(code)s 不存在。") % {"code": filters.parent},
+                details={"path": "query.parent"},
+            )
         qs = qs.filter(parent=parent)
     else:
         qs = qs.filter(parent__isnull=True)
@@ -64,5 +68,5 @@ def jurisdiction_list(
 def jurisdiction_get(request: HttpRequest, code: str) -> Jurisdiction:
     found = _annotated().filter(code=code).first()
     if found is None:
-        raise NotFound(f"区划代码 {code} 不存在。")
+        raise NotFound(_("区划代码 %(code)s 不存在。") % {"code": code})
     return found

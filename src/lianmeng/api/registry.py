@@ -5,6 +5,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 from ninja.responses import Status
@@ -29,8 +30,11 @@ class AllianceOut(Schema):
     domain: str
     focus_area: str
     industry: str
+    product: str
     lead_unit: str
     member_count: int
+    source: str = Field(description="system 本系统决定 / legacy 系统启用前的决定（历史名录导入）")
+    reference: str = Field(description="决定文号")
     status: str = Field(
         description="building 筹建中 / recognised 已认定 / filed 已备案 / pilot 试点 …"
     )
@@ -125,7 +129,7 @@ class PublishIn(StrictIn):
 
 def _decider(request: HttpRequest) -> None:
     if not request.user.has_perm("alliances.decide"):
-        raise PermissionDenied("只有主管部门（或协调小组）可以作出决定。")
+        raise PermissionDenied(_("只有主管部门（或协调小组）可以作出决定。"))
 
 
 # -- the public registry -----------------------------------------------------------------------
@@ -169,7 +173,7 @@ def registry_plaque(request: HttpRequest, alliance_id: int) -> HttpResponse:
     if alliance.status != Alliance.Status.RECOGNISED or not selectors.may_download_plaque(
         request.user, alliance
     ):
-        raise NotFound("该联盟没有可下载的标牌，或您无权下载。")
+        raise NotFound(_("该联盟没有可下载的标牌，或您无权下载。"))
     url = request.build_absolute_uri(reverse("alliances:registry_detail", args=[alliance.pk]))
     response = HttpResponse(plaque_pdf(alliance, verify_url=url), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="plaque-{alliance.pk}.pdf"'

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext
 from ninja import Field, File, Router, Schema, UploadedFile
 from ninja.responses import Status
 
@@ -230,5 +231,5 @@ def roster_template(request: HttpRequest, profile_id: str) -> HttpResponse:
     try:
         content = roster.roster_template_xlsx(profile_id)
     except UnknownProfileError as exc:
-        raise NotFound(f"没有政策档案 {profile_id}。") from exc
+        raise NotFound(gettext("没有政策档案 %(profile)s。") % {"profile": profile_id}) from exc
     return _xlsx(content, "成员单位名单模板.xlsx")

@@ -13,6 +13,7 @@ from datetime import datetime
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 from ninja.responses import Status
 from ninja.throttling import SimpleRateThrottle
@@ -141,12 +142,12 @@ def proposals_version_pdf(request: HttpRequest, proposal_id: int, number: int) -
     _require(request, "proposals.view_proposal", "您的账号没有查看申报的权限。")
     version = version_get(viewer=request.user, pk=proposal_id, number=number)
     if not version.pdf:
-        raise NotFound("该版本的 PDF 文件缺失，请联系系统管理员。")
+        raise NotFound(_("该版本的 PDF 文件缺失，请联系系统管理员。"))
     try:
         with version.pdf.open("rb") as handle:
             data = handle.read()
     except OSError:
-        raise NotFound("该版本的 PDF 文件缺失，请联系系统管理员。") from None
+        raise NotFound(_("该版本的 PDF 文件缺失，请联系系统管理员。")) from None
     response = HttpResponse(data, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="proposal-{proposal_id}-v{number}.pdf"'
     return response

@@ -14,6 +14,7 @@ from datetime import date, datetime
 from typing import Any, get_args
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from lianmeng.core import clock
 from lianmeng.core.audit import audit_record
@@ -70,9 +71,9 @@ def _ensure_competent(actor: User | None, issuer: Jurisdiction) -> None:
     if actor is None:
         return
     if not actor.has_role(Role.COMPETENT) or actor.jurisdiction_id is None:
-        raise PermissionDenied("只有主管部门的账号可以发布和管理申报通知。")
+        raise PermissionDenied(_("只有主管部门的账号可以发布和管理申报通知。"))
     if not actor.jurisdiction.contains(issuer):
-        raise PermissionDenied("只能管理本辖区（及下级）发布的申报通知。")
+        raise PermissionDenied(_("只能管理本辖区（及下级）发布的申报通知。"))
 
 
 def _check_profile(profile_id: str, issuer: Jurisdiction) -> None:
@@ -83,7 +84,8 @@ def _check_profile(profile_id: str, issuer: Jurisdiction) -> None:
     area = Jurisdiction.objects.filter(code=profile.jurisdiction.value).first()
     if area is None or not area.contains(issuer):
         raise PermissionDenied(
-            f"{issuer.name}不在政策档案“{profile.name.value}”的辖区内，不能按该档案发布申报通知。"
+            _("%(issuer)s不在政策档案“%(profile)s”的辖区内，不能按该档案发布申报通知。")
+            % {"issuer": issuer.name, "profile": profile.name.value}
         )
 
 
@@ -268,11 +270,11 @@ def call_create(
 def _lock(actor: User | None, pk: int) -> Call:
     call = Call.objects.select_for_update().select_related("jurisdiction").filter(pk=pk).first()
     if call is None:
-        raise NotFound("未找到该申报通知。")
+        raise NotFound(_("未找到该申报通知。"))
     if actor is not None and (
         actor.jurisdiction_id is None or not actor.jurisdiction.contains(call.jurisdiction)
     ):
-        raise NotFound("未找到该申报通知。")
+        raise NotFound(_("未找到该申报通知。"))
     _ensure_competent(actor, call.jurisdiction)
     return call
 
@@ -335,9 +337,9 @@ def call_apply(*, actor: User, pk: int) -> Any:
 
     call = Call.objects.filter(pk=pk, status=Call.Status.PUBLISHED).first()
     if call is None:
-        raise NotFound("未找到该申报通知。")
+        raise NotFound(_("未找到该申报通知。"))
     if not actor.has_role(Role.APPLICANT) or actor.unit_id is None:
-        raise PermissionDenied("只有申报单位（牵头单位）的账号可以在线申报。")
+        raise PermissionDenied(_("只有申报单位（牵头单位）的账号可以在线申报。"))
     state = window_state(call, clock.now())
     if state == "upcoming":
         raise PermissionDenied(not_open_message(call))

@@ -7,6 +7,8 @@ from collections.abc import Iterable
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from lianmeng.policy.uscc import IdentityError, uscc_region, validate_org_code, validate_uscc
 
@@ -25,7 +27,7 @@ def _identity(uscc: str | None, org_code: str | None) -> tuple[str | None, str |
         raise ValidationFailed(str(exc)) from exc
     if not uscc and not org_code:
         raise ValidationFailed(
-            "请填写统一社会信用代码（18位）；没有统一社会信用代码的单位请填写组织机构代码。"
+            _("请填写统一社会信用代码（18位）；没有统一社会信用代码的单位请填写组织机构代码。")
         )
     return uscc, org_code
 
@@ -42,16 +44,16 @@ def unit_create(
     """Register a unit; its region comes from the USCC's digits 3–8 unless given."""
     name = (name or "").strip()
     if not name:
-        raise ValidationFailed("请填写单位名称。")
+        raise ValidationFailed(_("请填写单位名称。"))
     if kind not in Unit.Kind.values:
-        raise ValidationFailed(f"单位类别“{kind}”无效。")
+        raise ValidationFailed(_("单位类别“%(kind)s”无效。") % {"kind": kind})
     uscc, org_code = _identity(uscc, org_code)
     code = region_code or (uscc_region(uscc) if uscc else None)
     if not code:
-        raise ValidationFailed("没有统一社会信用代码的单位须填写注册地区划代码。")
+        raise ValidationFailed(_("没有统一社会信用代码的单位须填写注册地区划代码。"))
     region = jurisdiction_for_region(code)
     if region is None:
-        raise ValidationFailed(f"区划代码 {code} 不在 GB/T 2260 中，请核对。")
+        raise ValidationFailed(_("区划代码 %(code)s 不在 GB/T 2260 中，请核对。") % {"code": code})
     with transaction.atomic():
         try:
             with transaction.atomic():
@@ -59,7 +61,9 @@ def unit_create(
                     name=name, kind=kind, uscc=uscc, org_code=org_code, region=region
                 )
         except IntegrityError as exc:
-            raise Conflict(f"代码为 {uscc or org_code} 的单位已登记，请勿重复添加。") from exc
+            raise Conflict(
+                _("代码为 %(code)s 的单位已登记，请勿重复添加。") % {"code": uscc or org_code}
+            ) from exc
         audit_record(
             actor=actor,
             action="lianmeng.core.unit.created",
@@ -78,18 +82,21 @@ def unit_create(
 def _check_roles(roles: set[str], *, unit: Unit | None, jurisdiction: Jurisdiction | None) -> None:
     unknown = roles - set(Role.values)
     if unknown:
-        raise ValidationFailed(f"未知角色：{', '.join(sorted(unknown))}")
+        raise ValidationFailed(_("未知角色：%(roles)s") % {"roles": ", ".join(sorted(unknown))})
     admins = roles & ADMIN_ROLES
     if len(admins) > 1:
         raise ValidationFailed(
-            "系统管理员、安全管理员、审计管理员须由不同账号担任（三员分立），一个账号只能担任其一。"
+            _(
+                "系统管理员、安全管理员、审计管理员须由不同账号担任（三员分立），"
+                "一个账号只能担任其一。"
+            )
         )
     if admins and roles - ADMIN_ROLES:
-        raise ValidationFailed("管理员账号不能同时担任业务角色。")
+        raise ValidationFailed(_("管理员账号不能同时担任业务角色。"))
     if roles & UNIT_ROLES and unit is None:
-        raise ValidationFailed("申报单位、成员单位、专家和评估机构账号须关联所属单位。")
+        raise ValidationFailed(_("申报单位、成员单位、专家和评估机构账号须关联所属单位。"))
     if roles & JURISDICTION_ROLES and jurisdiction is None:
-        raise ValidationFailed("推荐部门、主管部门和协调小组账号须关联所属区划。")
+        raise ValidationFailed(_("推荐部门、主管部门和协调小组账号须关联所属区划。"))
 
 
 def user_create(
@@ -108,10 +115,13 @@ def user_create(
     try:
         validate_password(password)
     except ValidationError as exc:
-        raise ValidationFailed("密码不符合要求：" + "；".join(exc.messages)) from exc
+        raise ValidationFailed(
+            _("密码不符合要求：%(problems)s")
+            % {"problems": pgettext("list separator", "；").join(exc.messages)}
+        ) from exc
     with transaction.atomic():
         if User.objects.filter(username=username).exists():
-            raise Conflict(f"用户名 {username} 已被使用。")
+            raise Conflict(_("用户名 %(username)s 已被使用。") % {"username": username})
         user = User(
             username=username,
             display_name=display_name,
@@ -144,7 +154,7 @@ def role_grant(*, actor: User | None, user: User, role: str) -> RoleGrant:
             RoleGrant.objects.select_for_update().filter(user=user).values_list("role", flat=True)
         )
         if role in current:
-            raise Conflict("该账号已拥有此角色。")
+            raise Conflict(_("该账号已拥有此角色。"))
         _check_roles(current | {role}, unit=user.unit, jurisdiction=user.jurisdiction)
         grant = RoleGrant.objects.create(user=user, role=role)
         audit_record(

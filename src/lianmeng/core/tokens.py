@@ -14,6 +14,7 @@ from datetime import timedelta
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .audit import audit_record
 from .errors import Conflict, NotFound, ValidationFailed
@@ -43,7 +44,7 @@ def token_get(*, viewer: User, pk: int) -> ApiToken:
     try:
         return token_list(viewer=viewer).get(pk=pk)
     except (ApiToken.DoesNotExist, ValueError, TypeError) as exc:
-        raise NotFound("未找到该令牌。") from exc
+        raise NotFound(_("未找到该令牌。")) from exc
 
 
 def token_create(*, actor: User, name: str) -> tuple[ApiToken, str]:
@@ -51,10 +52,12 @@ def token_create(*, actor: User, name: str) -> tuple[ApiToken, str]:
     name = (name or "").strip()
     if not name:
         raise ValidationFailed(
-            "请为令牌填写名称，例如用途或调用它的系统。", details={"path": "$.name"}
+            _("请为令牌填写名称，例如用途或调用它的系统。"), details={"path": "$.name"}
         )
     if len(name) > NAME_MAX:
-        raise ValidationFailed(f"令牌名称不能超过 {NAME_MAX} 个字符。", details={"path": "$.name"})
+        raise ValidationFailed(
+            _("令牌名称不能超过 %(max)s 个字符。") % {"max": NAME_MAX}, details={"path": "$.name"}
+        )
     key = KEY_PREFIX + secrets.token_urlsafe(32)
     with transaction.atomic():
         # lock the account row so two concurrent requests cannot both pass the limit
@@ -62,7 +65,8 @@ def token_create(*, actor: User, name: str) -> tuple[ApiToken, str]:
         active = ApiToken.objects.filter(user=actor, revoked_at__isnull=True).count()
         if active >= MAX_ACTIVE_TOKENS:
             raise Conflict(
-                f"每个账号最多持有 {MAX_ACTIVE_TOKENS} 个有效令牌，请先吊销不再使用的令牌。"
+                _("每个账号最多持有 %(max)s 个有效令牌，请先吊销不再使用的令牌。")
+                % {"max": MAX_ACTIVE_TOKENS}
             )
         token = ApiToken.objects.create(
             user=actor, name=name, key_hash=key_digest(key), prefix=key[:8]
@@ -81,9 +85,9 @@ def token_revoke(*, actor: User, token: ApiToken) -> ApiToken:
     with transaction.atomic():
         token = ApiToken.objects.select_for_update().get(pk=token.pk)
         if token.user_id != actor.pk:
-            raise NotFound("未找到该令牌。")
+            raise NotFound(_("未找到该令牌。"))
         if token.revoked_at is not None:
-            raise Conflict("该令牌已被吊销。")
+            raise Conflict(_("该令牌已被吊销。"))
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
         audit_record(

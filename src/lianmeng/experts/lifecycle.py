@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from lianmeng.core.errors import Conflict
 from lianmeng.core.models import User
 from lianmeng.policy.loader import get_profile
@@ -30,7 +32,7 @@ def start_review(*, actor: User, proposal: Proposal, round: Any) -> None:
         else None
     )
     if transition is None:
-        raise Conflict(f"“{proposal.name}”当前状态不能提交专家评审。")
+        raise Conflict(_("“%(name)s”当前状态不能提交专家评审。") % {"name": proposal.name})
     proposal_transition(
         actor=actor,
         pk=proposal.pk,

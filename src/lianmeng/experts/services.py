@@ -14,6 +14,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Count, Q
+from django.utils.translation import gettext, pgettext
 
 from lianmeng.core import clock
 from lianmeng.core.audit import audit_record
@@ -48,7 +49,9 @@ def _clean_codes(codes: Iterable[str]) -> list[str]:
         try:
             code = validate_uscc(code) if len(code) == 18 else validate_org_code(code)
         except IdentityError as exc:
-            raise ValidationFailed(f"回避单位代码 {code} 无效：{exc}") from exc
+            raise ValidationFailed(
+                gettext("回避单位代码 %(code)s 无效：%(problem)s") % {"code": code, "problem": exc}
+            ) from exc
         if code not in cleaned:
             cleaned.append(code)
     return cleaned
@@ -71,16 +74,18 @@ def expert_profile_save(
     try:
         user = User.objects.select_related("unit__region").get(pk=user_id)
     except (User.DoesNotExist, ValueError, TypeError) as exc:
-        raise NotFound("未找到该专家账号。") from exc
+        raise NotFound(gettext("未找到该专家账号。")) from exc
     if not user.has_role(Role.EXPERT):
-        raise ValidationFailed("该账号不是评审专家，请先由系统管理员授予“评审专家”角色。")
+        raise ValidationFailed(gettext("该账号不是评审专家，请先由系统管理员授予“评审专家”角色。"))
     if actor.pk != user.pk and not (actor.role_set() & ORGANISER_ROLES):
-        raise PermissionDenied("只有专家本人或主管部门可以修改专家信息。")
+        raise PermissionDenied(gettext("只有专家本人或主管部门可以修改专家信息。"))
     region = None
     if region_code:
         region = jurisdiction_for_region(region_code)
         if region is None:
-            raise ValidationFailed(f"区划代码 {region_code} 不在 GB/T 2260 中，请核对。")
+            raise ValidationFailed(
+                gettext("区划代码 %(code)s 不在 GB/T 2260 中，请核对。") % {"code": region_code}
+            )
     with transaction.atomic():
         profile, created = ExpertProfile.objects.select_for_update().get_or_create(
             user=user,
@@ -136,14 +141,16 @@ def _profile(profile_id: str) -> Profile:
     try:
         return get_profile(profile_id)
     except UnknownProfileError as exc:
-        raise ValidationFailed(f"未知政策档案 {profile_id}。") from exc
+        raise ValidationFailed(
+            gettext("未知政策档案 %(profile)s。") % {"profile": profile_id}
+        ) from exc
 
 
 def _check_organiser(actor: User, profile: Profile) -> Jurisdiction:
     """The actor's department organises reviews for ``profile``: its own jurisdiction, or a
     zone the profile delegates to (seed 001 三(四))."""
     if not (actor.role_set() & ORGANISER_ROLES) or actor.jurisdiction_id is None:
-        raise PermissionDenied("只有主管部门（或协调小组）可以组织专家评审。")
+        raise PermissionDenied(gettext("只有主管部门（或协调小组）可以组织专家评审。"))
     area = actor.jurisdiction
     if area.code == profile.jurisdiction.value:
         return area
@@ -151,9 +158,10 @@ def _check_organiser(actor: User, profile: Profile) -> Jurisdiction:
     own_path = f"/{profile.jurisdiction.value}/"
     if delegation is not None and area.kind in delegation.kinds and own_path in f"/{area.path}":
         return area
+    authority = profile.authority.value if profile.authority else gettext("主管部门")
     raise PermissionDenied(
-        f"“{profile.name.value}”的专家评审由{profile.authority.value if profile.authority else '主管部门'}组织，"
-        "您所在的部门不能组织。"
+        gettext("“%(profile)s”的专家评审由%(authority)s组织，您所在的部门不能组织。")
+        % {"profile": profile.name.value, "authority": authority}
     )
 
 
@@ -161,15 +169,15 @@ def _round_for_update(*, actor: User, round_id: int) -> ReviewRound:
     try:
         round = ReviewRound.objects.select_for_update().get(pk=round_id)
     except (ReviewRound.DoesNotExist, ValueError, TypeError) as exc:
-        raise NotFound("未找到该评审轮次，或您无权查看。") from exc
+        raise NotFound(gettext("未找到该评审轮次，或您无权查看。")) from exc
     if not (actor.role_set() & ORGANISER_ROLES) or actor.jurisdiction_id != round.jurisdiction_id:
-        raise NotFound("未找到该评审轮次，或您无权查看。")
+        raise NotFound(gettext("未找到该评审轮次，或您无权查看。"))
     return round
 
 
 def _ensure_open(round: ReviewRound) -> None:
     if not round.is_open:
-        raise Conflict("该评审轮次已结束，不能再修改。如需补评，请新建评审轮次。")
+        raise Conflict(gettext("该评审轮次已结束，不能再修改。如需补评，请新建评审轮次。"))
 
 
 def round_create(
@@ -185,9 +193,12 @@ def round_create(
     policy = _profile(profile)
     area = _check_organiser(actor, policy)
     if policy.review is None:
-        raise ValidationFailed(f"政策档案“{policy.name.value}”未配置评审标准，不能组织专家评审。")
+        raise ValidationFailed(
+            gettext("政策档案“%(profile)s”未配置评审标准，不能组织专家评审。")
+            % {"profile": policy.name.value}
+        )
     if opens_at and closes_at and closes_at <= opens_at:
-        raise ValidationFailed("评审截止时间须晚于开始时间。")
+        raise ValidationFailed(gettext("评审截止时间须晚于开始时间。"))
     title = (
         title or ""
     ).strip() or f"{call_year}年度{policy.name.value}产业技术创新战略联盟专家评审"
@@ -223,7 +234,7 @@ def round_add_proposals(*, actor: User, round_id: int, proposal_ids: Iterable[in
     lifecycle engine (one transaction: all or none). Returns how many were added."""
     ids = sorted({int(pk) for pk in proposal_ids})
     if not ids:
-        raise ValidationFailed("请至少选择一份申报。")
+        raise ValidationFailed(gettext("请至少选择一份申报。"))
     with transaction.atomic():
         round = _round_for_update(actor=actor, round_id=round_id)
         _ensure_open(round)
@@ -233,8 +244,11 @@ def round_add_proposals(*, actor: User, round_id: int, proposal_ids: Iterable[in
         missing = [pk for pk in ids if pk not in candidates]
         if missing:
             raise ValidationFailed(
-                "以下申报不能加入本轮评审（不在您的辖区、政策档案或年度不符、状态不是待评审，"
-                f"或已在本轮中）：{'、'.join(map(str, missing))}",
+                gettext(
+                    "以下申报不能加入本轮评审（不在您的辖区、政策档案或年度不符、状态不是待评审，"
+                    "或已在本轮中）：%(ids)s"
+                )
+                % {"ids": pgettext("list separator", "、").join(map(str, missing))},
                 details={"proposals": missing},
             )
         start, _inside = reviewable_states(round.profile)
@@ -341,7 +355,7 @@ def assign_automatically(
     the heaviest load as small as it can be (lianmeng.experts.balance). Existing tasks stay
     and count; experts with a field matching the proposal are preferred. Deterministic."""
     if not 1 <= per_proposal <= 15:
-        raise ValidationFailed("每份申报的评审专家人数应在 1 到 15 之间。")
+        raise ValidationFailed(gettext("每份申报的评审专家人数应在 1 到 15 之间。"))
     with transaction.atomic():
         round = _round_for_update(actor=actor, round_id=round_id)
         _ensure_open(round)
@@ -352,9 +366,9 @@ def assign_automatically(
         )
         experts = _candidates(round, expert_ids)
         if not proposals:
-            raise ValidationFailed("本轮尚无申报，请先加入待评审的申报。")
+            raise ValidationFailed(gettext("本轮尚无申报，请先加入待评审的申报。"))
         if not experts:
-            raise ValidationFailed("没有可接受评审任务的专家，请先在专家库中登记专家。")
+            raise ValidationFailed(gettext("没有可接受评审任务的专家，请先在专家库中登记专家。"))
         existing = list(
             round.assignments.values_list("proposal_id", "expert_id", "declared_conflict")
         )
@@ -428,9 +442,9 @@ def assign_manually(
     or declared conflict is still refused; a same-area conflict is accepted and recorded."""
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationFailed("人工指定专家须填写理由。")
+        raise ValidationFailed(gettext("人工指定专家须填写理由。"))
     if len(reason) > MAX_REASON:
-        raise ValidationFailed(f"理由不能超过 {MAX_REASON} 字。")
+        raise ValidationFailed(gettext("理由不能超过 %(max)s 字。") % {"max": MAX_REASON})
     with transaction.atomic():
         round = _round_for_update(actor=actor, round_id=round_id)
         _ensure_open(round)
@@ -441,16 +455,16 @@ def assign_manually(
                 .get(pk=proposal_id)
             )
         except (Proposal.DoesNotExist, ValueError, TypeError) as exc:
-            raise NotFound("该申报不在本轮评审中。") from exc
+            raise NotFound(gettext("该申报不在本轮评审中。")) from exc
         try:
             expert = ExpertProfile.objects.select_related("user__unit__region", "region").get(
                 pk=expert_id, user__is_active=True
             )
         except (ExpertProfile.DoesNotExist, ValueError, TypeError) as exc:
-            raise NotFound("未找到该专家。") from exc
+            raise NotFound(gettext("未找到该专家。")) from exc
         previous = round.assignments.filter(proposal=proposal, expert=expert).first()
         if previous is not None and not previous.declared_conflict:
-            raise Conflict(f"{expert}已在评审该申报。")
+            raise Conflict(gettext("%(expert)s已在评审该申报。") % {"expert": expert})
         roster = roster_codes(
             lead_unit=proposal.lead_unit, members=(proposal.document or {}).get("members")
         )
@@ -466,7 +480,8 @@ def assign_manually(
         hard = [f for f in findings if f.hard]
         if hard:
             raise Conflict(
-                f"不能指定该专家：{hard[0].message}。", details={"ground": hard[0].ground}
+                gettext("不能指定该专家：%(ground)s。") % {"ground": hard[0].message},
+                details={"ground": hard[0].ground},
             )
         assignment = Assignment.objects.create(
             round=round,
@@ -496,16 +511,16 @@ def assignment_remove(*, actor: User, assignment_id: int, reason: str) -> None:
     """Staff withdraw a task not yet submitted (the expert fell ill …), with a reason."""
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationFailed("撤销评审任务须填写理由。")
+        raise ValidationFailed(gettext("撤销评审任务须填写理由。"))
     with transaction.atomic():
         try:
             assignment = Assignment.objects.select_related("round").get(pk=assignment_id)
         except (Assignment.DoesNotExist, ValueError, TypeError) as exc:
-            raise NotFound("未找到该评审任务。") from exc
+            raise NotFound(gettext("未找到该评审任务。")) from exc
         round = _round_for_update(actor=actor, round_id=assignment.round_id)
         _ensure_open(round)
         if assignment.submitted_at is not None:
-            raise Conflict("专家已提交评分，不能撤销该任务。")
+            raise Conflict(gettext("专家已提交评分，不能撤销该任务。"))
         facts = {
             "round": round.pk,
             "proposal": assignment.proposal_id,
@@ -527,7 +542,9 @@ def expert_declare_conflict(*, actor: User, assignment_id: int, reason: str) -> 
     and automatic assignment will not give it to him again."""
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationFailed("请说明回避的原因（例如：曾在该单位任职、与牵头单位有合作项目）。")
+        raise ValidationFailed(
+            gettext("请说明回避的原因（例如：曾在该单位任职、与牵头单位有合作项目）。")
+        )
     with transaction.atomic():
         try:
             assignment = (
@@ -536,11 +553,11 @@ def expert_declare_conflict(*, actor: User, assignment_id: int, reason: str) -> 
                 .get(pk=assignment_id, expert__user=actor)
             )
         except (Assignment.DoesNotExist, ValueError, TypeError) as exc:
-            raise NotFound("未找到该评审任务，或您无权查看。") from exc
+            raise NotFound(gettext("未找到该评审任务，或您无权查看。")) from exc
         if assignment.declared_conflict:
-            raise Conflict("您已对该任务声明回避。")
+            raise Conflict(gettext("您已对该任务声明回避。"))
         if assignment.submitted_at is not None:
-            raise Conflict("评分已提交，不能再声明回避；如有利害关系，请联系主管部门。")
+            raise Conflict(gettext("评分已提交，不能再声明回避；如有利害关系，请联系主管部门。"))
         _ensure_open(assignment.round)
         assignment.declared_conflict = True
         assignment.declared_reason = reason[:MAX_REASON]
@@ -566,11 +583,19 @@ def _parse_score(value: Any, *, title: str, maximum: int) -> Decimal | None:
     try:
         number = Decimal(str(value).strip())
     except (InvalidOperation, ValueError) as exc:
-        raise ValidationFailed(f"“{title}”的得分应为数字。", details={"criterion": title}) from exc
+        raise ValidationFailed(
+            gettext("“%(criterion)s”的得分应为数字。") % {"criterion": title},
+            details={"criterion": title},
+        ) from exc
     if not number.is_finite() or number < 0 or number > maximum:
-        raise ValidationFailed(f"“{title}”的得分应在 0 到 {maximum} 之间。")
+        raise ValidationFailed(
+            gettext("“%(criterion)s”的得分应在 0 到 %(max)s 之间。")
+            % {"criterion": title, "max": maximum}
+        )
     if number != number.quantize(Decimal("0.1")):
-        raise ValidationFailed(f"“{title}”的得分最多保留一位小数。")
+        raise ValidationFailed(
+            gettext("“%(criterion)s”的得分最多保留一位小数。") % {"criterion": title}
+        )
     return number
 
 
@@ -594,31 +619,38 @@ def score_submit(
                 .get(pk=assignment_id, expert__user=actor, declared_conflict=False)
             )
         except (Assignment.DoesNotExist, ValueError, TypeError) as exc:
-            raise NotFound("未找到该评审任务，或您无权查看。") from exc
+            raise NotFound(gettext("未找到该评审任务，或您无权查看。")) from exc
         round = assignment.round
         now = clock.now()
         if not round.is_open or (round.closes_at and now > round.closes_at):
-            raise Conflict("本轮评审已截止，不能再保存或提交评分。")
+            raise Conflict(gettext("本轮评审已截止，不能再保存或提交评分。"))
         if round.opens_at and now < round.opens_at:
-            raise Conflict("本轮评审尚未开始，请在评审开始后再评分。")
+            raise Conflict(gettext("本轮评审尚未开始，请在评审开始后再评分。"))
         if assignment.submitted_at is not None:
-            raise Conflict("评分已提交，不能再修改。如确需更正，请联系主管部门。")
+            raise Conflict(gettext("评分已提交，不能再修改。如确需更正，请联系主管部门。"))
         criteria = {c["key"]: c for c in round.criteria}
         unknown = (set(scores) | set(comments)) - set(criteria)
         if unknown:
-            raise ValidationFailed(f"未知的评审标准：{'、'.join(sorted(unknown))}。")
+            raise ValidationFailed(
+                gettext("未知的评审标准：%(criteria)s。")
+                % {"criteria": pgettext("list separator", "、").join(sorted(unknown))}
+            )
         values: dict[str, Decimal | None] = {}
         for key, criterion in criteria.items():
             values[key] = _parse_score(
                 scores.get(key), title=criterion["title"], maximum=criterion.get("max_score", 100)
             )
             if len(comments.get(key) or "") > MAX_COMMENT:
-                raise ValidationFailed(f"“{criterion['title']}”的评语不能超过 {MAX_COMMENT} 字。")
+                raise ValidationFailed(
+                    gettext("“%(criterion)s”的评语不能超过 %(max)s 字。")
+                    % {"criterion": criterion["title"], "max": MAX_COMMENT}
+                )
         if final:
             empty = [criteria[k]["title"] for k, v in values.items() if v is None]
             if empty:
                 raise ValidationFailed(
-                    f"提交前请为每项标准打分：{'、'.join(empty)} 尚未打分。可先保存草稿。",
+                    gettext("提交前请为每项标准打分：%(criteria)s 尚未打分。可先保存草稿。")
+                    % {"criteria": pgettext("list separator", "、").join(empty)},
                     details={"missing": [k for k, v in values.items() if v is None]},
                 )
         for key, value in values.items():

@@ -28,7 +28,8 @@ def existing_alliances(
     exclude_name: str | None = None,
     exclude_pk: int | None = None,
 ) -> list[ExistingAlliance]:
-    """Alliances and pending proposals of ``profile_id``, oldest first.
+    """Alliances and pending proposals of ``profile_id``, oldest first (then the alliances of
+    the legacy registry, imported with ``lianmeng alliance import``).
 
     The proposal being checked is left out: by ``exclude_pk`` when it is stored, else by
     its lead unit's code and name together (a stored proposal re-checked from its export).
@@ -63,6 +64,19 @@ def existing_alliances(
                 focus_area=row["focus_area"] or None,
                 status=row["status"],
                 reference=f"proposal:{row['id']}",
+            )
+        )
+    from lianmeng.alliances.legacy import legacy_alliances
+
+    for row in legacy_alliances(profile_id):  # decided before the system, imported
+        found.append(
+            ExistingAlliance(
+                name=row["name"],
+                industry=row["industry"] or None,
+                product=row["product"] or None,
+                focus_area=row["focus_area"] or None,
+                status=row["status"],
+                reference=f"alliance:{row['id']}",
             )
         )
     return found

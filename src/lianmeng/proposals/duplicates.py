@@ -151,8 +151,13 @@ def duplicate_candidates(proposal: Proposal, *, limit: int = 10) -> list[Candida
         .order_by("created_at", "id")
         .values("id", "name", "industry", "product", "focus_area", "status", "lead_unit__name")
     )
+    from lianmeng.alliances.legacy import legacy_alliances
+
     found = []
-    for row in rows:
+    legacy = [
+        {**row, "reference": f"alliance:{row['id']}"} for row in legacy_alliances(proposal.profile)
+    ]
+    for row in [*({**r, "reference": f"proposal:{r['id']}"} for r in rows), *legacy]:
         other = {key: (row[key] or "").strip() for key in ("name", "industry", "product")}
         scores = _scores(mine, other, regions)
         score = max(scores.values(), default=0.0)
@@ -173,7 +178,7 @@ def duplicate_candidates(proposal: Proposal, *, limit: int = 10) -> list[Candida
                 matched_on=matched,
                 scores=scores,
                 flagged=score >= SIMILARITY_THRESHOLD,
-                reference=f"proposal:{row['id']}",
+                reference=row["reference"],
                 focus_area=row["focus_area"] or "",
                 industry=row["industry"] or "",
                 product=row["product"] or "",

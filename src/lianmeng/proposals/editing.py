@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from lianmeng.core.audit import audit_record
 from lianmeng.core.errors import Conflict, NotFound, PermissionDenied
@@ -34,15 +35,21 @@ def ensure_editable(*, actor: User, proposal: Proposal, revision: int | None = N
     colleague saved in between, and the actor must reload rather than overwrite.
     """
     if not (actor.has_role(Role.APPLICANT) and actor.unit_id == proposal.lead_unit_id):
-        raise NotFound("未找到该申报，或您无权查看。")
+        raise NotFound(_("未找到该申报，或您无权查看。"))
     if proposal.status not in Proposal.EDITABLE:
         raise PermissionDenied(
-            f"该申报当前状态为“{state_label(proposal.profile, proposal.status)}”，已锁定，不能修改。"
-            "如需修改，请等待推荐部门退回，或在受理前撤回后重新填报。"
+            _(
+                "该申报当前状态为“%(state)s”，已锁定，不能修改。"
+                "如需修改，请等待推荐部门退回，或在受理前撤回后重新填报。"
+            )
+            % {"state": _(state_label(proposal.profile, proposal.status))}
         )
     if revision is not None and revision != proposal.revision:
         raise Conflict(
-            "该申报已被同事修改。请刷新页面查看最新内容后再保存（您填写的内容不会丢失，请先复制）。"
+            _(
+                "该申报已被同事修改。请刷新页面查看最新内容后再保存"
+                "（您填写的内容不会丢失，请先复制）。"
+            )
         )
 
 
@@ -52,7 +59,7 @@ def lock_for_edit(*, actor: User, pk: int, revision: int | None = None) -> Propo
         raise RuntimeError("lock_for_edit() must run inside transaction.atomic()")
     proposal = Proposal.objects.select_for_update().filter(pk=pk).first()
     if proposal is None:
-        raise NotFound("未找到该申报，或您无权查看。")
+        raise NotFound(_("未找到该申报，或您无权查看。"))
     ensure_editable(actor=actor, proposal=proposal, revision=revision)
     return proposal
 

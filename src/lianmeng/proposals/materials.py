@@ -24,7 +24,7 @@ from django.conf import settings
 from django.core.files.base import File
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 
 from lianmeng.core import clock
 from lianmeng.core.errors import NotFound, ValidationFailed
@@ -173,16 +173,20 @@ def check_file(name: str, size: int | None, stream: Any) -> CheckedFile:
     limit = upload_limit()
     if size is not None and size > limit:
         raise ValidationFailed(
-            f"文件“{name}”大小为 {human_size(size)}，超过上限（{human_size(limit)}）。"
-            "请压缩图片、删去无关页面或拆分后再上传。",
+            gettext(
+                "文件“%(name)s”大小为 %(size)s，超过上限（%(limit)s）。"
+                "请压缩图片、删去无关页面或拆分后再上传。"
+            )
+            % {"name": name, "size": human_size(size), "limit": human_size(limit)},
             details={"reason": "too_large", "size": size, "limit": limit},
         )
     ext = os.path.splitext(name)[1].lower()
     claimed = _BY_EXTENSION.get(ext)
     if claimed is None:
-        shown = ext or "（无扩展名）"
+        shown = ext or gettext("（无扩展名）")
         raise ValidationFailed(
-            f"不接受 {shown} 文件。请上传 {ALLOWED_TEXT} 格式的文件。",
+            gettext("不接受 %(ext)s 文件。请上传 %(allowed)s 格式的文件。")
+            % {"ext": shown, "allowed": ALLOWED_TEXT},
             details={"reason": "type_not_accepted", "extension": ext},
         )
     digest = hashlib.sha256()
@@ -193,12 +197,13 @@ def check_file(name: str, size: int | None, stream: Any) -> CheckedFile:
         total += len(chunk)
         if total > limit:
             raise ValidationFailed(
-                f"文件“{name}”超过上限（{human_size(limit)}），请压缩或拆分后再上传。",
+                gettext("文件“%(name)s”超过上限（%(limit)s），请压缩或拆分后再上传。")
+                % {"name": name, "limit": human_size(limit)},
                 details={"reason": "too_large", "limit": limit},
             )
     if total == 0:
         raise ValidationFailed(
-            "文件是空的（0 字节），请重新选择文件。", details={"reason": "empty"}
+            gettext("文件是空的（0 字节），请重新选择文件。"), details={"reason": "empty"}
         )
     actual, described = sniff(stream)
     if actual != claimed.ext:
@@ -346,7 +351,8 @@ def material_upload(
     """Store one attachment of ``kind`` for the proposal (lead unit staff, editable only)."""
     if kind not in KIND_TITLES:
         raise ValidationFailed(
-            "请选择材料类别。", details={"fields": {"kind": f"未知的材料类别 {kind}"}}
+            gettext("请选择材料类别。"),
+            details={"fields": {"kind": gettext("未知的材料类别 %(kind)s") % {"kind": kind}}},
         )
     name = getattr(file, "name", "") or ""
     checked = check_file(name, getattr(file, "size", None), file)
@@ -365,7 +371,8 @@ def material_upload(
             ).first()
             if clash is not None:
                 raise ValidationFailed(
-                    f"同一文件已上传为“{clash.original_name}”，无需重复上传。",
+                    gettext("同一文件已上传为“%(name)s”，无需重复上传。")
+                    % {"name": clash.original_name},
                     details={"reason": "duplicate"},
                 )
             material = Material.objects.create(
@@ -414,7 +421,7 @@ def material_remove(*, actor: User, pk: int, mid: int) -> Material:
             .first()
         )
         if material is None:
-            raise NotFound("未找到该附件，可能已被删除。")
+            raise NotFound(gettext("未找到该附件，可能已被删除。"))
         material.removed_at = clock.now()
         material.save(update_fields=["removed_at"])
         entries = list(proposal.document.get("materials") or [])
@@ -436,7 +443,7 @@ def material_get(*, proposal: Proposal, mid: int) -> Material:
     """An attachment of a proposal the caller was allowed to see (check with proposal_get)."""
     material = Material.objects.filter(proposal=proposal, pk=mid, removed_at__isnull=True).first()
     if material is None:
-        raise NotFound("未找到该附件，或您无权查看。")
+        raise NotFound(gettext("未找到该附件，或您无权查看。"))
     return material
 
 

@@ -224,14 +224,26 @@ def form_error_rows(proposal: Proposal) -> list[dict[str, Any]]:
     return rows
 
 
-def candidate_rows(candidates: list[Any]) -> list[dict[str, Any]]:
-    status_labels = dict(Proposal.Status.choices)
+def candidate_rows(candidates: list[Any], profile_id: str = "") -> list[dict[str, Any]]:
+    """Rows of the duplicate list; a proposal's state is named from its profile's table, an
+    alliance of the registry by its registry status (筹建中, 已认定 …)."""
+    from django.utils.translation import gettext
+
+    from lianmeng.alliances.models import Alliance
+    from lianmeng.reviews.routing import state_label
+
+    alliance_labels = dict(Alliance.Status.choices)
     rows = []
     for candidate in candidates:
+        if candidate.reference.startswith("alliance:"):
+            status = str(alliance_labels.get(candidate.status, candidate.status))
+        else:
+            status = gettext(state_label(profile_id, candidate.status)) if profile_id else ""
+            status = status or str(dict(Proposal.Status.choices).get(candidate.status, ""))
         rows.append(
             {
                 "candidate": candidate,
-                "status_label": status_labels.get(candidate.status, candidate.status),
+                "status_label": status or candidate.status,
                 "matched": [MATCHED_ON.get(key, key) for key in candidate.matched_on],
                 "scores": [
                     (MATCHED_ON[key], candidate.scores[key])

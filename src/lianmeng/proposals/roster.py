@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from lianmeng.core.audit import audit_record
 from lianmeng.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
@@ -143,7 +144,7 @@ def _duplicate_errors(
 
 def _check_index(members: Sequence[Any], index: int) -> None:
     if not 0 <= index < len(members):
-        raise NotFound("成员名单中没有这一位，可能已被同事删除。请刷新页面。")
+        raise NotFound(gettext("成员名单中没有这一位，可能已被同事删除。请刷新页面。"))
 
 
 def _known_regions(*members: Mapping[str, Any]) -> set[str]:
@@ -191,9 +192,11 @@ def member_update(
                 given = norm_text(incoming.get(key))
                 if given and given.upper() != str(lead.get(key, "")).upper():
                     raise ValidationFailed(
-                        "牵头单位的名称和代码取自“二、牵头单位基本情况”，请在该部分修改。",
+                        gettext("牵头单位的名称和代码取自“二、牵头单位基本情况”，请在该部分修改。"),
                         details={
-                            "fields": {key: "牵头单位的名称和代码在“二、牵头单位基本情况”中修改"}
+                            "fields": {
+                                key: gettext("牵头单位的名称和代码在“二、牵头单位基本情况”中修改")
+                            }
                         },
                     )
                 incoming[key] = lead.get(key, "")
@@ -222,7 +225,7 @@ def member_remove(*, actor: User, pk: int, revision: int | None, index: int) -> 
         members = sync_lead_member(proposal)
         _check_index(members, index)
         if members[index].get("role") == "lead":
-            raise PermissionDenied("牵头单位不能从成员名单中删除。")
+            raise PermissionDenied(gettext("牵头单位不能从成员名单中删除。"))
         removed = members.pop(index)
         return document_saved(
             actor=actor,
@@ -238,14 +241,16 @@ def member_move(*, actor: User, pk: int, revision: int | None, index: int, offse
     The first five are the 主要成员单位 of section 三, so this is how they are chosen.
     """
     if offset not in (-1, 1):
-        raise ValidationFailed("只能上移或下移一位。")
+        raise ValidationFailed(gettext("只能上移或下移一位。"))
     with transaction.atomic():
         proposal = lock_for_edit(actor=actor, pk=pk, revision=revision)
         members = sync_lead_member(proposal)
         _check_index(members, index)
         target = index + offset
         if members[index].get("role") == "lead" or target < 1 or target >= len(members):
-            raise ValidationFailed("牵头单位固定在第 1 位；该成员已在最前或最后，无法再移动。")
+            raise ValidationFailed(
+                gettext("牵头单位固定在第 1 位；该成员已在最前或最后，无法再移动。")
+            )
         members[index], members[target] = members[target], members[index]
         return document_saved(
             actor=actor,
@@ -319,7 +324,9 @@ def main_members_update(
             position = main.get(norm_text(row.get("code")))
             if position is None:
                 raise Conflict(
-                    "主要成员单位已被同事调整。请刷新页面后再保存（您填写的内容请先复制）。"
+                    gettext(
+                        "主要成员单位已被同事调整。请刷新页面后再保存（您填写的内容请先复制）。"
+                    )
                 )
             member = members[position]
             code = member_code(member)
@@ -385,7 +392,8 @@ def _read_upload(file: Any) -> bytes:
         from .materials import human_size
 
         raise ValidationFailed(
-            f"文件大小 {human_size(size)} 超过上限 {human_size(limit)}，请删去无关内容后再导入。"
+            gettext("文件大小 %(size)s 超过上限 %(limit)s，请删去无关内容后再导入。")
+            % {"size": human_size(size), "limit": human_size(limit)}
         )
     if hasattr(file, "seek"):
         file.seek(0)
@@ -393,9 +401,12 @@ def _read_upload(file: Any) -> bytes:
     if len(content) > limit:
         from .materials import human_size
 
-        raise ValidationFailed(f"文件超过上限 {human_size(limit)}，请删去无关内容后再导入。")
+        raise ValidationFailed(
+            gettext("文件超过上限 %(limit)s，请删去无关内容后再导入。")
+            % {"limit": human_size(limit)}
+        )
     if not content:
-        raise ValidationFailed("文件为空，请选择填写好的成员名单 Excel 文件。")
+        raise ValidationFailed(gettext("文件为空，请选择填写好的成员名单 Excel 文件。"))
     return content
 
 
@@ -531,15 +542,17 @@ def member_confirm(*, actor: User, pk: int, signature: bool) -> MemberConfirmati
     """A member unit's contact confirms the unit is a member (and that its legal representative
     signed the agreement, which then shows in the roster as signed)."""
     if not actor.has_role(Role.MEMBER) or actor.unit_id is None:
-        raise PermissionDenied("只有成员单位的账号可以确认加入联盟。")
+        raise PermissionDenied(gettext("只有成员单位的账号可以确认加入联盟。"))
     codes = _unit_codes(actor)
     with transaction.atomic():
         proposal = Proposal.objects.select_for_update().filter(pk=pk).first()
         position = member_position(proposal, codes) if proposal is not None else None
         if proposal is None or position is None or proposal.status == Proposal.Status.WITHDRAWN:
-            raise NotFound("未找到列有本单位的申报。")
+            raise NotFound(gettext("未找到列有本单位的申报。"))
         if proposal.status not in Proposal.EDITABLE:
-            raise PermissionDenied("该申报已提交，不能再在线确认。如需更正，请联系牵头单位。")
+            raise PermissionDenied(
+                gettext("该申报已提交，不能再在线确认。如需更正，请联系牵头单位。")
+            )
         member = proposal.document["members"][position]
         code = member_code(member)
         confirmation, created = MemberConfirmation.objects.update_or_create(

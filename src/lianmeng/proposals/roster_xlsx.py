@@ -16,6 +16,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.translation import gettext
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
@@ -403,14 +404,16 @@ def read_rows(content: bytes) -> list[SheetRow]:
     cannot be read (not an XLSX workbook, no header row, too many rows)."""
     if not _is_xlsx(content):
         raise ValidationFailed(
-            "文件不是 Excel 工作簿（.xlsx）。请下载成员名单模板，填写后以 .xlsx 格式保存再导入；"
-            "WPS 或旧版 Excel 的 .xls 文件请另存为 .xlsx。"
+            gettext(
+                "文件不是 Excel 工作簿（.xlsx）。请下载成员名单模板，填写后以 .xlsx 格式保存再导入；"
+                "WPS 或旧版 Excel 的 .xls 文件请另存为 .xlsx。"
+            )
         )
     try:
         wb = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds on a damaged file
         raise ValidationFailed(
-            "无法读取该 Excel 文件，文件可能已损坏。请重新保存后再导入。"
+            gettext("无法读取该 Excel 文件，文件可能已损坏。请重新保存后再导入。")
         ) from exc
     ws = wb[DATA_SHEET] if DATA_SHEET in wb.sheetnames else wb.worksheets[0]
     rows = ws.iter_rows(values_only=True)
@@ -426,14 +429,17 @@ def read_rows(content: bytes) -> list[SheetRow]:
     if "name" not in found or not found & {"uscc", "org_code"}:
         wb.close()
         raise ValidationFailed(
-            "第 1 行缺少“单位名称”或“统一社会信用代码”列。请使用下载的成员名单模板，不要修改第 1 行列名。"
+            gettext(
+                "第 1 行缺少“单位名称”或“统一社会信用代码”列。"
+                "请使用下载的成员名单模板，不要修改第 1 行列名。"
+            )
         )
     code_keys = {c.key for c in COLUMNS if c.text}
     result: list[SheetRow] = []
     for number, values in enumerate(rows, start=2):
         if number - 1 > MAX_ROWS:
             wb.close()
-            raise ValidationFailed(f"文件超过 {MAX_ROWS} 行，请分批导入。")
+            raise ValidationFailed(gettext("文件超过 %(max)s 行，请分批导入。") % {"max": MAX_ROWS})
         cells = {
             key: _cell_text(values[i] if i < len(values) else None, code=key in code_keys)
             for i, key in columns.items()

@@ -21,6 +21,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils.text import format_lazy
+from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
 from lianmeng.core.errors import Conflict, NotFound, ValidationFailed
@@ -665,7 +666,7 @@ def get_section(key: str) -> Section:
     try:
         return SECTIONS[key]
     except KeyError:
-        raise NotFound("没有这一部分，请从左侧目录中选择。") from None
+        raise NotFound(gettext("没有这一部分，请从左侧目录中选择。")) from None
 
 
 # -- where a JSON path is filled in -------------------------------------------------------
@@ -887,7 +888,7 @@ class SaveResult:
         return bool(self.changed)
 
 
-STALE_MESSAGE = (
+STALE_MESSAGE = _(
     "同事在您打开本页后修改并保存了这一部分。为免覆盖同事的内容，本次未保存；"
     "您填写的内容仍在页面上，请核对后再保存。"
 )
@@ -914,21 +915,22 @@ def proposal_section_save(
     """
     spec_section = get_section(section)
     if not isinstance(revision, int) or isinstance(revision, bool):
-        raise ValidationFailed("缺少表单版本号（revision），请刷新页面后再保存。")
+        raise ValidationFailed(gettext("缺少表单版本号（revision），请刷新页面后再保存。"))
     with transaction.atomic():
         proposal = lock_for_edit(actor=actor, pk=pk)
         if revision != proposal.revision and (
             base is None or base != section_fingerprint(proposal, spec_section)
         ):
             raise Conflict(
-                STALE_MESSAGE,
+                str(STALE_MESSAGE),
                 details={"revision": proposal.revision, "section": section},
             )
         fields = {spec.name: spec for spec in spec_section.fields_for(proposal.profile)}
         unknown = sorted(set(data) - set(fields))
         if unknown:
             raise ValidationFailed(
-                f"这一部分没有字段：{'、'.join(unknown)}。",
+                gettext("这一部分没有字段：%(fields)s。")
+                % {"fields": pgettext("list separator", "、").join(unknown)},
                 details={"unknown": unknown, "section": section},
             )
         document = copy.deepcopy(proposal.document or {})

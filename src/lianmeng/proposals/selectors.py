@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from lianmeng.core.errors import NotFound
 from lianmeng.core.models import User
@@ -98,7 +99,7 @@ def proposal_get(*, viewer: User, pk: int) -> Proposal:
             .get(pk=pk)
         )
     except (Proposal.DoesNotExist, ValueError, TypeError) as exc:
-        raise NotFound("未找到该申报，或您无权查看。") from exc
+        raise NotFound(_("未找到该申报，或您无权查看。")) from exc
 
 
 def proposals_awaiting_confirmation(*, viewer: User) -> list[Any]:

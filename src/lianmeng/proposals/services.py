@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from lianmeng.core.audit import audit_record
 from lianmeng.core.errors import PermissionDenied, ValidationFailed
@@ -84,16 +85,17 @@ def proposal_import(*, actor: User | None, document: dict[str, Any]) -> Proposal
         raise ValidationFailed(f"{exc.path}: {exc.message}", details={"path": exc.path}) from exc
     if doc.profile not in load_profiles():
         raise ValidationFailed(
-            f"$.profile: 未知政策档案 {doc.profile}", details={"path": "$.profile"}
+            _("$.profile: 未知政策档案 %(profile)s") % {"profile": doc.profile},
+            details={"path": "$.profile"},
         )
     with transaction.atomic():
         lead = _find_or_register_lead(actor=actor, doc=doc)
         if actor is not None:
             if not actor.has_role(Role.APPLICANT):
-                raise PermissionDenied("只有申报单位的账号可以导入申报。")
+                raise PermissionDenied(_("只有申报单位的账号可以导入申报。"))
             if actor.unit_id != lead.pk:
                 raise PermissionDenied(
-                    "只能以本单位作为牵头单位申报：导入文件中的牵头单位与您所在单位不一致。"
+                    _("只能以本单位作为牵头单位申报：导入文件中的牵头单位与您所在单位不一致。")
                 )
         region = lead.region
         if doc.lead_unit.uscc and region.code != uscc_region(doc.lead_unit.uscc):
@@ -136,9 +138,9 @@ def proposal_create(*, actor: User, call: Any) -> Proposal:
     from lianmeng.calls.models import Call
 
     if not actor.has_role(Role.APPLICANT) or actor.unit_id is None:
-        raise PermissionDenied("只有申报单位（牵头单位）的账号可以在线填报。")
+        raise PermissionDenied(_("只有申报单位（牵头单位）的账号可以在线填报。"))
     if call.status != Call.Status.PUBLISHED:
-        raise PermissionDenied("该申报通知尚未发布。")
+        raise PermissionDenied(_("该申报通知尚未发布。"))
     unit = actor.unit
     lead: dict[str, Any] = {"name": unit.name}
     member: dict[str, Any] = {"name": unit.name, "role": "lead", "kind": unit.kind}

@@ -23,6 +23,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Max
+from django.utils.translation import gettext, pgettext
 
 from lianmeng.calls.windows import (
     as_beijing,
@@ -205,13 +206,16 @@ def _refuse(review: dict[str, Any], explanations: dict[str, str]) -> dict[str, s
         raise ValidationFailed(review["window_refusal"], details={"reason": "window"})
     if not review["complete"]:
         raise ValidationFailed(
-            f"申报书尚未填写完整，不能提交：{review['path']}：{review['message']}",
+            gettext("申报书尚未填写完整，不能提交：%(path)s：%(problem)s")
+            % {"path": review["path"], "problem": review["message"]},
             details={"reason": "incomplete", "path": review["path"]},
         )
     if review["required"]:
-        lines = "；".join(f"{f['rule']}：{f['message']}" for f in review["required"])
+        lines = pgettext("list separator", "；").join(
+            f"{f['rule']}：{f['message']}" for f in review["required"]
+        )
         raise ValidationFailed(
-            f"以下必须满足的条件未满足，不能提交：{lines}",
+            gettext("以下必须满足的条件未满足，不能提交：%(findings)s") % {"findings": lines},
             details={"reason": "required", "rules": [f["rule"] for f in review["required"]]},
         )
     kept: dict[str, str] = {}
@@ -223,9 +227,14 @@ def _refuse(review: dict[str, Any], explanations: dict[str, str]) -> dict[str, s
         else:
             kept[finding["rule"]] = text
     if missing:
-        lines = "；".join(f"{f['rule']}：{f['message']}" for f in missing)
+        lines = pgettext("list separator", "；").join(
+            f"{f['rule']}：{f['message']}" for f in missing
+        )
         raise ValidationFailed(
-            f"以下“原则上”条件未满足，请逐条填写说明（不少于 {MIN_EXPLANATION} 个字）后再提交：{lines}",
+            gettext(
+                "以下“原则上”条件未满足，请逐条填写说明（不少于 %(min)s 个字）后再提交：%(findings)s"
+            )
+            % {"min": MIN_EXPLANATION, "findings": lines},
             details={"reason": "explanation", "rules": [f["rule"] for f in missing]},
         )
     return kept
@@ -243,8 +252,12 @@ def _refuse_typed_errors(proposal: Proposal) -> None:
     first_section, fields = next(iter(errors.items()))
     label = SECTIONS[first_section].title
     raise ValidationFailed(
-        f"申报书中有 {sum(len(f) for f in errors.values())} 处填写有误（如“{label}”："
-        f"{next(iter(fields.values()))}），请改正后再提交。",
+        gettext("申报书中有 %(count)s 处填写有误（如“%(section)s”：%(problem)s），请改正后再提交。")
+        % {
+            "count": sum(len(f) for f in errors.values()),
+            "section": label,
+            "problem": next(iter(fields.values())),
+        },
         details={
             "reason": "form_errors",
             "sections": sorted(errors),
@@ -271,7 +284,7 @@ def proposal_submit(
     with transaction.atomic():
         current = Proposal.objects.select_for_update().filter(pk=pk).first()
         if current is None:
-            raise NotFound("未找到该申报，或您无权查看。")
+            raise NotFound(gettext("未找到该申报，或您无权查看。"))
         if current.status == Proposal.Status.SUBMITTED and _is_lead_staff(actor, current):
             raise AlreadySubmitted(current.versions.order_by("-number").first())
         proposal = lock_for_edit(actor=actor, pk=pk, revision=revision)
@@ -373,16 +386,16 @@ def proposal_withdraw(*, actor: User, pk: int, reason: str) -> Proposal:
     """Withdraw a submitted (or returned) proposal before it is accepted (撤回)."""
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationFailed("请填写撤回原因。", details={"field": "reason"})
+        raise ValidationFailed(gettext("请填写撤回原因。"), details={"field": "reason"})
     with transaction.atomic():
         proposal = Proposal.objects.select_for_update().filter(pk=pk).first()
         if proposal is None or not _is_lead_staff(actor, proposal):
-            raise NotFound("未找到该申报，或您无权查看。")
+            raise NotFound(gettext("未找到该申报，或您无权查看。"))
         allowed = _withdrawable_states(proposal)
         if proposal.status not in allowed:
             raise PermissionDenied(
-                f"该申报当前状态为“{state_label(proposal.profile, proposal.status)}”，"
-                "只有尚未受理的申报可以撤回。"
+                gettext("该申报当前状态为“%(state)s”，只有尚未受理的申报可以撤回。")
+                % {"state": gettext(state_label(proposal.profile, proposal.status))}
             )
         before = proposal.status
         proposal.status = Proposal.Status.WITHDRAWN
@@ -418,7 +431,7 @@ def proposal_return(*, actor: User, pk: int, reason: str) -> Proposal:
     reason = (reason or "").strip()
     if not reason:
         raise ValidationFailed(
-            "请填写退回原因，告诉申报单位需要修改什么。", details={"field": "reason"}
+            gettext("请填写退回原因，告诉申报单位需要修改什么。"), details={"field": "reason"}
         )
     proposal = proposal_get(viewer=actor, pk=pk)  # NotFound outside the actor's area
     returning = [
@@ -428,7 +441,8 @@ def proposal_return(*, actor: User, pk: int, reason: str) -> Proposal:
     ]
     if not returning:
         raise PermissionDenied(
-            f"该申报当前状态为“{state_label(proposal.profile, proposal.status)}”，您现在不能退回。"
+            gettext("该申报当前状态为“%(state)s”，您现在不能退回。")
+            % {"state": gettext(state_label(proposal.profile, proposal.status))}
         )
     return proposal_transition(actor=actor, pk=pk, transition=returning[0].id, reason=reason)
 

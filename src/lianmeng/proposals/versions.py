@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from lianmeng.core.errors import NotFound
 from lianmeng.core.models import User
@@ -35,7 +36,7 @@ def version_get(*, viewer: User, pk: int, number: int) -> ProposalVersion:
     proposal = proposal_get(viewer=viewer, pk=pk)
     version = ProposalVersion.objects.filter(proposal=proposal, number=number).first()
     if version is None:
-        raise NotFound(f"该申报没有第 {number} 版。")
+        raise NotFound(_("该申报没有第 %(number)s 版。") % {"number": number})
     version.proposal = proposal
     return version
 
@@ -52,7 +53,7 @@ def version_by_code(code: str) -> ProposalVersion:
         else None
     )
     if version is None:
-        raise NotFound("未找到该核验码。")
+        raise NotFound(_("未找到该核验码。"))
     return version
 
 

@@ -303,7 +303,7 @@ def check_page(request: HttpRequest, pk: int) -> HttpResponse:
         editable=_may_edit(request, proposal),
         eligibility_view=view,
         full=view,
-        candidates=candidate_rows(candidates),
+        candidates=candidate_rows(candidates, proposal.profile),
         list_threshold=int(LIST_THRESHOLD),
         facts={
             key: (proposal.document or {}).get(key) or ""

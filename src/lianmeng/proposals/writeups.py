@@ -19,6 +19,7 @@ from typing import Any
 
 import nh3
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from lianmeng.core.errors import Conflict, NotFound, ValidationFailed
 from lianmeng.core.models import User
@@ -126,7 +127,7 @@ _TAG = re.compile(r"<\s*/?\s*[a-zA-Z][^>]*>")
 
 def sections_of(part: str) -> tuple[Section, ...]:
     if part not in PARTS:
-        raise NotFound("没有这一部分。")
+        raise NotFound(_("没有这一部分。"))
     return PARTS[part][1]
 
 
@@ -134,7 +135,7 @@ def section_of(part: str, key: str) -> Section:
     for section in sections_of(part):
         if section.key == key:
             return section
-    raise NotFound("没有这一节。")
+    raise NotFound(_("没有这一节。"))
 
 
 def sanitise(text: str) -> str:
@@ -277,16 +278,18 @@ def writeup_save(
     cleaned = sanitise(html)
     if len(cleaned) > MAX_SECTION_CHARS:
         raise ValidationFailed(
-            f"本节内容过长（{len(cleaned)} 字符，上限 {MAX_SECTION_CHARS}）。"
-            "请精简，或将详细内容作为附件上传。"
+            _("本节内容过长（%(length)s 字符，上限 %(max)s）。请精简，或将详细内容作为附件上传。")
+            % {"length": len(cleaned), "max": MAX_SECTION_CHARS}
         )
     with transaction.atomic():
         proposal = lock_for_edit(actor=actor, pk=pk)
         current = section_text(proposal, part, section)
         if base is not None and base != digest(current):
             raise Conflict(
-                "这一节已被同事修改并保存。请对照下方同事保存的内容，合并后再保存"
-                "（您填写的内容仍在编辑框中）。",
+                _(
+                    "这一节已被同事修改并保存。请对照下方同事保存的内容，合并后再保存"
+                    "（您填写的内容仍在编辑框中）。"
+                ),
                 details={"current": current},
             )
         if cleaned == current:

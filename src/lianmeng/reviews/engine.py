@@ -14,11 +14,14 @@ The filing side (draft → submitted, withdrawal) has its own services; they cal
 from __future__ import annotations
 
 import calendar
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop, pgettext
 
 from lianmeng.core import clock
 from lianmeng.core.audit import audit_record
@@ -56,7 +59,9 @@ __all__ = [
 def _table(proposal: Proposal) -> tuple[Profile, Lifecycle]:
     profile = profile_of(proposal)
     if profile is None or profile.lifecycle is None:
-        raise Conflict(f"政策档案 {proposal.profile} 没有配置办理流程，无法办理。")
+        raise Conflict(
+            _("政策档案 %(profile)s 没有配置办理流程，无法办理。") % {"profile": proposal.profile}
+        )
     return profile, profile.lifecycle
 
 
@@ -95,25 +100,44 @@ def allowed_transitions(*, actor: User, proposal: Proposal) -> list[Transition]:
     ]
 
 
+def _named(label: str) -> str:
+    """A name from the profile's table in the reader's language (``profile_labels.py``)."""
+    return _(label) if label else label
+
+
+def _joined(items: Iterable[str]) -> str:
+    return pgettext("list separator", "、").join(items)
+
+
 def _waiting_for(steps: list[Step]) -> str:
     offices: list[str] = []
     for step in steps:
         if step.office.name not in offices:
             offices.append(step.office.name)
-    return "、".join(offices)
+    return _joined(offices)
 
 
 def _refusal(proposal: Proposal, lifecycle: Lifecycle, actor: User, wanted: str) -> str:
     """当前状态为“已提交”，您可以：推荐、退回修改 — or who acts next."""
-    state = lifecycle.state_label(proposal.status)
+    state = _named(lifecycle.state_label(proposal.status))
     mine = allowed_transitions(actor=actor, proposal=proposal)
     if mine:
-        labels = "、".join(t.label for t in mine)
-        return f"当前状态为“{state}”，不能执行“{wanted}”。您可以：{labels}。"
+        labels = _joined(_named(t.label) for t in mine)
+        return _("当前状态为“%(state)s”，不能执行“%(action)s”。您可以：%(actions)s。") % {
+            "state": state,
+            "action": wanted,
+            "actions": labels,
+        }
     steps = next_steps(proposal)
     if steps:
-        return f"当前状态为“{state}”，您当前没有可办理的操作；下一步由{_waiting_for(steps)}办理。"
-    return f"当前状态为“{state}”，办理流程已结束，不能再执行“{wanted}”。"
+        return _("当前状态为“%(state)s”，您当前没有可办理的操作；下一步由%(office)s办理。") % {
+            "state": state,
+            "office": _waiting_for(steps),
+        }
+    return _("当前状态为“%(state)s”，办理流程已结束，不能再执行“%(action)s”。") % {
+        "state": state,
+        "action": wanted,
+    }
 
 
 def _add_months(moment: datetime, months: int) -> datetime:
@@ -150,10 +174,10 @@ def _start_deadline(
 
 #: transition kinds that only one service fires, and the page where a person does it
 HANDLED_BY = {"approve": "decide", "decline": "decide", "review": "review"}
-OWNER_PAGES = {"decide": "决定", "review": "专家评审"}
+OWNER_PAGES = {"decide": gettext_noop("决定"), "review": gettext_noop("专家评审")}
 OWNER_HINTS = {
-    "decide": "（先拟定决定，再与同批决定一起发布，联盟名录随之更新）",
-    "review": "（建立评审轮次，把申报纳入评审）",
+    "decide": gettext_noop("（先拟定决定，再与同批决定一起发布，联盟名录随之更新）"),
+    "review": gettext_noop("（建立评审轮次，把申报纳入评审）"),
 }
 
 
@@ -163,7 +187,7 @@ def _lock(actor: User, pk: int) -> Proposal:
         proposal is not None and Proposal.objects.filter(proposal_visibility(actor), pk=pk).exists()
     )
     if not visible:
-        raise NotFound("未找到该申报，或您无权查看。")
+        raise NotFound(_("未找到该申报，或您无权查看。"))
     return proposal
 
 
@@ -196,8 +220,11 @@ def proposal_transition(
         wanted = lifecycle.transition(transition)
         if wanted is None:
             raise ValidationFailed(
-                f"没有名为“{transition}”的操作。"
-                + _refusal(proposal, lifecycle, actor, transition),
+                _("没有名为“%(transition)s”的操作。%(refusal)s")
+                % {
+                    "transition": transition,
+                    "refusal": _refusal(proposal, lifecycle, actor, transition),
+                },
                 details={
                     "allowed": [t.id for t in allowed_transitions(actor=actor, proposal=proposal)]
                 },
@@ -205,15 +232,22 @@ def proposal_transition(
         owner = HANDLED_BY.get(wanted.kind)
         if owner is not None and via != owner:
             raise Conflict(
-                f"“{wanted.label}”请在“{OWNER_PAGES[owner]}”页面办理"
-                f"{OWNER_HINTS[owner]}，不能直接执行此操作。",
+                _("“%(action)s”请在“%(page)s”页面办理%(hint)s，不能直接执行此操作。")
+                % {
+                    "action": _named(wanted.label),
+                    "page": _(OWNER_PAGES[owner]),
+                    "hint": _(OWNER_HINTS[owner]),
+                },
                 details={"page": owner},
             )
         if wanted.external:
-            raise Conflict(f"“{wanted.label}”由申报单位在申报页面办理，不能在此执行。")
+            raise Conflict(
+                _("“%(action)s”由申报单位在申报页面办理，不能在此执行。")
+                % {"action": _named(wanted.label)}
+            )
         if proposal.status not in wanted.from_:
             raise Conflict(
-                _refusal(proposal, lifecycle, actor, wanted.label),
+                _refusal(proposal, lifecycle, actor, _named(wanted.label)),
                 details={
                     "state": proposal.status,
                     "allowed": [t.id for t in allowed_transitions(actor=actor, proposal=proposal)],
@@ -221,16 +255,21 @@ def proposal_transition(
             )
         route = route_of(proposal, lifecycle, profile)
         if route not in wanted.routes:
-            raise PermissionDenied(_refusal(proposal, lifecycle, actor, wanted.label))
+            raise PermissionDenied(_refusal(proposal, lifecycle, actor, _named(wanted.label)))
         level = effective_level(wanted, route, lifecycle)
         office = office_for(proposal, level)
         if not holds_office(actor, office, wanted.role):
             raise PermissionDenied(_not_your_office(proposal, wanted, office, route, lifecycle))
         if wanted.reason_required and not reason:
-            raise ValidationFailed(f"请填写{wanted.reason_label}。", details={"field": "reason"})
+            raise ValidationFailed(
+                _("请填写%(field)s。") % {"field": _named(wanted.reason_label)},
+                details={"field": "reason"},
+            )
         if len(reason) > MAX_REASON:
             raise ValidationFailed(
-                f"{wanted.reason_label}不能超过 {MAX_REASON} 个字符。", details={"field": "reason"}
+                _("%(field)s不能超过 %(max)s 个字符。")
+                % {"field": _named(wanted.reason_label), "max": MAX_REASON},
+                details={"field": "reason"},
             )
         now = clock.now()
         problems = run_guards(
@@ -286,12 +325,15 @@ def _not_your_office(
 ) -> str:
     delegation = lifecycle.zone_delegation
     if route == "zone" and delegation is not None and wanted.level in delegation.levels:
-        zone = proposal.zone.name if proposal.zone_id else "所在片区"
-        return (
-            f"该联盟的牵头单位位于{zone}，“{wanted.label}”由{office.name}负责办理；"
+        zone = proposal.zone.name if proposal.zone_id else _("所在片区")
+        return _(
+            "该联盟的牵头单位位于%(zone)s，“%(action)s”由%(office)s负责办理；"
             "其他部门只能查看其报备名单，不能代为办理。"
-        )
-    return f"“{wanted.label}”须由{office.name}办理，您所在的部门不能办理此申报的这一步。"
+        ) % {"zone": zone, "action": _named(wanted.label), "office": office.name}
+    return _("“%(action)s”须由%(office)s办理，您所在的部门不能办理此申报的这一步。") % {
+        "action": _named(wanted.label),
+        "office": office.name,
+    }
 
 
 def record_state_change(

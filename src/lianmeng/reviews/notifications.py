@@ -18,6 +18,8 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from lianmeng.core import clock
 from lianmeng.core.audit import audit_record
@@ -163,26 +165,28 @@ def editable_profiles(actor: User) -> list[str]:
 
 def _check_editor(actor: User, profile_id: str, event: str) -> None:
     if profile_id not in editable_profiles(actor):
-        raise PermissionDenied("只有该政策档案所属主管部门的工作人员可以修改通知文本。")
+        raise PermissionDenied(_("只有该政策档案所属主管部门的工作人员可以修改通知文本。"))
     if event not in profile_events(profile_id):
-        raise NotFound("该政策档案没有这个通知事件。")
+        raise NotFound(_("该政策档案没有这个通知事件。"))
 
 
 def _check_text(subject: str, body: str) -> None:
     if not subject.strip():
-        raise ValidationFailed("请填写通知标题。", details={"field": "subject"})
+        raise ValidationFailed(_("请填写通知标题。"), details={"field": "subject"})
     if len(subject) > 200:
-        raise ValidationFailed("通知标题不能超过 200 个字符。", details={"field": "subject"})
+        raise ValidationFailed(_("通知标题不能超过 200 个字符。"), details={"field": "subject"})
     if not body.strip():
-        raise ValidationFailed("请填写通知正文。", details={"field": "body"})
+        raise ValidationFailed(_("请填写通知正文。"), details={"field": "body"})
     unknown = sorted(
         {m.group(1) for m in _PLACEHOLDER.finditer(subject + body)} - set(PLACEHOLDERS)
     )
     if unknown:
-        names = "、".join("{" + n + "}" for n in unknown)
-        allowed = "、".join("{" + n + "}" for n in PLACEHOLDERS)
+        separator = pgettext("list separator", "、")
+        names = separator.join("{" + n + "}" for n in unknown)
+        allowed = separator.join("{" + n + "}" for n in PLACEHOLDERS)
         raise ValidationFailed(
-            f"通知文本中有无法识别的占位符 {names}。可用的占位符：{allowed}。",
+            _("通知文本中有无法识别的占位符 %(names)s。可用的占位符：%(allowed)s。")
+            % {"names": names, "allowed": allowed},
             details={"field": "body", "unknown": unknown},
         )
 

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from lianmeng.core import clock
 from lianmeng.core.audit import audit_record
@@ -35,11 +36,11 @@ def _paper_step(actor: User, proposal: Proposal) -> None:
     steps = [s for s in next_steps(proposal) if "paper_copies_received" in s.transition.guards]
     if not steps:
         raise Conflict(
-            f"该申报当前状态为“{state_label(proposal.profile, proposal.status)}”，"
-            "不在待受理阶段，无需登记纸质材料。"
+            _("该申报当前状态为“%(state)s”，不在待受理阶段，无需登记纸质材料。")
+            % {"state": _(state_label(proposal.profile, proposal.status))}
         )
     if not any(s.transition in allowed_transitions(actor=actor, proposal=proposal) for s in steps):
-        raise PermissionDenied(f"纸质材料由{steps[0].office.name}登记。")
+        raise PermissionDenied(_("纸质材料由%(office)s登记。") % {"office": steps[0].office.name})
 
 
 def paper_copies_record(
@@ -55,21 +56,23 @@ def paper_copies_record(
     reason = (reason or "").strip()
     received_by = (received_by or "").strip()
     if not isinstance(copies, int) or not 1 <= copies <= MAX_COPIES:
-        raise ValidationFailed(f"份数应为 1 至 {MAX_COPIES} 的整数。", details={"field": "copies"})
+        raise ValidationFailed(
+            _("份数应为 1 至 %(max)s 的整数。") % {"max": MAX_COPIES}, details={"field": "copies"}
+        )
     if not received_by:
-        raise ValidationFailed("请填写接收人。", details={"field": "received_by"})
+        raise ValidationFailed(_("请填写接收人。"), details={"field": "received_by"})
     if received_at.tzinfo is None:
         received_at = received_at.replace(tzinfo=clock.BEIJING)
     now = clock.now()
     if received_at > now + timedelta(minutes=5):
-        raise ValidationFailed("接收时间不能晚于当前时间。", details={"field": "received_at"})
+        raise ValidationFailed(_("接收时间不能晚于当前时间。"), details={"field": "received_at"})
     with transaction.atomic():
         proposal = Proposal.objects.select_for_update().filter(pk=pk).first()
         if (
             proposal is None
             or not Proposal.objects.filter(proposal_visibility(actor), pk=pk).exists()
         ):
-            raise NotFound("未找到该申报，或您无权查看。")
+            raise NotFound(_("未找到该申报，或您无权查看。"))
         _paper_step(actor, proposal)
         terms = call_terms_for(proposal)
         lifecycle = lifecycle_of(proposal)
@@ -82,9 +85,11 @@ def paper_copies_record(
         inside = terms is None or on_zone_route or terms.paper_open_at(received_at)
         if not inside and not reason:
             raise ValidationFailed(
-                f"纸质材料报送时间为 {terms.paper_window_text()}；"
-                f"接收时间 {format_moment(received_at)} 不在报送时间内。"
-                "如确需接收，请填写原因后再登记。",
+                _(
+                    "纸质材料报送时间为 %(window)s；接收时间 %(received)s 不在报送时间内。"
+                    "如确需接收，请填写原因后再登记。"
+                )
+                % {"window": terms.paper_window_text(), "received": format_moment(received_at)},
                 details={"field": "reason", "outside_hours": True},
             )
         receipt = PaperReceipt.objects.create(
@@ -125,7 +130,7 @@ def proposals_transition_bulk(
     result = BulkResult()
     ids = list(dict.fromkeys(int(pk) for pk in pks))
     if not ids:
-        raise ValidationFailed("请至少选择一项申报。")
+        raise ValidationFailed(_("请至少选择一项申报。"))
     names = dict(
         Proposal.objects.filter(proposal_visibility(actor), pk__in=ids).values_list("pk", "name")
     )
@@ -163,14 +168,14 @@ def zone_filing_submit(*, actor: User, year: int, note: str = "") -> ZoneFiling:
     """片区管委会将本年度新批准组建的联盟名单报省科技厅备案 (seed 001 三(四))."""
     area = actor.jurisdiction if actor.jurisdiction_id else None
     if area is None or not area.is_zone or not actor.has_role(Role.COMPETENT):
-        raise PermissionDenied("只有自贸区片区管委会的主管部门账号可以报备联盟名单。")
+        raise PermissionDenied(_("只有自贸区片区管委会的主管部门账号可以报备联盟名单。"))
     with transaction.atomic():
         proposals = list(zone_approved(viewer=actor, year=year).select_for_update(of=("self",)))
         if not proposals:
-            raise ValidationFailed(f"{year}年度没有尚未报备的新组建联盟。")
+            raise ValidationFailed(_("%(year)s年度没有尚未报备的新组建联盟。") % {"year": year})
         filed_with = _filing_office(proposals[0])
         if filed_with is None:
-            raise Conflict("该片区所属政策档案没有规定报备部门。")
+            raise Conflict(_("该片区所属政策档案没有规定报备部门。"))
         items = [
             {
                 "proposal": p.pk,
