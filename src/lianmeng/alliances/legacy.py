@@ -23,6 +23,7 @@ from datetime import date
 from typing import Any, Literal
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from lianmeng.core import clock
@@ -136,24 +137,28 @@ def _check_actor(actor: User | None, jurisdiction: Jurisdiction) -> None:
     from lianmeng.core.roles import Role
 
     if Role.COMPETENT not in actor.role_set() or actor.jurisdiction_id is None:
-        raise ValidationFailed("只有主管部门可以导入历史联盟名录。")
+        raise ValidationFailed(_("只有主管部门可以导入历史联盟名录。"))
     if not actor.jurisdiction.contains(jurisdiction):
-        raise ValidationFailed(f"{jurisdiction.name}的联盟名录不在您的辖区内，不能导入。")
+        raise ValidationFailed(
+            _("%(area)s的联盟名录不在您的辖区内，不能导入。") % {"area": jurisdiction.name}
+        )
 
 
 def _create(row: LegacyRow, actor: User | None) -> Alliance | None:
     try:
         profile = get_profile(row.profile)
     except UnknownProfileError as exc:
-        raise ValidationFailed(f"没有政策档案“{row.profile}”。") from exc
+        raise ValidationFailed(_("没有政策档案“%(profile)s”。") % {"profile": row.profile}) from exc
     jurisdiction = Jurisdiction.objects.get(code=profile.jurisdiction.value)
     _check_actor(actor, jurisdiction)
     if row.category is not None and not profile.categories:
-        raise ValidationFailed(f"{profile.name.value}不分备案类别，请删去“备案类别”。")
+        raise ValidationFailed(
+            _("%(profile)s不分备案类别，请删去“备案类别”。") % {"profile": profile.name.value}
+        )
     if Alliance.objects.filter(profile=profile.id, name=row.name).exists():
         return None
     if row.decided_on > clock.now().astimezone(clock.BEIJING).date():
-        raise ValidationFailed("决定日期不能晚于今天。")
+        raise ValidationFailed(_("决定日期不能晚于今天。"))
     lead = _lead_unit(row.lead_unit, actor)
     alliance = Alliance.objects.create(
         proposal=None,
@@ -194,7 +199,7 @@ def _create(row: LegacyRow, actor: User | None) -> Alliance | None:
 def legacy_import(*, actor: User | None, rows: Any) -> LegacyImport:
     """Import the rows of a legacy registry (a JSON list); each row stands or falls alone."""
     if not isinstance(rows, list):
-        raise ValidationFailed("文件须为 JSON 数组，每个元素是一个联盟。")
+        raise ValidationFailed(_("文件须为 JSON 数组，每个元素是一个联盟。"))
     result = LegacyImport()
     for number, raw in enumerate(rows, start=1):
         try:

@@ -279,7 +279,8 @@ def decisions_publish(*, actor: User, ids: Iterable[int]) -> list[Decision]:
                 )
             except DomainError as exc:
                 raise type(exc)(
-                    f"“{decision.proposal.name}”不能发布：{exc.message} 本批决定均未发布。",
+                    _("“%(name)s”不能发布：%(reason)s 本批决定均未发布。")
+                    % {"name": decision.proposal.name, "reason": exc.message},
                     details={**exc.details, "decision": decision.pk},
                 ) from exc
             decision.proposal.refresh_from_db()

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 from ninja.responses import Status
@@ -132,7 +133,7 @@ def calls_get(request: HttpRequest, call_id: int) -> Call:
     "/calls", response={201: CallOut, **READ_ERRORS}, summary="创建申报通知（主管部门，未发布）"
 )
 def calls_create(request: HttpRequest, payload: CallIn) -> Status:
-    _require(request, "calls.manage_calls", "只有主管部门的账号可以发布和管理申报通知。")
+    _require(request, "calls.manage_calls", _("只有主管部门的账号可以发布和管理申报通知。"))
     data = payload.model_dump()
     data["paper_days"] = [
         {"date": d["date"], "hours": [list(h) for h in d["hours"]]} for d in data["paper_days"]
@@ -147,7 +148,7 @@ def calls_create(request: HttpRequest, payload: CallIn) -> Status:
     summary="发布申报通知（主管部门）",
 )
 def calls_publish(request: HttpRequest, call_id: int) -> Call:
-    _require(request, "calls.manage_calls", "只有主管部门的账号可以发布和管理申报通知。")
+    _require(request, "calls.manage_calls", _("只有主管部门的账号可以发布和管理申报通知。"))
     return call_publish(actor=request.user, pk=call_id)
 
 
@@ -158,6 +159,6 @@ def calls_publish(request: HttpRequest, call_id: int) -> Call:
 )
 def calls_apply(request: HttpRequest, call_id: int) -> Status:
     """Refused (403) outside the call's online window, judged in Beijing time to the second."""
-    _require(request, "proposals.edit_drafts", "只有申报单位（牵头单位）的账号可以在线申报。")
+    _require(request, "proposals.edit_drafts", _("只有申报单位（牵头单位）的账号可以在线申报。"))
     proposal = call_apply(actor=request.user, pk=call_id)
     return Status(201, proposal_get(viewer=request.user, pk=proposal.pk))

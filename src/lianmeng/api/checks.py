@@ -12,6 +12,7 @@ from typing import Any
 from django.conf import settings
 from django.db import DatabaseError
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Query, Router
 from ninja.throttling import SimpleRateThrottle
 
@@ -57,7 +58,8 @@ def _moment(at: str | None) -> datetime | None:
         return parse_at(at)
     except InputError:
         raise ValidationFailed(
-            f"query.at: 时间格式无效：{at!r}，应为 2020-09-20T23:59:59+08:00 或 2020-09-20",
+            _("query.at: 时间格式无效：%(at)s，应为 2020-09-20T23:59:59+08:00 或 2020-09-20")
+            % {"at": repr(at)},
             details={"path": "query.at"},
         ) from None
 

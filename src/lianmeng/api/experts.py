@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 from ninja.responses import Status
@@ -33,11 +34,11 @@ def _require(request: HttpRequest, perm: str, message: str) -> None:
 
 
 def _organiser(request: HttpRequest) -> None:
-    _require(request, "experts.manage_rounds", "只有主管部门（或协调小组）可以管理专家评审。")
+    _require(request, "experts.manage_rounds", _("只有主管部门（或协调小组）可以管理专家评审。"))
 
 
 def _expert(request: HttpRequest) -> None:
-    _require(request, "experts.review", "只有评审专家可以查看和提交评分。")
+    _require(request, "experts.review", _("只有评审专家可以查看和提交评分。"))
 
 
 # -- schemas -----------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Router, Schema, UploadedFile
 from ninja.responses import Status
 
@@ -65,11 +66,11 @@ def _require(request: HttpRequest, perm: str, message: str) -> None:
 
 
 def _view_gate(request: HttpRequest) -> None:
-    _require(request, "proposals.view_proposal", "您的账号没有查看申报的权限。")
+    _require(request, "proposals.view_proposal", _("您的账号没有查看申报的权限。"))
 
 
 def _edit_gate(request: HttpRequest) -> None:
-    _require(request, "proposals.edit_drafts", "只有牵头单位的账号可以修改申报。")
+    _require(request, "proposals.edit_drafts", _("只有牵头单位的账号可以修改申报。"))
 
 
 @router.get(

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Query, Router
 from ninja.pagination import paginate
 from ninja.responses import Status
@@ -44,7 +45,7 @@ def _require(request: HttpRequest, perm: str, message: str) -> None:
 @paginate(Pagination)
 def proposals_list(request: HttpRequest, filters: Query[ProposalFilters]) -> QuerySet[Proposal]:
     """Proposals the caller may see, newest change first; ``count`` is the total."""
-    _require(request, "proposals.list_proposals", "您的账号没有查看申报的权限。")
+    _require(request, "proposals.list_proposals", _("您的账号没有查看申报的权限。"))
     return proposal_list(
         viewer=request.user,
         status=filters.status,
@@ -59,7 +60,7 @@ def proposals_list(request: HttpRequest, filters: Query[ProposalFilters]) -> Que
     summary="申报详情",
 )
 def proposals_get(request: HttpRequest, proposal_id: int) -> Proposal:
-    _require(request, "proposals.view_proposal", "您的账号没有查看申报的权限。")
+    _require(request, "proposals.view_proposal", _("您的账号没有查看申报的权限。"))
     return proposal_get(viewer=request.user, pk=proposal_id)
 
 
@@ -71,7 +72,7 @@ def proposals_get(request: HttpRequest, proposal_id: int) -> Proposal:
 )
 def proposals_document(request: HttpRequest, proposal_id: int) -> dict[str, Any]:
     """The interchange document (``proposal.schema.json`` version 1) exactly as filed."""
-    _require(request, "proposals.view_proposal", "您的账号没有查看申报的权限。")
+    _require(request, "proposals.view_proposal", _("您的账号没有查看申报的权限。"))
     proposal = proposal_get(viewer=request.user, pk=proposal_id)
     return proposal_export(proposal=proposal)
 
@@ -84,7 +85,7 @@ def proposals_document(request: HttpRequest, proposal_id: int) -> dict[str, Any]
 )
 def proposals_import(request: HttpRequest) -> Status:
     """Store an interchange document as a draft of the caller's unit (申报单位 accounts only)."""
-    _require(request, "proposals.import_proposal", "只有申报单位的账号可以导入申报。")
+    _require(request, "proposals.import_proposal", _("只有申报单位的账号可以导入申报。"))
     document = read_document(request)
     proposal = proposal_import(actor=request.user, document=document)
     return Status(201, proposal_get(viewer=request.user, pk=proposal.pk))

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 from ninja.responses import Status
@@ -194,7 +195,7 @@ class NotificationOut(Schema):
 
 
 def _visible(request: HttpRequest, proposal_id: int) -> Proposal:
-    _require(request, "proposals.view_proposal", "您的账号没有查看申报的权限。")
+    _require(request, "proposals.view_proposal", _("您的账号没有查看申报的权限。"))
     return proposal_get(viewer=request.user, pk=proposal_id)
 
 
@@ -266,7 +267,7 @@ def proposal_transition_fire(
 ) -> dict[str, Any]:
     """Fire transition ``name`` of the proposal's profile table. Refused (409) with the list
     of what the caller can do now when the current state does not allow it."""
-    _require(request, "reviews.review_proposals", "只有推荐部门、主管部门和协调小组可以办理。")
+    _require(request, "reviews.review_proposals", _("只有推荐部门、主管部门和协调小组可以办理。"))
     proposal = proposal_transition(
         actor=request.user,
         pk=proposal_id,
@@ -295,7 +296,7 @@ def proposal_transition_fire(
     summary="登记纸质材料接收",
 )
 def proposal_paper_copies(request: HttpRequest, proposal_id: int, payload: PaperIn) -> Any:
-    _require(request, "reviews.accept_proposals", "只有主管部门可以登记纸质材料。")
+    _require(request, "reviews.accept_proposals", _("只有主管部门可以登记纸质材料。"))
     receipt = paper_copies_record(
         actor=request.user,
         pk=proposal_id,
@@ -317,7 +318,7 @@ def proposal_paper_copies(request: HttpRequest, proposal_id: int, payload: Paper
 )
 @paginate(Pagination)
 def reviews_inbox(request: HttpRequest, filters: Query[InboxFilters]) -> QuerySet[Proposal]:
-    _require(request, "reviews.review_proposals", "只有推荐部门、主管部门和协调小组可以查看。")
+    _require(request, "reviews.review_proposals", _("只有推荐部门、主管部门和协调小组可以查看。"))
     return selectors.review_inbox(
         viewer=request.user,
         box=filters.box,
@@ -331,7 +332,7 @@ def reviews_inbox(request: HttpRequest, filters: Query[InboxFilters]) -> QuerySe
 def _heading(request: HttpRequest, year: int) -> tuple[Any, list[Any]]:
     from lianmeng.policy.loader import load_profiles
 
-    _require(request, "reviews.recommendation_tables", "只有推荐部门可以生成推荐表。")
+    _require(request, "reviews.recommendation_tables", _("只有推荐部门可以生成推荐表。"))
     rows = selectors.recommendation_rows(viewer=request.user, year=year)
     changes = selectors.recommended_by(viewer=request.user, year=year)
     profile = load_profiles().get(changes[0].proposal.profile) if changes else None

@@ -87,7 +87,7 @@ def _require(request: HttpRequest, perm: str, message: str) -> None:
 
 
 def _edit_gate(request: HttpRequest) -> None:
-    _require(request, "proposals.edit_drafts", "只有牵头单位的账号可以修改成员单位名单。")
+    _require(request, "proposals.edit_drafts", gettext("只有牵头单位的账号可以修改成员单位名单。"))
 
 
 def _members_out(proposal: Proposal, indexes: list[int] | None = None) -> list[dict[str, Any]]:
@@ -130,7 +130,7 @@ def _xlsx(content: bytes, filename: str) -> HttpResponse:
 )
 def members_list(request: HttpRequest, proposal_id: int) -> list[dict[str, Any]]:
     """Every member, the lead first, with its registered area named from its code."""
-    _require(request, "proposals.view_proposal", "您的账号没有查看申报的权限。")
+    _require(request, "proposals.view_proposal", gettext("您的账号没有查看申报的权限。"))
     return _members_out(proposal_get(viewer=request.user, pk=proposal_id))
 
 
@@ -212,7 +212,7 @@ def members_import(
     openapi_extra={"responses": {200: {"content": {XLSX: {}}, "description": "XLSX 工作簿"}}},
 )
 def members_export(request: HttpRequest, proposal_id: int) -> HttpResponse:
-    _require(request, "proposals.view_proposal", "您的账号没有查看申报的权限。")
+    _require(request, "proposals.view_proposal", gettext("您的账号没有查看申报的权限。"))
     proposal = proposal_get(viewer=request.user, pk=proposal_id)
     return _xlsx(roster.roster_export_xlsx(proposal), f"成员单位名单-{proposal.pk}.xlsx")
 

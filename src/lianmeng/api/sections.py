@@ -9,6 +9,7 @@ a save from a stale ``revision`` is refused with 409 unless the section itself i
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 
 from lianmeng.core.errors import PermissionDenied
@@ -150,7 +151,7 @@ def _section_out(proposal: Proposal, section: Section) -> dict[str, Any]:
 def sections_get(request: HttpRequest, proposal_id: int, key: str) -> dict[str, Any]:
     """``key``: facts, lead, governance, background, plan, kpis, foundation, benefits,
     opinion, agreement_facts."""
-    _require(request, "proposals.view_proposal", "您的账号没有查看申报的权限。")
+    _require(request, "proposals.view_proposal", _("您的账号没有查看申报的权限。"))
     section = get_section(key)
     proposal = proposal_get(viewer=request.user, pk=proposal_id)
     return _section_out(proposal, section)
@@ -166,7 +167,7 @@ def sections_put(
 ) -> dict[str, Any]:
     """Save what was typed. Invalid values are kept as typed and listed in ``errors`` (the
     rest is saved: 200). 409 when a colleague changed this section since ``revision``."""
-    _require(request, "proposals.edit_drafts", "只有牵头单位的申报账号可以填写申报书。")
+    _require(request, "proposals.edit_drafts", _("只有牵头单位的申报账号可以填写申报书。"))
     section = get_section(key)
     result = proposal_section_save(
         actor=request.user,
@@ -187,7 +188,7 @@ def sections_put(
 def sections_eligibility(request: HttpRequest, proposal_id: int) -> dict[str, Any]:
     """The findings ``lianmeng check`` gives for the proposal as it stands, or — while it is
     incomplete — the field to fill first."""
-    _require(request, "proposals.view_proposal", "您的账号没有查看申报的权限。")
+    _require(request, "proposals.view_proposal", _("您的账号没有查看申报的权限。"))
     proposal = proposal_get(viewer=request.user, pk=proposal_id)
     result = proposal_eligibility(proposal, at=judging_moment(proposal))
     if not result["complete"]:
@@ -205,6 +206,6 @@ def sections_eligibility(request: HttpRequest, proposal_id: int) -> dict[str, An
 def sections_duplicates(request: HttpRequest, proposal_id: int) -> list[dict[str, Any]]:
     """Alliances and pending proposals of the same profile whose name, industry or product
     is close, best first (at most 10)."""
-    _require(request, "proposals.view_proposal", "您的账号没有查看申报的权限。")
+    _require(request, "proposals.view_proposal", _("您的账号没有查看申报的权限。"))
     proposal = proposal_get(viewer=request.user, pk=proposal_id)
     return [candidate.to_dict() for candidate in duplicate_candidates(proposal)]

@@ -97,7 +97,7 @@ def _require(request: HttpRequest, perm: str, message: str) -> None:
     summary="提交申报（锁定并生成带核验码的 PDF）",
 )
 def proposals_submit(request: HttpRequest, proposal_id: int, payload: SubmitIn) -> Status:
-    _require(request, "proposals.edit_drafts", "只有申报单位（牵头单位）的账号可以提交申报。")
+    _require(request, "proposals.edit_drafts", _("只有申报单位（牵头单位）的账号可以提交申报。"))
     version = proposal_submit(
         actor=request.user,
         pk=proposal_id,
@@ -114,7 +114,7 @@ def proposals_submit(request: HttpRequest, proposal_id: int, payload: SubmitIn) 
     summary="撤回申报（受理前）",
 )
 def proposals_withdraw(request: HttpRequest, proposal_id: int, payload: WithdrawIn) -> dict:
-    _require(request, "proposals.edit_drafts", "只有申报单位（牵头单位）的账号可以撤回申报。")
+    _require(request, "proposals.edit_drafts", _("只有申报单位（牵头单位）的账号可以撤回申报。"))
     proposal = proposal_withdraw(actor=request.user, pk=proposal_id, reason=payload.reason)
     return {"status": proposal.status}
 
@@ -125,7 +125,7 @@ def proposals_withdraw(request: HttpRequest, proposal_id: int, payload: Withdraw
     summary="已提交的版本",
 )
 def proposals_versions(request: HttpRequest, proposal_id: int) -> list[ProposalVersion]:
-    _require(request, "proposals.view_proposal", "您的账号没有查看申报的权限。")
+    _require(request, "proposals.view_proposal", _("您的账号没有查看申报的权限。"))
     _proposal, versions = version_list(viewer=request.user, pk=proposal_id)
     return list(versions[:200])
 
@@ -139,7 +139,7 @@ def proposals_versions(request: HttpRequest, proposal_id: int) -> list[ProposalV
     },
 )
 def proposals_version_pdf(request: HttpRequest, proposal_id: int, number: int) -> HttpResponse:
-    _require(request, "proposals.view_proposal", "您的账号没有查看申报的权限。")
+    _require(request, "proposals.view_proposal", _("您的账号没有查看申报的权限。"))
     version = version_get(viewer=request.user, pk=proposal_id, number=number)
     if not version.pdf:
         raise NotFound(_("该版本的 PDF 文件缺失，请联系系统管理员。"))

@@ -57,11 +57,13 @@ def _issuer(actor: User | None, jurisdiction: Jurisdiction | str | None) -> Juri
     if isinstance(jurisdiction, str):
         found = Jurisdiction.objects.filter(code=jurisdiction).first()
         if found is None:
-            raise _invalid("jurisdiction", f"没有区划代码为 {jurisdiction} 的辖区。")
+            raise _invalid(
+                "jurisdiction", _("没有区划代码为 %(code)s 的辖区。") % {"code": jurisdiction}
+            )
         jurisdiction = found
     if jurisdiction is None:
         if actor is None or actor.jurisdiction_id is None:
-            raise _invalid("jurisdiction", "请指定发布申报通知的部门所在辖区。")
+            raise _invalid("jurisdiction", _("请指定发布申报通知的部门所在辖区。"))
         jurisdiction = actor.jurisdiction
     return jurisdiction
 
@@ -80,7 +82,9 @@ def _check_profile(profile_id: str, issuer: Jurisdiction) -> None:
     try:
         profile = get_profile(profile_id)
     except UnknownProfileError:
-        raise _invalid("profile", f"未知政策档案 {profile_id}，请从列表中选择。") from None
+        raise _invalid(
+            "profile", _("未知政策档案 %(profile)s，请从列表中选择。") % {"profile": profile_id}
+        ) from None
     area = Jurisdiction.objects.filter(code=profile.jurisdiction.value).first()
     if area is None or not area.contains(issuer):
         raise PermissionDenied(
@@ -96,7 +100,11 @@ def _text_list(field: str, values: Iterable[Any], *, limit: int = 60) -> list[st
         if not text:
             continue
         if len(text) > limit:
-            raise _invalid(field, f"“{text[:20]}…”过长（不超过 {limit} 个字）。")
+            raise _invalid(
+                field,
+                _("“%(text)s…”过长（不超过 %(limit)s 个字）。")
+                % {"text": text[:20], "limit": limit},
+            )
         if text not in out:
             out.append(text)
     return out
@@ -110,14 +118,17 @@ def _paper_days(values: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
             day = raw_day if isinstance(raw_day, date) else date.fromisoformat(str(raw_day))
         except ValueError:
             raise _invalid(
-                "paper_days", f"纸质材料报送日期“{raw_day}”无效，应如 2020-09-21。"
+                "paper_days",
+                _("纸质材料报送日期“%(day)s”无效，应如 2020-09-21。") % {"day": raw_day},
             ) from None
         hours = []
         for pair in item.get("hours") or []:
             start, end = (str(p).strip() for p in pair) if len(pair) == 2 else ("", "")
             if not (_HOUR.match(start) and _HOUR.match(end)) or start >= end:
                 raise _invalid(
-                    "paper_days", f"办公时间“{start}—{end}”无效，应如 08:00—12:00，且开始早于结束。"
+                    "paper_days",
+                    _("办公时间“%(start)s—%(end)s”无效，应如 08:00—12:00，且开始早于结束。")
+                    % {"start": start, "end": end},
                 )
             hours.append([start, end])
         days.append({"date": day.isoformat(), "hours": hours})
@@ -134,7 +145,7 @@ def _contacts(values: Iterable[Mapping[str, Any]]) -> list[dict[str, str]]:
         if not name and not phone:
             continue
         if not name or not phone:
-            raise _invalid("contacts", "每位联系人须同时填写姓名和电话。")
+            raise _invalid("contacts", _("每位联系人须同时填写姓名和电话。"))
         contacts.append({"name": name, "phone": phone, "office": office})
     return contacts
 
@@ -143,7 +154,7 @@ def _materials(values: Iterable[str]) -> list[str]:
     kinds: list[str] = []
     for kind in values or []:
         if kind not in MATERIAL_KINDS:
-            raise _invalid("required_materials", f"未知的材料类别 {kind}。")
+            raise _invalid("required_materials", _("未知的材料类别 %(kind)s。") % {"kind": kind})
         if kind not in kinds:
             kinds.append(kind)
     return kinds
@@ -160,11 +171,13 @@ def _moment(field: str, value: Any, *, end: bool) -> datetime:
             )
         except ValueError:
             raise _invalid(
-                field, f"时间“{value}”无效，应如 2020-09-20 或 2020-09-20 17:00（北京时间）。"
+                field,
+                _("时间“%(value)s”无效，应如 2020-09-20 或 2020-09-20 17:00（北京时间）。")
+                % {"value": value},
             ) from None
     if isinstance(value, date):  # a datetime is a date too
         return window_end(value) if end else window_start(value)
-    raise _invalid(field, "请填写日期或日期时间（北京时间）。")
+    raise _invalid(field, _("请填写日期或日期时间（北京时间）。"))
 
 
 def _clean(fields: dict[str, Any]) -> dict[str, Any]:
@@ -172,16 +185,16 @@ def _clean(fields: dict[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     title = str(fields.get("title") or "").strip()
     if not title:
-        raise _invalid("title", "请填写申报通知标题。")
+        raise _invalid("title", _("请填写申报通知标题。"))
     if len(title) > 200:
-        raise _invalid("title", "标题不超过 200 个字。")
+        raise _invalid("title", _("标题不超过 200 个字。"))
     out["title"] = title
     try:
         year = int(fields.get("year"))
     except (TypeError, ValueError):
-        raise _invalid("year", "请填写申报年度，如 2020。") from None
+        raise _invalid("year", _("请填写申报年度，如 2020。")) from None
     if not 2000 <= year <= 2100:
-        raise _invalid("year", "申报年度应在 2000 至 2100 之间。")
+        raise _invalid("year", _("申报年度应在 2000 至 2100 之间。"))
     out["year"] = year
     out["profile"] = str(fields.get("profile") or "")
     out["document_number"] = str(fields.get("document_number") or "").strip()[:60]
@@ -190,7 +203,7 @@ def _clean(fields: dict[str, Any]) -> dict[str, Any]:
     opens = _moment("online_opens", fields.get("online_opens"), end=False)
     closes = _moment("online_closes", fields.get("online_closes"), end=True)
     if closes <= opens:
-        raise _invalid("online_closes", "网上填报截止时间须晚于开始时间。")
+        raise _invalid("online_closes", _("网上填报截止时间须晚于开始时间。"))
     out["online_opens_at"], out["online_closes_at"] = opens, closes
     out["paper_days"] = _paper_days(fields.get("paper_days") or [])
     out["paper_place"] = str(fields.get("paper_place") or "").strip()[:200]
@@ -199,9 +212,9 @@ def _clean(fields: dict[str, Any]) -> dict[str, Any]:
     try:
         copies = int(fields.get("paper_copies") or 2)
     except (TypeError, ValueError):
-        raise _invalid("paper_copies", "纸质份数应为整数。") from None
+        raise _invalid("paper_copies", _("纸质份数应为整数。")) from None
     if not 0 <= copies <= 20:
-        raise _invalid("paper_copies", "纸质份数应在 0 至 20 之间。")
+        raise _invalid("paper_copies", _("纸质份数应在 0 至 20 之间。"))
     out["paper_copies"] = copies
     return out
 
@@ -284,7 +297,10 @@ def call_update(*, actor: User | None, pk: int, **changes: Any) -> Call:
     e.g. to extend its window — every change is audited with the values before and after."""
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
-        raise _invalid(sorted(unknown)[0], f"不能修改字段 {', '.join(sorted(unknown))}。")
+        raise _invalid(
+            sorted(unknown)[0],
+            _("不能修改字段 %(fields)s。") % {"fields": ", ".join(sorted(unknown))},
+        )
     with transaction.atomic():
         call = _lock(actor, pk)
         current = {

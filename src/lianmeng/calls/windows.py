@@ -11,6 +11,7 @@ from datetime import date, datetime, time
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
+from django.utils import dateformat
 from django.utils.translation import gettext as _
 
 BEIJING = ZoneInfo("Asia/Shanghai")
@@ -55,6 +56,12 @@ def format_moment(moment: datetime) -> str:
     return f"{moment.year}年{moment.month}月{moment.day}日 {moment:%H:%M:%S}"
 
 
+def display_moment(moment: datetime) -> str:
+    """:func:`format_moment` in the reader's language, for what is shown now (PDFs and stored
+    labels keep :func:`format_moment`)."""
+    return dateformat.format(as_beijing(moment), _("Y年n月j日 H:i:s"))
+
+
 def format_day(day: date) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
@@ -79,8 +86,14 @@ def time_left(call: Any, moment: datetime) -> str:
 
 
 def closed_message(call: Any) -> str:
-    return f"网上填报已于 {format_moment(call.online_closes_at)} 截止，逾期不予受理。"
+    """Refusal of a late filing, in the reader's language (shown, never stored)."""
+    return _("网上填报已于 %(closes)s 截止，逾期不予受理。") % {
+        "closes": display_moment(call.online_closes_at)
+    }
 
 
 def not_open_message(call: Any) -> str:
-    return f"网上填报将于 {format_moment(call.online_opens_at)} 开始，请届时再提交。"
+    """Refusal of an early filing, in the reader's language (shown, never stored)."""
+    return _("网上填报将于 %(opens)s 开始，请届时再提交。") % {
+        "opens": display_moment(call.online_opens_at)
+    }

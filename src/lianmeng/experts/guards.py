@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from lianmeng.reviews.guards import GuardContext, register
 
 from .models import ReviewRound
@@ -23,9 +25,11 @@ def review_closed_message(proposal: Any) -> str | None:
         .first()
     )
     if latest is None:
-        return "该申报尚未提交专家评审：请先在“专家评审”中将其加入评审轮次，评审结束后再作决定。"
+        return _("该申报尚未提交专家评审：请先在“专家评审”中将其加入评审轮次，评审结束后再作决定。")
     if latest.is_open:
-        return f"专家评审“{latest.title}”尚未结束：请先结束该评审轮次，再作决定。"
+        return _("专家评审“%(round)s”尚未结束：请先结束该评审轮次，再作决定。") % {
+            "round": latest.title
+        }
     return None
 
 

@@ -74,8 +74,15 @@ SYSTEM_FILES = {file: kind for kind, (file, _note) in SYSTEM_MADE.items()}
 class FileType:
     ext: str
     mime: str
-    label: str
+    #: what the type is called, in the reader's language (lazy): ``Word 文档（.docx）``
+    label: Any
     extensions: tuple[str, ...]
+    #: the label without the extension, as a refusal names it: ``Word 文档`` (default: label)
+    short: Any = None
+
+    @property
+    def short_label(self) -> Any:
+        return self.short if self.short is not None else self.label
 
 
 FILE_TYPES: dict[str, FileType] = {
@@ -85,20 +92,26 @@ FILE_TYPES: dict[str, FileType] = {
         FileType(
             "docx",
             "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-            "Word 文档（.docx）",
+            gettext_lazy("Word 文档（.docx）"),
             (".docx",),
+            short=gettext_lazy("Word 文档"),
         ),
         FileType(
             "xlsx",
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            "Excel 工作簿（.xlsx）",
+            gettext_lazy("Excel 工作簿（.xlsx）"),
             (".xlsx",),
+            short=gettext_lazy("Excel 工作簿"),
         ),
-        FileType("jpg", "image/jpeg", "JPEG 图片", (".jpg", ".jpeg")),
-        FileType("png", "image/png", "PNG 图片", (".png",)),
-        FileType("ofd", "application/ofd", "OFD 版式文件", (".ofd",)),
+        FileType("jpg", "image/jpeg", gettext_lazy("JPEG 图片"), (".jpg", ".jpeg")),
+        FileType("png", "image/png", gettext_lazy("PNG 图片"), (".png",)),
+        FileType("ofd", "application/ofd", gettext_lazy("OFD 版式文件"), (".ofd",)),
     )
 }
+#: what ``sniff`` calls content that is no accepted type
+ZIP_ARCHIVE = gettext_lazy("ZIP 压缩包")
+WEB_PAGE = gettext_lazy("网页（HTML）")
+UNRECOGNISED = gettext_lazy("无法识别的内容")
 _BY_EXTENSION = {ext: t for t in FILE_TYPES.values() for ext in t.extensions}
 ACCEPT = ",".join(ext for t in FILE_TYPES.values() for ext in t.extensions)
 ALLOWED_TEXT = gettext_lazy("PDF、Word（.docx）、Excel（.xlsx）、JPEG、PNG 或 OFD")
@@ -110,7 +123,7 @@ def human_size(size: int) -> str:
         return f"{size / 1024 / 1024:.1f} MB".replace(".0 MB", " MB")
     if size >= 1024:
         return f"{size / 1024:.1f} KB".replace(".0 KB", " KB")
-    return f"{size} 字节"
+    return gettext("%(size)s 字节") % {"size": size}
 
 
 def upload_limit() -> int:
@@ -140,24 +153,25 @@ def _zip_kind(stream: Any) -> str | None:
 
 
 def sniff(stream: Any) -> tuple[str | None, str]:
-    """(accepted type ext or None, a description of what the content is)."""
+    """(accepted type ext or None, a description of what the content is, in the reader's
+    language)."""
     stream.seek(0)
     head = stream.read(_HEAD)
     stream.seek(0)
     guess = filetype.guess(head) if head else None
     if guess is not None and guess.extension in {"pdf", "jpg", "png"}:
-        return guess.extension, FILE_TYPES[guess.extension].label
+        return guess.extension, str(FILE_TYPES[guess.extension].label)
     if head.startswith(b"PK\x03\x04"):
         kind = _zip_kind(stream)
         if kind:
-            return kind, FILE_TYPES[kind].label
-        return None, "ZIP 压缩包"
+            return kind, str(FILE_TYPES[kind].label)
+        return None, str(ZIP_ARCHIVE)
     if guess is not None:
-        return None, f"{guess.extension.upper()} 文件"
+        return None, gettext("%(type)s 文件") % {"type": guess.extension.upper()}
     text = head.lstrip()[:200].lower()
     if text.startswith((b"<!doctype html", b"<html", b"<script")) or b"<html" in text:
-        return None, "网页（HTML）"
-    return None, "无法识别的内容"
+        return None, str(WEB_PAGE)
+    return None, str(UNRECOGNISED)
 
 
 @dataclass(frozen=True)
@@ -168,8 +182,8 @@ class CheckedFile:
 
 
 def check_file(name: str, size: int | None, stream: Any) -> CheckedFile:
-    """Refuse, with a Chinese reason, a file that is too large, empty, of a type not accepted,
-    or whose content is not what its name says."""
+    """Refuse, with a reason in the reader's language, a file that is too large, empty, of a
+    type not accepted, or whose content is not what its name says."""
     limit = upload_limit()
     if size is not None and size > limit:
         raise ValidationFailed(
@@ -207,12 +221,16 @@ def check_file(name: str, size: int | None, stream: Any) -> CheckedFile:
         )
     actual, described = sniff(stream)
     if actual != claimed.ext:
-        short = claimed.label.split("（")[0]
-        message = f"文件内容不是 {short}，请上传真实的 {short} 文件。"
+        short = claimed.short_label
         if actual is not None:
-            message += f"（该文件实际是{FILE_TYPES[actual].label}，请改正扩展名后再上传。）"
+            message = gettext(
+                "文件内容不是 %(claimed)s，请上传真实的 %(claimed)s 文件。"
+                "（该文件实际是%(actual)s，请改正扩展名后再上传。）"
+            ) % {"claimed": short, "actual": FILE_TYPES[actual].label}
         else:
-            message += f"（该文件实际是{described}。）"
+            message = gettext(
+                "文件内容不是 %(claimed)s，请上传真实的 %(claimed)s 文件。（该文件实际是%(actual)s。）"
+            ) % {"claimed": short, "actual": described}
         raise ValidationFailed(
             message,
             details={"reason": "content_mismatch", "claimed": claimed.ext, "actual": actual},

@@ -57,7 +57,7 @@ class AlreadySubmitted(Conflict):
 
     def __init__(self, version: ProposalVersion | None) -> None:
         super().__init__(
-            "已提交，无需重复提交。",
+            gettext("已提交，无需重复提交。"),
             details={"version": version.number if version else None},
         )
         self.version = version
@@ -126,7 +126,8 @@ def submission_window(proposal: Proposal) -> Window | None:
 
 
 def window_refusal(window: Window | None, moment: datetime) -> str | None:
-    """The Chinese message refusing a filing at ``moment``, or None when it is on time."""
+    """The message refusing a filing at ``moment`` (in the reader's language), or None when
+    it is on time."""
     if window is None:
         return None
     state = window.state(moment)

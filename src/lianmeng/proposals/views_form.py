@@ -215,12 +215,12 @@ def section_edit(request: HttpRequest, pk: int, key: str) -> HttpResponse:
     proposal = _proposal(request, pk)
     if isinstance(proposal, HttpResponse):
         if autosave:
-            return _json_error(NotFound("未找到该申报，或您无权查看。"))
+            return _json_error(NotFound(_("未找到该申报，或您无权查看。")))
         return proposal
     if request.method != "POST":
         return _render_section(request, proposal, section)
     if not request.user.has_perm("proposals.edit_drafts"):
-        exc = PermissionDenied("只有牵头单位的申报账号可以填写申报书。")
+        exc = PermissionDenied(_("只有牵头单位的申报账号可以填写申报书。"))
         return (
             _json_error(exc) if autosave else error_page(request, 403, _("无权访问"), exc.message)
         )

@@ -12,6 +12,9 @@ from datetime import date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from django.utils import dateformat
+from django.utils.translation import gettext
+
 BEIJING = ZoneInfo("Asia/Shanghai")
 #: seed 001 三(三): 申报材料（一式两份）
 DEFAULT_PAPER_COPIES = 2
@@ -76,6 +79,12 @@ def as_beijing(moment: datetime) -> datetime:
 def format_moment(moment: datetime) -> str:
     local = as_beijing(moment)
     return f"{local.year}年{local.month}月{local.day}日 {local:%H:%M}"
+
+
+def display_moment(moment: datetime) -> str:
+    """:func:`format_moment` in the reader's language, for a message shown now (never one
+    that is stored: notifications and records keep :func:`format_moment`)."""
+    return dateformat.format(as_beijing(moment), gettext("Y年n月j日 H:i"))
 
 
 def _stored_call(proposal: Any) -> Any:

@@ -24,15 +24,26 @@ def _style(form: forms.Form) -> None:
 
 
 def state_choices() -> list[tuple[str, str]]:
-    """Every state of every profile's table, once, with its first label."""
+    """Every state of every profile's table, once, in the reader's language; a state that
+    profiles name differently (已提交 / 已提交（待县级初审）) gets its plain name."""
+    from django.utils.translation import gettext
+
+    from lianmeng.proposals.models import Proposal
+
     seen: dict[str, str] = {}
+    names: dict[str, set[str]] = {}
     for profile in load_profiles().values():
         if profile.lifecycle is None:
             continue
         for state in profile.lifecycle.states:
             if state.id != "draft":
                 seen.setdefault(state.id, state.label)
-    return list(seen.items())
+                names.setdefault(state.id, set()).add(state.label)
+    plain = {value: str(label) for value, label in Proposal.Status.choices}
+    return [
+        (state, plain[state] if len(names[state]) > 1 and state in plain else gettext(label))
+        for state, label in seen.items()
+    ]
 
 
 class InboxFilterForm(forms.Form):

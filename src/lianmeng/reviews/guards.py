@@ -1,8 +1,10 @@
 """The guard functions a profile's transitions name (``guards = [...]``).
 
-A guard answers ``None`` when the transition may go ahead, else the Chinese message that tells
-the actor what to do first. Guards may add to ``ctx.data`` what they established (the category
-a filing is made in), which the engine records with the state change.
+A guard answers ``None`` when the transition may go ahead, else the message that tells the
+actor what to do first, in the reader's language (a guard runs while a page or an API call is
+answered; its message is shown, never stored). Guards may add to ``ctx.data`` what they
+established (the category a filing is made in, in Chinese as the profile names it), which the
+engine records with the state change.
 
 The names are fixed by :data:`lianmeng.policy.lifecycle.GUARDS` (a profile naming another one
 does not load). An app may supply the implementation of a guard whose facts it owns:
@@ -17,12 +19,14 @@ from datetime import datetime
 from typing import Any
 
 from django.db.models import Sum
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from lianmeng.core.models import User
 from lianmeng.policy.lifecycle import GUARDS, Transition
 from lianmeng.policy.models import Profile
 
-from .call_terms import call_terms_for, format_moment
+from .call_terms import call_terms_for, display_moment
 
 
 @dataclass
@@ -86,37 +90,50 @@ def call_window_open(ctx: GuardContext) -> str | None:
     if terms is None:
         return None
     if ctx.at < terms.online_opens_at:
-        return f"网上填报将于 {format_moment(terms.online_opens_at)} 开始，请届时再办理。"
+        return _("网上填报将于 %(opens)s 开始，请届时再办理。") % {
+            "opens": display_moment(terms.online_opens_at)
+        }
     if ctx.at > terms.online_closes_at:
-        return f"网上填报已于 {format_moment(terms.online_closes_at)} 截止，逾期不予受理。"
+        return _("网上填报已于 %(closes)s 截止，逾期不予受理。") % {
+            "closes": display_moment(terms.online_closes_at)
+        }
     return None
 
 
-def _late(ctx: GuardContext) -> tuple[bool, str]:
+def _late(ctx: GuardContext) -> tuple[bool, dict[str, str]]:
+    """Whether the proposal was recommended after the window closed, and the two moments."""
     terms = call_terms_for(ctx.proposal)
     recommended_at = last_recommended_at(ctx.proposal)
     if terms is None or recommended_at is None:
-        return False, ""
+        return False, {}
     late = recommended_at > terms.online_closes_at
-    return late, (
-        f"该申报于 {format_moment(recommended_at)} 推荐，"
-        f"网上填报截止时间为 {format_moment(terms.online_closes_at)}"
-    )
+    return late, {
+        "recommended": display_moment(recommended_at),
+        "closes": display_moment(terms.online_closes_at),
+    }
 
 
 @register("recommended_within_window")
 def recommended_within_window(ctx: GuardContext) -> str | None:
-    late, facts = _late(ctx)
+    late, moments = _late(ctx)
     if late:
-        return f"{facts}，推荐晚于截止时间，逾期不予受理。请选择“逾期不予受理”。"
+        return (
+            _(
+                "该申报于 %(recommended)s 推荐，网上填报截止时间为 %(closes)s，"
+                "推荐晚于截止时间，逾期不予受理。请选择“逾期不予受理”。"
+            )
+            % moments
+        )
     return None
 
 
 @register("recommended_after_window")
 def recommended_after_window(ctx: GuardContext) -> str | None:
-    late, _facts = _late(ctx)
+    late, _moments = _late(ctx)
     if not late:
-        return "该申报在网上填报截止前已推荐，不属于逾期；如不予受理，请选择“不予受理”并填写原因。"
+        return _(
+            "该申报在网上填报截止前已推荐，不属于逾期；如不予受理，请选择“不予受理”并填写原因。"
+        )
     return None
 
 
@@ -133,17 +150,17 @@ def paper_copies_received(ctx: GuardContext) -> str | None:
     required = terms.paper_copies if terms is not None else 2
     received = paper_copies_counted(ctx.proposal)
     if received < required:
-        return (
-            f"尚未收齐纸质申报材料：需一式{required}份，已登记{received}份。"
+        return _(
+            "尚未收齐纸质申报材料：需一式%(required)s份，已登记%(received)s份。"
             "请先在“纸质材料接收”中登记。"
-        )
+        ) % {"required": required, "received": received}
     return None
 
 
 @register("review_round_closed")
 def review_round_closed(ctx: GuardContext) -> str | None:
     """Refuses until expert review supplies the real check (lianmeng.experts registers it)."""
-    return "专家评审尚未结束：请先结束该申报所在的评审轮次，再作决定。"
+    return _("专家评审尚未结束：请先结束该申报所在的评审轮次，再作决定。")
 
 
 @register("category_chosen")
@@ -161,8 +178,11 @@ def category_chosen(ctx: GuardContext) -> str | None:
     except (TypeError, ValueError):
         number = None
     if number not in numbers:
-        choices = "、".join(f"{n}（{name}）" for n, name in sorted(numbers.items()))
-        return f"请选择备案类别：{choices}。"
+        choices = pgettext("list separator", "、").join(
+            _("%(number)s（%(name)s）") % {"number": n, "name": _(name) if name else name}
+            for n, name in sorted(numbers.items())
+        )
+        return _("请选择备案类别：%(choices)s。") % {"choices": choices}
     ctx.data["category"] = number
     ctx.data["category_name"] = numbers[number]
     return None

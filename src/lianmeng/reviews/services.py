@@ -139,10 +139,10 @@ def proposals_transition_bulk(
         lifecycle = lifecycle_of(proposal) if proposal is not None else None
         wanted = lifecycle.transition(transition) if lifecycle is not None else None
         if pk not in names:
-            result.failed.append((pk, "", "未找到该申报，或您无权查看。"))
+            result.failed.append((pk, "", _("未找到该申报，或您无权查看。")))
             continue
         if wanted is None or not wanted.bulk:
-            result.failed.append((pk, names[pk], "此操作不能批量办理，请逐项办理。"))
+            result.failed.append((pk, names[pk], _("此操作不能批量办理，请逐项办理。")))
             continue
         try:
             result.done.append(

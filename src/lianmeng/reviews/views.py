@@ -320,7 +320,9 @@ def bulk(request: HttpRequest) -> HttpResponse:
     if result.done:
         messages.success(request, _("已批量办理 %(n)s 项。") % {"n": len(result.done)})
     for _pk, name, message in result.failed:
-        messages.warning(request, f"{name or _pk}：{message}")
+        messages.warning(
+            request, _("%(name)s：%(message)s") % {"name": name or _pk, "message": message}
+        )
     return redirect(back)
 
 

@@ -29,45 +29,56 @@ class NavEntry:
     section: tuple[str, ...] = ()
 
 
+#: menu labels carry the context "nav": in English they are short (Review, Registry …) so
+#: the menu stays on one line, while page titles keep their full names
 NAV: tuple[NavEntry, ...] = (
-    NavEntry("web:index", _("首页"), PUBLIC, ("index",)),
-    NavEntry("web:home", _("工作台"), LOGIN, ("home",)),
-    NavEntry("calls:list", _("申报通知"), PUBLIC, ("list", "detail")),
+    NavEntry("web:index", pgettext_lazy("nav", "首页"), PUBLIC, ("index",)),
+    NavEntry("web:home", pgettext_lazy("nav", "工作台"), LOGIN, ("home",)),
+    NavEntry("calls:list", pgettext_lazy("nav", "申报通知"), PUBLIC, ("list", "detail")),
     NavEntry(
         "calls:staff_list",
-        _("通知管理"),
+        pgettext_lazy("nav", "通知管理"),
         "calls.manage_calls",
         ("staff_list", "staff_create", "staff_edit"),
     ),
     NavEntry(
-        "proposals:confirmations", _("成员确认"), "proposals.confirm_membership", ("confirmations",)
+        "proposals:confirmations",
+        pgettext_lazy("nav", "成员确认"),
+        "proposals.confirm_membership",
+        ("confirmations",),
     ),
     NavEntry(
         "web:proposal_list",
-        _("申报管理"),
+        pgettext_lazy("nav", "申报管理"),
         "proposals.list_proposals",
         ("proposal_list", "proposal_detail"),
     ),
     NavEntry(
         "reviews:inbox",
-        _("推荐与审核"),
+        pgettext_lazy("nav", "推荐与审核"),
         "reviews.review_proposals",
         ("inbox", "review", "acceptance", "recommendations", "zone_filings", "notification_texts"),
     ),
-    NavEntry("experts:round_list", _("专家评审"), "experts.manage_rounds"),
-    NavEntry("alliances:decisions", _("决定"), "alliances.decide"),
-    NavEntry("experts:inbox", _("评审任务"), "experts.review"),
-    NavEntry("alliances:registry", _("联盟名录"), PUBLIC),
-    NavEntry("reviews:notification_list", _("消息"), LOGIN, ("notification_list",)),
+    NavEntry("experts:round_list", pgettext_lazy("nav", "专家评审"), "experts.manage_rounds"),
+    NavEntry("alliances:decisions", pgettext_lazy("nav", "决定"), "alliances.decide"),
+    NavEntry("experts:inbox", pgettext_lazy("nav", "评审任务"), "experts.review"),
+    NavEntry("alliances:registry", pgettext_lazy("nav", "联盟名录"), PUBLIC),
+    NavEntry(
+        "reviews:notification_list", pgettext_lazy("nav", "消息"), LOGIN, ("notification_list",)
+    ),
     NavEntry(
         "web:policy_list",
-        pgettext_lazy("list", "政策档案"),
+        pgettext_lazy("nav", "政策档案"),
         PUBLIC,
         ("policy_list", "policy_detail"),
     ),
-    NavEntry("web:user_list", _("用户管理"), "core.manage_users", ("user_list",)),
-    NavEntry("web:security", _("安全管理"), "core.view_security", ("security",)),
-    NavEntry("web:audit_list", _("审计日志"), "core.view_audit", ("audit_list",)),
+    NavEntry(
+        "web:user_list", pgettext_lazy("nav", "用户管理"), "core.manage_users", ("user_list",)
+    ),
+    NavEntry("web:security", pgettext_lazy("nav", "安全管理"), "core.view_security", ("security",)),
+    NavEntry(
+        "web:audit_list", pgettext_lazy("nav", "审计日志"), "core.view_audit", ("audit_list",)
+    ),
 )
 
 
