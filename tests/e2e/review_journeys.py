@@ -8,7 +8,6 @@ clock too, so a journey can let time pass (the online window, then the paper day
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
 from collections.abc import Iterator
@@ -18,18 +17,8 @@ from pathlib import Path
 
 import pytest
 
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+from tests.e2e.browser import ARTEFACTS, CHROMIUM, launched
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARTEFACTS = Path(__file__).parent / "artefacts"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 #: the demo accounts' password (README.md)
 DEMO_PASSWORD = "Lianmeng-Demo-2026"  # noqa: S105
 
@@ -40,19 +29,12 @@ needs_chromium = pytest.mark.skipif(
 
 @contextmanager
 def browser_page() -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
-
-    ARTEFACTS.mkdir(exist_ok=True)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        try:
-            context = browser.new_context(
-                viewport={"width": 1280, "height": 900}, locale="zh-CN", accept_downloads=True
-            )
-            context.set_default_timeout(15_000)
-            yield context.new_page()
-        finally:
-            browser.close()
+    with launched() as browser:
+        context = browser.new_context(
+            viewport={"width": 1280, "height": 900}, locale="zh-CN", accept_downloads=True
+        )
+        context.set_default_timeout(15_000)
+        yield context.new_page()
 
 
 def pin_clock(monkeypatch: pytest.MonkeyPatch, moment: datetime) -> None:

@@ -6,20 +6,15 @@ Screenshots go to tests/e2e/artefacts/ (git-ignored).
 from __future__ import annotations
 
 import json
-import os
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import PASSWORD
+from tests.e2e.browser import ARTEFACTS, CHROMIUM
 
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-CHROMIUM = Path("/usr/bin/chromium")
-ARTEFACTS = Path(__file__).parent / "artefacts"
 EXAMPLE = Path(__file__).resolve().parents[2] / "docs" / "examples" / "henan-valid.json"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
 
 pytestmark = [
     pytest.mark.e2e,
@@ -28,15 +23,10 @@ pytestmark = [
 
 
 @pytest.fixture
-def page():
-    from playwright.sync_api import sync_playwright
-
-    ARTEFACTS.mkdir(exist_ok=True)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
-        yield context.new_page()
-        browser.close()
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    yield context.new_page()
+    context.close()
 
 
 def _shot(page, name: str) -> None:

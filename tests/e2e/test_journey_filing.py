@@ -14,7 +14,6 @@ A screenshot of each step is kept in tests/e2e/artefacts/journey-filing-NN-<step
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
 import threading
@@ -26,6 +25,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from tests.conftest import PASSWORD
+from tests.e2e.browser import ARTEFACTS, CHROMIUM
 from tests.proposals.roster.xlsx_fixtures import (
     CHECK_DIGIT_ROW,
     DUPLICATE_ROW,
@@ -33,18 +33,6 @@ from tests.proposals.roster.xlsx_fixtures import (
     roster_xlsx_with_bad_rows,
 )
 
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
-CHROMIUM = Path("/usr/bin/chromium")
-ARTEFACTS = Path(__file__).parent / "artefacts"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 #: the moment the journey happens (Beijing time); the call is open around it
 PINNED = datetime(2025, 9, 10, 9, 30, tzinfo=ZoneInfo("Asia/Shanghai"))
 LEAD_NAME = "洛阳精工轴承集团股份有限公司"
@@ -87,17 +75,6 @@ def minimal_pdf(title: str) -> bytes:
 
 
 # -- browser -----------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    ARTEFACTS.mkdir(exist_ok=True)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

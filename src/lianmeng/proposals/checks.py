@@ -21,6 +21,17 @@ from .models import Proposal
 NOT_IN_PLAY = (Proposal.Status.DRAFT, Proposal.Status.WITHDRAWN, "refused", "declined")
 
 
+def _existing(row: dict[str, Any], reference: str) -> ExistingAlliance:
+    return ExistingAlliance(
+        name=row["name"],
+        industry=row["industry"] or None,
+        product=row["product"] or None,
+        focus_area=row["focus_area"] or None,
+        status=row["status"],
+        reference=reference,
+    )
+
+
 def existing_alliances(
     profile_id: str,
     *,
@@ -56,29 +67,11 @@ def existing_alliances(
         lead_codes = {row["lead_unit__uscc"], row["lead_unit__org_code"]} - {None, ""}
         if exclude_lead and exclude_lead in lead_codes and row["name"] == exclude_name:
             continue
-        found.append(
-            ExistingAlliance(
-                name=row["name"],
-                industry=row["industry"] or None,
-                product=row["product"] or None,
-                focus_area=row["focus_area"] or None,
-                status=row["status"],
-                reference=f"proposal:{row['id']}",
-            )
-        )
+        found.append(_existing(row, f"proposal:{row['id']}"))
     from lianmeng.alliances.legacy import legacy_alliances
 
-    for row in legacy_alliances(profile_id):  # decided before the system, imported
-        found.append(
-            ExistingAlliance(
-                name=row["name"],
-                industry=row["industry"] or None,
-                product=row["product"] or None,
-                focus_area=row["focus_area"] or None,
-                status=row["status"],
-                reference=f"alliance:{row['id']}",
-            )
-        )
+    # alliances decided before the system, imported with `lianmeng alliance import`
+    found += [_existing(row, f"alliance:{row['id']}") for row in legacy_alliances(profile_id)]
     return found
 
 
