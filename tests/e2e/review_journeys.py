@@ -37,6 +37,15 @@ def browser_page() -> Iterator[object]:
         yield context.new_page()
 
 
+def demo_at(monkeypatch: pytest.MonkeyPatch, settings, tmp_path: Path, moment: datetime) -> None:
+    """The demo data loaded with the clock at ``moment``, uploads in ``tmp_path``."""
+    from lianmeng.demo import load_demo
+
+    settings.MEDIA_ROOT = tmp_path / "files"
+    pin_clock(monkeypatch, moment)
+    list(load_demo())
+
+
 def pin_clock(monkeypatch: pytest.MonkeyPatch, moment: datetime) -> None:
     """Every service and page reads the time through ``lianmeng.core.clock.now``."""
     from lianmeng.core import clock
@@ -108,6 +117,21 @@ class Journey:
         alerts = self.page.locator("main .alert")
         alerts.first.wait_for()
         return " ".join(alerts.all_inner_texts())
+
+    def open_proposal(self, name: str, nav: str = "推荐与审核") -> None:
+        """From a menu entry to the review page of proposal ``name``."""
+        self.nav(nav)
+        self.page.get_by_role("link", name=name).first.click()
+        self.page.get_by_role("heading", name=name, level=1).wait_for()
+
+    def fire(self, action: str, opinion: str) -> str:
+        """Fill the opinion of ``action`` on the review page, press its button, read the flash."""
+        form = self.page.locator("form").filter(
+            has=self.page.get_by_role("heading", name=action, exact=True)
+        )
+        form.locator("textarea[name=reason]").fill(opinion)
+        form.get_by_role("button", name=action, exact=True).click()
+        return self.flash()
 
     def get(self, href: str):
         """Fetch a link with the signed-in user's cookies (a download the browser would show)."""

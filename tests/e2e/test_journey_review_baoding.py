@@ -19,10 +19,10 @@ import pytest
 from tests.e2e.review_journeys import (
     Journey,
     browser_page,
+    demo_at,
     needs_chromium,
     pdf_fonts_embedded,
     pdf_text,
-    pin_clock,
 )
 
 pytestmark = [pytest.mark.e2e, needs_chromium]
@@ -33,19 +33,10 @@ RECOMMEND = "初审推荐（出具推荐公函）"
 OPINION = "该联盟产业链完整，成员单位构成合理，同意推荐。"
 
 
-def _open_proposal(j: Journey) -> None:
-    j.nav("推荐与审核")
-    j.page.get_by_role("link", name=PROPOSAL).first.click()
-    j.page.get_by_role("heading", name=PROPOSAL, level=1).wait_for()
-
-
 def test_baoding_journey(live_server, monkeypatch, settings, tmp_path):
     from lianmeng.core import clock
-    from lianmeng.demo import load_demo
 
-    settings.MEDIA_ROOT = tmp_path / "files"
-    pin_clock(monkeypatch, datetime(2019, 7, 1, 9, 30, tzinfo=clock.BEIJING))
-    list(load_demo())
+    demo_at(monkeypatch, settings, tmp_path, datetime(2019, 7, 1, 9, 30, tzinfo=clock.BEIJING))
 
     with browser_page() as page:
         j = Journey(page, live_server.url, "baoding")
@@ -57,7 +48,7 @@ def test_baoding_journey(live_server, monkeypatch, settings, tmp_path):
 
         # 竞秀区科技局: 初审 and recommendation, and its 推荐公函
         j.sign_in("jingxiu")
-        _open_proposal(j)
+        j.open_proposal(PROPOSAL)
         assert "2019-06-18 10:00" in j.main_text()  # filed on the day of the example
         j.shot("county-review")
         form = page.locator("form").filter(has=page.get_by_role("heading", name=RECOMMEND))
@@ -76,7 +67,7 @@ def test_baoding_journey(live_server, monkeypatch, settings, tmp_path):
 
         # 保定市科技局: the review page sends the decision to the decisions page; 备案, category 2
         j.sign_in("baoding")
-        _open_proposal(j)
+        j.open_proposal(PROPOSAL)
         assert j.wrapped_nav_labels() == []
         j.shot("city-review")
         page.get_by_role("link", name="前往决定").click()

@@ -23,6 +23,7 @@ import pytest
 from tests.e2e.review_journeys import (
     Journey,
     browser_page,
+    demo_at,
     needs_chromium,
     pin_clock,
     score_every_criterion,
@@ -42,30 +43,15 @@ CRITERIA = (
 )
 
 
-def _open_proposal(j: Journey, nav: str = "推荐与审核") -> None:
-    j.nav(nav)
-    j.page.get_by_role("link", name=PROPOSAL).first.click()
-    j.page.get_by_role("heading", name=PROPOSAL, level=1).wait_for()
-
-
-def _fire(j: Journey, action: str, opinion: str) -> str:
-    """Fill the opinion of the action ``action`` on the review page and press its button."""
-    form = j.page.locator("form").filter(has=j.page.get_by_role("heading", name=action, exact=True))
-    form.locator("textarea[name=reason]").fill(opinion)
-    form.get_by_role("button", name=action, exact=True).click()
-    return j.flash()
-
-
 def test_henan_journey(live_server, monkeypatch, settings, tmp_path):
     from openpyxl import load_workbook
 
     from lianmeng.core import clock
-    from lianmeng.demo import load_demo
 
-    settings.MEDIA_ROOT = tmp_path / "files"
     today = clock.beijing_now().date()
-    pin_clock(monkeypatch, datetime.combine(today, time(10, 0), tzinfo=clock.BEIJING))
-    list(load_demo())
+    demo_at(
+        monkeypatch, settings, tmp_path, datetime.combine(today, time(10, 0), tzinfo=clock.BEIJING)
+    )
     year = today.year
 
     with browser_page() as page:
@@ -79,9 +65,9 @@ def test_henan_journey(live_server, monkeypatch, settings, tmp_path):
 
         # 荥阳市科技局 (county) recommends, then downloads its 推荐表
         j.sign_in("xingyang")
-        _open_proposal(j)
+        j.open_proposal(PROPOSAL)
         j.shot("county-review")
-        assert "已办理“推荐”，当前状态：县级已推荐" in _fire(j, "推荐", "经审核，同意推荐。")
+        assert "已办理“推荐”，当前状态：县级已推荐" in j.fire("推荐", "经审核，同意推荐。")
         j.shot("county-recommended")
         j.nav("推荐与审核")
         j.page.get_by_role("link", name="推荐表", exact=True).click()
@@ -101,10 +87,8 @@ def test_henan_journey(live_server, monkeypatch, settings, tmp_path):
 
         # 郑州市科技局 (city) recommends to the province
         j.sign_in("zhengzhou")
-        _open_proposal(j)
-        assert "已办理“推荐”，当前状态：已推荐（待受理）" in _fire(
-            j, "推荐", "同意推荐至省科技厅。"
-        )
+        j.open_proposal(PROPOSAL)
+        assert "已办理“推荐”，当前状态：已推荐（待受理）" in j.fire("推荐", "同意推荐至省科技厅。")
         j.shot("city-recommended")
 
         # the first paper day: 河南省科技厅 records the two copies and accepts
@@ -120,7 +104,7 @@ def test_henan_journey(live_server, monkeypatch, settings, tmp_path):
         paper.get_by_role("button", name="登记").click()
         assert "已登记纸质材料 2 份" in j.flash()
         j.shot("province-paper-copies")
-        assert "已办理“受理”，当前状态：已受理" in _fire(j, "受理", "材料齐全，予以受理。")
+        assert "已办理“受理”，当前状态：已受理" in j.fire("受理", "材料齐全，予以受理。")
         assert j.wrapped_nav_labels() == []
         j.shot("province-accepted")
 

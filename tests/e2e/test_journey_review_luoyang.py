@@ -23,10 +23,10 @@ from tests.e2e.review_journeys import (
     EXPERTS,
     Journey,
     browser_page,
+    demo_at,
     needs_chromium,
     pdf_fonts_embedded,
     pdf_text,
-    pin_clock,
     score_every_criterion,
 )
 
@@ -38,26 +38,10 @@ LEAD = "洛阳精工轴承科技股份有限公司"
 RECOGNISED_NAME = "洛阳市精密轴承产业技术创新战略联盟"
 
 
-def _fire(j: Journey, action: str, opinion: str) -> str:
-    form = j.page.locator("form").filter(has=j.page.get_by_role("heading", name=action, exact=True))
-    form.locator("textarea[name=reason]").fill(opinion)
-    form.get_by_role("button", name=action, exact=True).click()
-    return j.flash()
-
-
-def _open_proposal(j: Journey) -> None:
-    j.nav("推荐与审核")
-    j.page.get_by_role("link", name=PROPOSAL).first.click()
-    j.page.get_by_role("heading", name=PROPOSAL, level=1).wait_for()
-
-
 def test_luoyang_journey(live_server, monkeypatch, settings, tmp_path):
     from lianmeng.core import clock
-    from lianmeng.demo import load_demo
 
-    settings.MEDIA_ROOT = tmp_path / "files"
-    pin_clock(monkeypatch, datetime(2019, 11, 5, 9, 0, tzinfo=clock.BEIJING))
-    list(load_demo())
+    demo_at(monkeypatch, settings, tmp_path, datetime(2019, 11, 5, 9, 0, tzinfo=clock.BEIJING))
 
     with browser_page() as page:
         j = Journey(page, live_server.url, "luoyang")
@@ -72,19 +56,19 @@ def test_luoyang_journey(live_server, monkeypatch, settings, tmp_path):
 
         # 涧西区科技局: 初审 with its opinion, then the recommendation to the city
         j.sign_in("jianxi")
-        _open_proposal(j)
+        j.open_proposal(PROPOSAL)
         j.shot("county-review")
-        flash = _fire(j, "初审通过", "材料齐全，联盟构成和产业链覆盖符合要求，初审通过。")
+        flash = j.fire("初审通过", "材料齐全，联盟构成和产业链覆盖符合要求，初审通过。")
         assert "当前状态：县级初审通过" in flash
-        flash = _fire(j, "推荐至市科技局", "同意推荐。")
+        flash = j.fire("推荐至市科技局", "同意推荐。")
         assert "当前状态：已推荐（待市级受理）" in flash
         assert "材料齐全，联盟构成和产业链覆盖符合要求，初审通过。" in j.main_text()
         j.shot("county-recommended")
 
         # 洛阳市科技局: accepts, then a review round with one expert
         j.sign_in("luoyang")
-        _open_proposal(j)
-        assert "当前状态：已受理" in _fire(j, "受理", "予以受理。")
+        j.open_proposal(PROPOSAL)
+        assert "当前状态：已受理" in j.fire("受理", "予以受理。")
         j.shot("city-accepted")
         j.nav("专家评审")
         j.page.get_by_label("政策档案").select_option(label="洛阳市")
