@@ -120,3 +120,19 @@ def test_acceptance_filters(client, login, file_proposal, staff, at):
     # a city bureau has no acceptance page
     login(staff("410100"))
     assert client.get("/reviews/acceptance/").status_code == 403
+
+
+def test_competent_proposal_list_queries_do_not_grow_with_5000_proposals(
+    client, login, make_unit, staff
+):
+    """Issue 4: the competent department's proposal list makes as many queries at 5,000
+    proposals as at 5 (its latency is in docs/benchmarks.md)."""
+    unit = make_unit("410182")
+    login(staff("410000", "competent"))
+    _bulk(unit, 5)
+    few, page = _queries(client, "/proposals/")
+    assert "共 5 条" in page and "河南省第0号产业技术创新战略联盟" in page
+    _bulk(unit, 4995, start=5)
+    many, page = _queries(client, "/proposals/?page=3")
+    assert "共 5,000 条" in page or "共 5000 条" in page
+    assert many == few
