@@ -1,7 +1,7 @@
 """建议书分部分填报、资格预审与查重（M-11, M-15, M-16）.
 
 The same service as the web form: ``PUT`` saves the texts of one section; values that do
-not validate are kept as typed with a Chinese error (answered with 200 and ``errors``), and
+not validate are kept as typed with an error in the caller's language (answered with 200 and ``errors``), and
 a save from a stale ``revision`` is refused with 409 unless the section itself is unchanged
 (``base``, the fingerprint ``GET`` returned).
 """
@@ -23,6 +23,7 @@ from lianmeng.proposals.sections import (
     field_choices,
     field_for_path,
     get_section,
+    kept_error,
     proposal_section_save,
     section_fingerprint,
     section_state,
@@ -118,7 +119,8 @@ def _text(value: Scalar) -> str:
 
 def _section_out(proposal: Proposal, section: Section) -> dict[str, Any]:
     fields = []
-    for spec in section.fields_for(proposal.profile):
+    specs = {spec.name: spec for spec in section.fields_for(proposal.profile)}
+    for spec in specs.values():
         fields.append(
             {
                 "name": spec.name,
@@ -136,7 +138,7 @@ def _section_out(proposal: Proposal, section: Section) -> dict[str, Any]:
         "base": section_fingerprint(proposal, section),
         "values": section_values(proposal, section),
         "errors": {
-            name: {"value": entry.get("value", ""), "message": entry.get("error", "")}
+            name: {"value": entry.get("value", ""), "message": kept_error(specs.get(name), entry)}
             for name, entry in section_state(proposal, section.key).items()
         },
         "fields": fields,

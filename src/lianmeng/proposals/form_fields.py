@@ -21,7 +21,7 @@ from decimal import Decimal, InvalidOperation
 from functools import cache, cached_property
 from typing import Any
 
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy, pgettext
 
 from lianmeng.policy.interchange import proposal_json_schema
 
@@ -55,7 +55,8 @@ _FALSE = frozenset({"false", "0", "no", "off", "无", "否"})
 
 
 class FieldInvalid(ValueError):
-    """The typed text cannot be stored as this field's value; ``message`` is Chinese."""
+    """The typed text cannot be stored as this field's value; ``message`` says what to type
+    instead, in the language active when it was raised."""
 
     def __init__(self, message: str) -> None:
         super().__init__(message)
@@ -213,51 +214,66 @@ def _digits(text: str) -> str:
     return re.sub(r"[,\s]", "", unicodedata.normalize("NFKC", text))
 
 
-def _bounds_message(spec: FieldSpec, noun: str) -> str:
+def _bounds_message(spec: FieldSpec, integer: bool) -> str:
+    """What to type instead, in the active language (an integer or any number)."""
     low, high = spec.rule.minimum, spec.rule.maximum
+    low_text = _plain(low) if low is not None else ""
+    high_text = _plain(high) if high is not None else ""
+    if integer:
+        if low is not None and high is not None:
+            return gettext("请输入 %(low)s 到 %(high)s 之间的整数") % {
+                "low": low_text,
+                "high": high_text,
+            }
+        if low is not None:
+            return gettext("请输入不小于 %(low)s 的整数") % {"low": low_text}
+        if high is not None:
+            return gettext("请输入不大于 %(high)s 的整数") % {"high": high_text}
+        return gettext("请输入整数")
     if low is not None and high is not None:
-        return f"请输入 {_plain(low)} 到 {_plain(high)} 之间的{noun}"
+        return gettext("请输入 %(low)s 到 %(high)s 之间的数字") % {
+            "low": low_text,
+            "high": high_text,
+        }
     if low is not None:
-        return f"请输入不小于 {_plain(low)} 的{noun}"
+        return gettext("请输入不小于 %(low)s 的数字") % {"low": low_text}
     if high is not None:
-        return f"请输入不大于 {_plain(high)} 的{noun}"
-    if noun == "数字":
-        return "请输入数字（亏损、减少等请填负数，如 -120.5）"
-    return f"请输入{noun}"
+        return gettext("请输入不大于 %(high)s 的数字") % {"high": high_text}
+    return gettext("请输入数字（亏损、减少等请填负数，如 -120.5）")
 
 
 def _plain(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else str(value)
 
 
-def _check_bounds(spec: FieldSpec, value: Decimal, noun: str) -> None:
+def _check_bounds(spec: FieldSpec, value: Decimal, integer: bool) -> None:
     low, high = spec.rule.minimum, spec.rule.maximum
     if (low is not None and value < Decimal(str(low))) or (
         high is not None and value > Decimal(str(high))
     ):
-        raise FieldInvalid(_bounds_message(spec, noun))
+        raise FieldInvalid(_bounds_message(spec, integer))
     if abs(value) >= MAX_MAGNITUDE:
-        raise FieldInvalid("数值过大，请核对单位（金额以万元计）")
+        raise FieldInvalid(gettext("数值过大，请核对单位（金额以万元计）"))
 
 
 def _to_integer(spec: FieldSpec, text: str) -> int:
     cleaned = _digits(text)
     if not _INTEGER.fullmatch(cleaned):
-        raise FieldInvalid(_bounds_message(spec, "整数"))
+        raise FieldInvalid(_bounds_message(spec, integer=True))
     value = Decimal(cleaned)
-    _check_bounds(spec, value, "整数")
+    _check_bounds(spec, value, integer=True)
     return int(value)
 
 
 def _to_number(spec: FieldSpec, text: str) -> int | float:
     cleaned = _digits(text)
     if not _NUMBER.fullmatch(cleaned):
-        raise FieldInvalid(_bounds_message(spec, "数字"))
+        raise FieldInvalid(_bounds_message(spec, integer=False))
     try:
         value = Decimal(cleaned)
     except InvalidOperation:  # pragma: no cover - the pattern admits only decimals
-        raise FieldInvalid(_bounds_message(spec, "数字")) from None
-    _check_bounds(spec, value, "数字")
+        raise FieldInvalid(_bounds_message(spec, integer=False)) from None
+    _check_bounds(spec, value, integer=False)
     if value == value.to_integral_value():
         return int(value)
     return float(value)
@@ -270,7 +286,7 @@ def _to_boolean(spec: FieldSpec, text: str) -> bool:
     if lowered in _FALSE:
         return False
     yes, no = spec.yes_no
-    raise FieldInvalid(f"请选择“{yes}”或“{no}”")
+    raise FieldInvalid(gettext("请选择“%(yes)s”或“%(no)s”") % {"yes": yes, "no": no})
 
 
 def _to_date(spec: FieldSpec, text: str) -> str:
@@ -281,13 +297,13 @@ def _to_date(spec: FieldSpec, text: str) -> str:
         year, month, day = (int(part) for part in match.groups())
         return date(year, month, day).isoformat()
     except ValueError:
-        raise FieldInvalid("请输入有效日期，如 2019-05-20") from None
+        raise FieldInvalid(gettext("请输入有效日期，如 2019-05-20")) from None
 
 
 def _to_postcode(spec: FieldSpec, text: str) -> str:
     cleaned = _digits(text)
     if not re.fullmatch(r"\d{6}", cleaned):
-        raise FieldInvalid("邮政编码应为 6 位数字，如 450001")
+        raise FieldInvalid(gettext("邮政编码应为 6 位数字，如 450001"))
     return cleaned
 
 
@@ -304,7 +320,7 @@ def _choice_value(spec: FieldSpec, text: str) -> Any:
 def _to_choice(spec: FieldSpec, text: str) -> Any:
     value = _choice_value(spec, text)
     if value is None:
-        raise FieldInvalid("请从给出的选项中选择")
+        raise FieldInvalid(gettext("请从给出的选项中选择"))
     return value
 
 
@@ -320,23 +336,29 @@ def _to_multi(spec: FieldSpec, text: str) -> list[Any]:
         else:
             chosen.add(value)
     if unknown:
-        raise FieldInvalid(f"“{'、'.join(unknown)}”不是可选项，请从给出的选项中勾选")
+        raise FieldInvalid(
+            gettext("“%(values)s”不是可选项，请从给出的选项中勾选")
+            % {"values": pgettext("list separator", "、").join(unknown)}
+        )
     return [value for value in spec.rule.enum if value in chosen]
 
 
 def _to_text(spec: FieldSpec, text: str) -> str:
     length = len(text)
     if spec.rule.min_length is not None and length < spec.rule.min_length:
-        raise FieldInvalid(f"至少填写 {spec.rule.min_length} 个字")
+        raise FieldInvalid(gettext("至少填写 %(count)s 个字") % {"count": spec.rule.min_length})
     if length > spec.limit:
-        raise FieldInvalid(f"不能超过 {spec.limit} 字（当前 {length} 字），请精简后再保存")
+        raise FieldInvalid(
+            gettext("不能超过 %(limit)s 字（当前 %(length)s 字），请精简后再保存")
+            % {"limit": spec.limit, "length": length}
+        )
     return text
 
 
 def _to_email(spec: FieldSpec, text: str) -> str:
     text = _to_text(spec, text)
     if not _EMAIL.fullmatch(text):
-        raise FieldInvalid("请输入有效的电子邮箱，如 lianmeng@example.cn")
+        raise FieldInvalid(gettext("请输入有效的电子邮箱，如 lianmeng@example.cn"))
     return text
 
 

@@ -4,8 +4,9 @@ Each section of the 建议书 (seed 001 附件 1, 一 to 十 and the agreement's
 declarative list of fields mapped to JSON paths of the interchange document. Saving a
 section never loses a value: a valid value is written into ``proposal.document`` (an empty
 input removes the key), an invalid one keeps its raw text in
-``proposal.form_state[section][field]`` with a Chinese error, and the rest of the section is
-saved anyway. Two staff of the lead unit may edit at the same time: a form posted from an
+``proposal.form_state[section][field]`` with its error, and the rest of the section is
+saved anyway. The error is said again in the reader's language whenever it is shown
+(:func:`kept_error`). Two staff of the lead unit may edit at the same time: a form posted from an
 older revision is refused when the section changed in between (see
 :func:`proposal_section_save`).
 """
@@ -48,6 +49,7 @@ __all__ = [
     "field_for_path",
     "form_errors",
     "get_section",
+    "kept_error",
     "proposal_section_save",
     "section_fingerprint",
     "section_values",
@@ -725,13 +727,33 @@ def section_state(proposal: Proposal, section_key: str) -> dict[str, dict[str, s
     return {name: entry for name, entry in state.items() if isinstance(entry, dict)}
 
 
+def kept_error(spec: FieldSpec | None, entry: Mapping[str, Any]) -> str:
+    """The error of a kept raw text, said in the active language.
+
+    The message stored with the draft is in the language of whoever saved it; it is worked
+    out again from the kept text so that a colleague reading in English sees English. The
+    stored message stands when the field is gone from the form or the text now validates
+    (the form changed since): the applicant still has to look at it.
+    """
+    stored = str(entry.get("error", ""))
+    if spec is None:
+        return stored
+    try:
+        spec.convert(str(entry.get("value", "")))
+    except FieldInvalid as exc:
+        return exc.message
+    return stored
+
+
 def form_errors(proposal: Proposal) -> dict[str, dict[str, str]]:
     """Every section's invalid fields, ``{section: {field: message}}`` (submission refuses
     while this is not empty: the document would not say what the applicant typed)."""
     found = {}
     for key in SECTIONS:
+        specs = {spec.name: spec for spec in get_section(key).fields_for(proposal.profile)}
         errors = {
-            name: entry.get("error", "") for name, entry in section_state(proposal, key).items()
+            name: kept_error(specs.get(name), entry)
+            for name, entry in section_state(proposal, key).items()
         }
         if errors:
             found[key] = errors
@@ -853,7 +875,7 @@ def bind_section(
         stored = display_value(spec, get_path(proposal.document or {}, spec.path))
         kept = state.get(spec.name)
         value = kept.get("value", "") if kept else stored
-        error = kept.get("error", "") if kept else ""
+        error = kept_error(spec, kept) if kept else ""
         theirs = None
         if posted is not None and spec.name in posted:
             value, error = posted[spec.name], ""
@@ -880,7 +902,7 @@ class SaveResult:
     fingerprint: str
     #: names of the fields whose stored value or kept text changed
     changed: list[str] = field(default_factory=list)
-    #: invalid fields: name → Chinese message (their raw text is kept)
+    #: invalid fields: name → message in the active language (their raw text is kept)
     errors: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -906,7 +928,7 @@ def proposal_section_save(
     """Save the typed texts ``data`` (field name → text) of one section of the 建议书.
 
     Fields absent from ``data`` are left as they are; an empty text removes the value. A
-    text that does not validate is kept as typed in ``form_state`` with its Chinese error
+    text that does not validate is kept as typed in ``form_state`` with its error
     and the value leaves the document, while the section's other fields are saved anyway.
 
     ``revision`` is the revision the form was rendered from. When another save came in

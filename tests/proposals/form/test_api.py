@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+from django.conf import settings
+
 from lianmeng.core.tokens import token_create
 from lianmeng.proposals.models import Proposal
 from tests.api.conftest import API, assert_error, bearer
@@ -136,3 +138,25 @@ def test_eligibility_and_duplicates(client, staff, draft, make_draft):
     assert body["complete"] is False
     assert body["path"] == "$.name"
     assert (body["part"], body["field"]) == ("facts", "name")
+
+
+def test_a_kept_error_reads_in_the_language_the_client_chose(client, staff, draft):
+    call = _client_for(client, staff())
+    body = call("get", f"/proposals/{draft.pk}/sections/lead").json()
+    call(
+        "put",
+        f"/proposals/{draft.pk}/sections/lead",
+        {
+            "revision": body["revision"],
+            "base": body["base"],
+            "values": {"lead_unit.postcode": "45"},
+        },
+    )
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    errors = call("get", f"/proposals/{draft.pk}/sections/lead").json()["errors"]
+    assert errors == {
+        "lead_unit.postcode": {"value": "45", "message": "A postcode has 6 digits, e.g. 450001"}
+    }
+    del client.cookies[settings.LANGUAGE_COOKIE_NAME]
+    errors = call("get", f"/proposals/{draft.pk}/sections/lead").json()["errors"]
+    assert errors["lead_unit.postcode"]["message"] == "邮政编码应为 6 位数字，如 450001"

@@ -1,8 +1,12 @@
-"""Field conversion: the seed's limits and the schema's types, with Chinese messages."""
+"""Field conversion: the seed's limits and the schema's types, with messages in the reader's
+language (Chinese by default)."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from django.utils import translation
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
@@ -168,3 +172,69 @@ def test_every_field_maps_to_the_schema_and_every_section_to_a_part():
 )
 def test_an_incomplete_document_points_at_the_field_to_fill(path, part, field):
     assert field_for_path(path) == (part, field)
+
+
+@pytest.mark.parametrize(
+    ("name", "raw", "message"),
+    [
+        ("lead_unit.employees", "12.5", "Enter a whole number of at least 0"),
+        ("lead_unit.revenue", "八十", "Enter a number of at least 0"),
+        (
+            "lead_unit.net_profit",
+            "abc",
+            "Enter a number (a loss or decrease as a negative number, e.g. -120.5)",
+        ),
+        ("lead_unit.debt_ratio_pct", "1200", "Enter a number from 0 to 1000"),
+        ("lead_unit.registered_on", "2019-02-30", "Enter a valid date, e.g. 2019-05-20"),
+        ("lead_unit.postcode", "4501", "A postcode has 6 digits, e.g. 450001"),
+        ("lead_unit.nature", "国企", "Choose one of the options given"),
+        (
+            "lead_unit.qualifications",
+            "high_tech_enterprise,金牌企业,银牌",
+            "“金牌企业, 银牌” is not an option; tick among the options given",
+        ),
+        ("governance.has_office", "也许", "Choose “Yes” or “No”"),
+        (
+            "contact.email",
+            "lianmeng.example.cn",
+            "Enter a valid e-mail address, e.g. lianmeng@example.cn",
+        ),
+        ("name", "盟", "Write at least 2 characters"),
+        (
+            "lead_unit.total_assets",
+            "10000000000000000",
+            "The number is too large; check the unit (amounts are in 10,000 yuan)",
+        ),
+    ],
+)
+def test_invalid_text_is_explained_in_english_when_english_is_chosen(name, raw, message):
+    with translation.override("en"), pytest.raises(FieldInvalid) as caught:
+        spec(name).convert(raw)
+    assert caught.value.message == message
+
+
+CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
+TYPED = [
+    "lead_unit.employees",
+    "lead_unit.revenue",
+    "lead_unit.net_profit",
+    "lead_unit.debt_ratio_pct",
+    "lead_unit.registered_on",
+    "lead_unit.postcode",
+    "lead_unit.nature",
+    "governance.has_office",
+    "contact.email",
+    "texts.background",
+]
+
+
+@pytest.mark.parametrize("name", TYPED)
+@settings(max_examples=40, deadline=None)
+@given(raw=st.text(CHARS, min_size=1, max_size=400))
+def test_an_english_reader_gets_no_chinese_in_a_field_error(name, raw):
+    """Whatever is typed, the English message says what to type without 汉字 of its own."""
+    with translation.override("en"):
+        try:
+            spec(name).convert(raw)
+        except FieldInvalid as exc:
+            assert not CJK.search(exc.message), exc.message

@@ -400,3 +400,25 @@ def test_text_up_to_the_limit_is_stored_and_one_more_is_kept_raw(signed_in, staf
         "value": "景" * 301,
         "error": "不能超过 300 字（当前 301 字），请精简后再保存",
     }
+
+
+def test_kept_errors_are_read_in_each_colleagues_language(signed_in, staff, draft, client):
+    """Saved by a colleague in Chinese, the kept errors read in English for one who chose it."""
+    chinese = signed_in(staff())
+    post_section(
+        chinese, draft, "lead", {"lead_unit.employees": "两千三百", "lead_unit.postcode": "4501"}
+    )
+    chinese.logout()
+
+    english = signed_in(staff())
+    english.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    text = page(english.get(section_url(draft, "lead")))
+    assert 'value="两千三百"' in text and 'value="4501"' in text
+    assert "Enter a whole number of at least 0" in text
+    assert "A postcode has 6 digits, e.g. 450001" in text
+    assert "请输入不小于 0 的整数" not in text
+    english.post("/i18n/setlang/", {"language": "zh-hans", "next": "/"})
+
+    text = page(english.get(section_url(draft, "lead")))
+    assert "请输入不小于 0 的整数" in text
+    assert "邮政编码应为 6 位数字" in text
