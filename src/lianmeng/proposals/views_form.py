@@ -15,6 +15,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from lianmeng.core.access import permission
 from lianmeng.core.errors import Conflict, DomainError, NotFound, PermissionDenied
@@ -266,7 +267,7 @@ def section_edit(request: HttpRequest, pk: int, key: str) -> HttpResponse:
         messages.warning(
             request,
             _("已保存。以下 %(n)s 项填写有误，已原样保留，请按提示修改：%(fields)s")
-            % {"n": len(labels), "fields": "、".join(labels)},
+            % {"n": len(labels), "fields": pgettext("list separator", "、").join(labels)},
         )
     else:
         messages.success(request, _("已保存。"))

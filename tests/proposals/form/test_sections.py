@@ -417,8 +417,12 @@ def test_kept_errors_are_read_in_each_colleagues_language(signed_in, staff, draf
     assert "Enter a whole number of at least 0" in text
     assert "A postcode has 6 digits, e.g. 450001" in text
     assert "请输入不小于 0 的整数" not in text
+    # and the punctuation around the words is English too
+    assert '<span class="d-none d-sm-inline">: ' in text
+    assert '-1">1. ' in text and "1、" not in text
     english.post("/i18n/setlang/", {"language": "zh-hans", "next": "/"})
 
     text = page(english.get(section_url(draft, "lead")))
     assert "请输入不小于 0 的整数" in text
     assert "邮政编码应为 6 位数字" in text
+    assert '<span class="d-none d-sm-inline">：' in text and '-1">1、' in text
