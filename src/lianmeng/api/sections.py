@@ -1,9 +1,9 @@
 """建议书分部分填报、资格预审与查重（M-11, M-15, M-16）.
 
 The same service as the web form: ``PUT`` saves the texts of one section; values that do
-not validate are kept as typed with an error in the caller's language (answered with 200 and ``errors``), and
-a save from a stale ``revision`` is refused with 409 unless the section itself is unchanged
-(``base``, the fingerprint ``GET`` returned).
+not validate are kept as typed with an error in the caller's language (answered with 200
+and ``errors``), and a save from a stale ``revision`` is refused with 409 unless the section
+itself is unchanged (``base``, the fingerprint ``GET`` returned).
 """
 
 from typing import Any
@@ -119,8 +119,7 @@ def _text(value: Scalar) -> str:
 
 def _section_out(proposal: Proposal, section: Section) -> dict[str, Any]:
     fields = []
-    specs = {spec.name: spec for spec in section.fields_for(proposal.profile)}
-    for spec in specs.values():
+    for spec in section.fields_for(proposal.profile):
         fields.append(
             {
                 "name": spec.name,
@@ -138,7 +137,10 @@ def _section_out(proposal: Proposal, section: Section) -> dict[str, Any]:
         "base": section_fingerprint(proposal, section),
         "values": section_values(proposal, section),
         "errors": {
-            name: {"value": entry.get("value", ""), "message": kept_error(specs.get(name), entry)}
+            name: {
+                "value": entry.get("value", ""),
+                "message": kept_error(section.field(name), entry),
+            }
             for name, entry in section_state(proposal, section.key).items()
         },
         "fields": fields,

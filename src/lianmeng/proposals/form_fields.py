@@ -214,32 +214,28 @@ def _digits(text: str) -> str:
     return re.sub(r"[,\s]", "", unicodedata.normalize("NFKC", text))
 
 
+#: what to type instead, by (integer?, lower bound?, upper bound?): whole sentences, so that
+#: each translates as one
+_BOUNDS_MESSAGES = {
+    (True, True, True): gettext_lazy("请输入 %(low)s 到 %(high)s 之间的整数"),
+    (True, True, False): gettext_lazy("请输入不小于 %(low)s 的整数"),
+    (True, False, True): gettext_lazy("请输入不大于 %(high)s 的整数"),
+    (True, False, False): gettext_lazy("请输入整数"),
+    (False, True, True): gettext_lazy("请输入 %(low)s 到 %(high)s 之间的数字"),
+    (False, True, False): gettext_lazy("请输入不小于 %(low)s 的数字"),
+    (False, False, True): gettext_lazy("请输入不大于 %(high)s 的数字"),
+    (False, False, False): gettext_lazy("请输入数字（亏损、减少等请填负数，如 -120.5）"),
+}
+
+
 def _bounds_message(spec: FieldSpec, integer: bool) -> str:
     """What to type instead, in the active language (an integer or any number)."""
     low, high = spec.rule.minimum, spec.rule.maximum
-    low_text = _plain(low) if low is not None else ""
-    high_text = _plain(high) if high is not None else ""
-    if integer:
-        if low is not None and high is not None:
-            return gettext("请输入 %(low)s 到 %(high)s 之间的整数") % {
-                "low": low_text,
-                "high": high_text,
-            }
-        if low is not None:
-            return gettext("请输入不小于 %(low)s 的整数") % {"low": low_text}
-        if high is not None:
-            return gettext("请输入不大于 %(high)s 的整数") % {"high": high_text}
-        return gettext("请输入整数")
-    if low is not None and high is not None:
-        return gettext("请输入 %(low)s 到 %(high)s 之间的数字") % {
-            "low": low_text,
-            "high": high_text,
-        }
-    if low is not None:
-        return gettext("请输入不小于 %(low)s 的数字") % {"low": low_text}
-    if high is not None:
-        return gettext("请输入不大于 %(high)s 的数字") % {"high": high_text}
-    return gettext("请输入数字（亏损、减少等请填负数，如 -120.5）")
+    message = _BOUNDS_MESSAGES[(integer, low is not None, high is not None)]
+    return str(message) % {
+        "low": _plain(low) if low is not None else "",
+        "high": _plain(high) if high is not None else "",
+    }
 
 
 def _plain(value: float) -> str:

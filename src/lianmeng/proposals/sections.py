@@ -5,9 +5,9 @@ declarative list of fields mapped to JSON paths of the interchange document. Sav
 section never loses a value: a valid value is written into ``proposal.document`` (an empty
 input removes the key), an invalid one keeps its raw text in
 ``proposal.form_state[section][field]`` with its error, and the rest of the section is
-saved anyway. The error is said again in the reader's language whenever it is shown
-(:func:`kept_error`). Two staff of the lead unit may edit at the same time: a form posted from an
-older revision is refused when the section changed in between (see
+saved anyway; the error is said again in the reader's language whenever it is shown
+(:func:`kept_error`). Two staff of the lead unit may edit at the same time: a form posted
+from an older revision is refused when the section changed in between (see
 :func:`proposal_section_save`).
 """
 
@@ -750,9 +750,8 @@ def form_errors(proposal: Proposal) -> dict[str, dict[str, str]]:
     while this is not empty: the document would not say what the applicant typed)."""
     found = {}
     for key in SECTIONS:
-        specs = {spec.name: spec for spec in get_section(key).fields_for(proposal.profile)}
         errors = {
-            name: kept_error(specs.get(name), entry)
+            name: kept_error(SECTIONS[key].field(name), entry)
             for name, entry in section_state(proposal, key).items()
         }
         if errors:

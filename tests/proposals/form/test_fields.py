@@ -114,34 +114,79 @@ def test_typed_text_becomes_the_json_value(name, raw, value):
     assert spec(name).convert(raw) == value
 
 
-@pytest.mark.parametrize(
-    ("name", "raw", "message"),
-    [
-        ("lead_unit.employees", "12.5", "请输入不小于 0 的整数"),
-        ("lead_unit.revenue", "-3", "请输入不小于 0 的数字"),
-        ("lead_unit.revenue", "八十", "请输入不小于 0 的数字"),
-        ("lead_unit.net_profit", "abc", "请输入数字（亏损、减少等请填负数，如 -120.5）"),
-        ("lead_unit.debt_ratio_pct", "1200", "请输入 0 到 1000 之间的数字"),
-        ("lead_unit.registered_on", "2019-02-30", "请输入有效日期，如 2019-05-20"),
-        ("lead_unit.postcode", "4501", "邮政编码应为 6 位数字，如 450001"),
-        ("lead_unit.nature", "国企", "请从给出的选项中选择"),
-        (
-            "lead_unit.qualifications",
-            "high_tech_enterprise,金牌企业",
-            "“金牌企业”不是可选项，请从给出的选项中勾选",
-        ),
-        ("governance.has_office", "也许", "请选择“有”或“无”"),
-        ("agreement.legally_binding", "也许", "请选择“是”或“否”"),
-        ("contact.email", "lianmeng.example.cn", "请输入有效的电子邮箱，如 lianmeng@example.cn"),
-        ("name", "盟", "至少填写 2 个字"),
-        ("lead_unit.total_assets", "1e20", "请输入不小于 0 的数字"),
-        ("lead_unit.total_assets", "10000000000000000", "数值过大，请核对单位（金额以万元计）"),
-    ],
-)
-def test_invalid_text_is_explained_in_chinese(name, raw, message):
+#: typed text that does not validate, and what the applicant reads in Chinese and in English
+INVALID = [
+    ("lead_unit.employees", "12.5", "请输入不小于 0 的整数", "Enter a whole number of at least 0"),
+    ("lead_unit.revenue", "-3", "请输入不小于 0 的数字", "Enter a number of at least 0"),
+    ("lead_unit.revenue", "八十", "请输入不小于 0 的数字", "Enter a number of at least 0"),
+    (
+        "lead_unit.net_profit",
+        "abc",
+        "请输入数字（亏损、减少等请填负数，如 -120.5）",
+        "Enter a number (a loss or decrease as a negative number, e.g. -120.5)",
+    ),
+    (
+        "lead_unit.debt_ratio_pct",
+        "1200",
+        "请输入 0 到 1000 之间的数字",
+        "Enter a number from 0 to 1000",
+    ),
+    (
+        "lead_unit.registered_on",
+        "2019-02-30",
+        "请输入有效日期，如 2019-05-20",
+        "Enter a valid date, e.g. 2019-05-20",
+    ),
+    (
+        "lead_unit.postcode",
+        "4501",
+        "邮政编码应为 6 位数字，如 450001",
+        "A postcode has 6 digits, e.g. 450001",
+    ),
+    ("lead_unit.nature", "国企", "请从给出的选项中选择", "Choose one of the options given"),
+    (
+        "lead_unit.qualifications",
+        "high_tech_enterprise,金牌企业",
+        "“金牌企业”不是可选项，请从给出的选项中勾选",
+        "“金牌企业” is not an option; tick among the options given",
+    ),
+    (
+        "lead_unit.qualifications",
+        "high_tech_enterprise,金牌企业,银牌",
+        "“金牌企业、银牌”不是可选项，请从给出的选项中勾选",
+        "“金牌企业, 银牌” is not an option; tick among the options given",
+    ),
+    ("governance.has_office", "也许", "请选择“有”或“无”", "Choose “Yes” or “No”"),
+    ("agreement.legally_binding", "也许", "请选择“是”或“否”", "Choose “Yes” or “No”"),
+    (
+        "contact.email",
+        "lianmeng.example.cn",
+        "请输入有效的电子邮箱，如 lianmeng@example.cn",
+        "Enter a valid e-mail address, e.g. lianmeng@example.cn",
+    ),
+    ("name", "盟", "至少填写 2 个字", "Write at least 2 characters"),
+    ("lead_unit.total_assets", "1e20", "请输入不小于 0 的数字", "Enter a number of at least 0"),
+    (
+        "lead_unit.total_assets",
+        "10000000000000000",
+        "数值过大，请核对单位（金额以万元计）",
+        "The number is too large; check the unit (amounts are in 10,000 yuan)",
+    ),
+]
+
+
+@pytest.mark.parametrize(("name", "raw", "chinese", "english"), INVALID)
+def test_invalid_text_is_explained_in_chinese(name, raw, chinese, english):
     with pytest.raises(FieldInvalid) as caught:
         spec(name).convert(raw)
-    assert caught.value.message == message
+    assert caught.value.message == chinese
+
+
+@pytest.mark.parametrize(("name", "raw", "chinese", "english"), INVALID)
+def test_invalid_text_is_explained_in_english_when_english_is_chosen(name, raw, chinese, english):
+    with translation.override("en"), pytest.raises(FieldInvalid) as caught:
+        spec(name).convert(raw)
+    assert caught.value.message == english
 
 
 def test_every_field_maps_to_the_schema_and_every_section_to_a_part():
@@ -172,45 +217,6 @@ def test_every_field_maps_to_the_schema_and_every_section_to_a_part():
 )
 def test_an_incomplete_document_points_at_the_field_to_fill(path, part, field):
     assert field_for_path(path) == (part, field)
-
-
-@pytest.mark.parametrize(
-    ("name", "raw", "message"),
-    [
-        ("lead_unit.employees", "12.5", "Enter a whole number of at least 0"),
-        ("lead_unit.revenue", "八十", "Enter a number of at least 0"),
-        (
-            "lead_unit.net_profit",
-            "abc",
-            "Enter a number (a loss or decrease as a negative number, e.g. -120.5)",
-        ),
-        ("lead_unit.debt_ratio_pct", "1200", "Enter a number from 0 to 1000"),
-        ("lead_unit.registered_on", "2019-02-30", "Enter a valid date, e.g. 2019-05-20"),
-        ("lead_unit.postcode", "4501", "A postcode has 6 digits, e.g. 450001"),
-        ("lead_unit.nature", "国企", "Choose one of the options given"),
-        (
-            "lead_unit.qualifications",
-            "high_tech_enterprise,金牌企业,银牌",
-            "“金牌企业, 银牌” is not an option; tick among the options given",
-        ),
-        ("governance.has_office", "也许", "Choose “Yes” or “No”"),
-        (
-            "contact.email",
-            "lianmeng.example.cn",
-            "Enter a valid e-mail address, e.g. lianmeng@example.cn",
-        ),
-        ("name", "盟", "Write at least 2 characters"),
-        (
-            "lead_unit.total_assets",
-            "10000000000000000",
-            "The number is too large; check the unit (amounts are in 10,000 yuan)",
-        ),
-    ],
-)
-def test_invalid_text_is_explained_in_english_when_english_is_chosen(name, raw, message):
-    with translation.override("en"), pytest.raises(FieldInvalid) as caught:
-        spec(name).convert(raw)
-    assert caught.value.message == message
 
 
 CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
