@@ -106,7 +106,7 @@ def cmd_proposal(argv: list[str]) -> int:
     if argv[:1] == ["pdf"]:
         from lianmeng.documents.cli_pdf import run_pdf
 
-        return run_pdf(argv[1:])
+        return run_pdf(argv[1:], setup_django=_django)
     if argv[:1] in (["history"], ["transition"]):
         _django()
         from lianmeng.reviews.cli import run as run_lifecycle

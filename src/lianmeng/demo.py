@@ -15,10 +15,10 @@ from django.db import transaction
 from lianmeng.core.models import Jurisdiction, Unit, User
 from lianmeng.core.roles import Role
 from lianmeng.core.services import unit_create, user_create
+from lianmeng.proposals.lifecycle import record_state_change
 from lianmeng.proposals.models import Proposal
 from lianmeng.proposals.services import proposal_import
-from lianmeng.reviews.engine import record_state_change
-from lianmeng.reviews.models import StateChange
+from lianmeng.workflow.models import StateChange
 
 DEMO_PASSWORD = "Lianmeng-Demo-2026"  # noqa: S105 - documented demo password
 EXAMPLES = Path(__file__).resolve().parents[2] / "docs" / "examples"

@@ -171,9 +171,9 @@ def test_baoding_files_with_category_two(baoding_staff, make_review_proposal):
         "保定市电力装备创新联盟",
     )
     assert alliance.construction_deadline is None
-    from lianmeng.reviews.models import StateChange
+    from lianmeng.workflow.models import StateChange
 
-    change = StateChange.objects.get(proposal=proposal, transition="file")
+    change = StateChange.objects.of(proposal).get(transition="file")
     assert change.data["category"] == 2 and change.data["category_name"] == "产业创新联盟"
 
 

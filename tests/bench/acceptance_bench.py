@@ -37,7 +37,8 @@ from django.db import transaction
 from lianmeng.core.models import Jurisdiction, User
 from lianmeng.core.services import unit_create, user_create
 from lianmeng.proposals.models import Proposal
-from lianmeng.reviews.models import PaperReceipt, StateChange
+from lianmeng.reviews.models import PaperReceipt
+from lianmeng.workflow.models import StateChange
 from tests.conftest import make_uscc
 at = datetime(2020, 9, 18, 10, tzinfo=ZoneInfo("Asia/Shanghai"))
 counties = list(Jurisdiction.objects.filter(code__startswith="41", kind="county", active=True))
@@ -56,7 +57,7 @@ with transaction.atomic():
     Proposal.objects.bulk_create(rows, batch_size=500)
     ids = list(Proposal.objects.values_list("pk", flat=True))
     StateChange.objects.bulk_create([
-        StateChange(proposal_id=pk, from_state=a, to_state=b, transition=t, kind=k, label=l, at=at)
+        StateChange(subject_kind="proposal", subject_id=pk, from_state=a, to_state=b, transition=t, kind=k, label=l, at=at)
         for pk in ids
         for a, b, t, k, l in (("draft", "submitted", "submit", "submit", "提交"),
                               ("submitted", "county_recommended", "recommend_county", "recommend", "推荐"),

@@ -13,10 +13,11 @@ from django.utils import translation
 from lianmeng.calls.services import call_create
 from lianmeng.core.errors import Conflict, ValidationFailed
 from lianmeng.core.services import unit_create
+from lianmeng.proposals.lifecycle import proposal_transition
 from lianmeng.proposals.materials import check_file
 from lianmeng.proposals.submission import proposal_submit
-from lianmeng.reviews.engine import proposal_transition
-from lianmeng.reviews.models import StateChange
+from lianmeng.workflow.kinds import subject_key
+from lianmeng.workflow.models import StateChange
 from tests.proposals.materials.conftest import docx_bytes
 from tests.proposals.submission.conftest import (  # noqa: F401  (fixtures)
     beijing,
@@ -115,7 +116,7 @@ def test_forged_upload_refused_in_english_and_in_chinese():
 def test_guard_refusals_in_english_and_in_chinese(file_proposal, staff, at):  # noqa: F811
     proposal = file_proposal("henan", status="recommended")
     StateChange.objects.create(
-        proposal=proposal,
+        **subject_key(proposal),
         from_state="county_recommended",
         to_state="recommended",
         transition="recommend_city",

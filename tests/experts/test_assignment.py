@@ -31,13 +31,13 @@ def _assigned(round, proposal):
 def test_adding_a_proposal_moves_it_into_review_through_the_engine(
     henan_staff, make_review_proposal
 ):
-    from lianmeng.reviews.models import StateChange
+    from lianmeng.workflow.models import StateChange
 
     proposal = make_review_proposal()
     _round(henan_staff, [proposal])
     proposal.refresh_from_db()
     assert proposal.status == "under_review"
-    change = StateChange.objects.get(proposal=proposal)
+    change = StateChange.objects.of(proposal).get()
     assert (change.from_state, change.to_state, change.transition) == (
         "accepted",
         "under_review",
@@ -108,11 +108,12 @@ def test_area_is_the_recommending_department_from_the_history(
     """Recommended by a provincial department (not an area): nobody stands aside for area."""
     from lianmeng.core import clock
     from lianmeng.core.models import Jurisdiction
-    from lianmeng.reviews.models import StateChange
+    from lianmeng.workflow.kinds import subject_key
+    from lianmeng.workflow.models import StateChange
 
     proposal = make_review_proposal(region="410305")
     StateChange.objects.create(
-        proposal=proposal,
+        **subject_key(proposal),
         from_state="submitted",
         to_state="recommended",
         transition="recommend_department",

@@ -50,9 +50,9 @@ def file_proposal(db) -> Callable[..., Any]:
     """Import an example proposal and file it (draft → submitted) as the filing side does."""
     from django.db import transaction
 
+    from lianmeng.proposals.lifecycle import record_state_change
     from lianmeng.proposals.models import Proposal
     from lianmeng.proposals.services import proposal_import
-    from lianmeng.reviews.engine import record_state_change
 
     def make(profile: str = "henan", *, mutate: Callable[[dict], None] | None = None, **fields):
         document = example(profile)
@@ -102,9 +102,9 @@ def applicant(make_user) -> Callable[..., Any]:
 @pytest.fixture
 def review_closed(monkeypatch) -> None:
     """Expert review is the colleague's; here its round counts as closed."""
-    from lianmeng.reviews import guards
+    from lianmeng.workflow import guards
 
-    monkeypatch.setitem(guards._REGISTRY, "review_round_closed", lambda ctx: None)
+    monkeypatch.setitem(guards._REGISTRY, ("proposal", "review_round_closed"), lambda ctx: None)
 
 
 @pytest.fixture

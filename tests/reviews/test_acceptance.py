@@ -7,7 +7,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from lianmeng.proposals.models import Proposal
-from lianmeng.reviews.models import PaperReceipt, StateChange
+from lianmeng.reviews.models import PaperReceipt
+from lianmeng.workflow.models import StateChange
 
 from .conftest import beijing
 
@@ -39,7 +40,8 @@ def _bulk(unit, count: int, *, start: int = 0, status: str = "recommended") -> N
     StateChange.objects.bulk_create(
         [
             StateChange(
-                proposal_id=pk,
+                subject_kind="proposal",
+                subject_id=pk,
                 from_state="county_recommended",
                 to_state="recommended",
                 transition="recommend_city",

@@ -200,6 +200,6 @@ def test_decisions_and_reviews_cannot_be_fired_around_their_pages(
         assert page in refused.json()["message"]
         proposal.refresh_from_db()
         assert proposal.status in {"under_review", "accepted"}
-    from lianmeng.reviews.models import StateChange
+    from lianmeng.workflow.models import StateChange
 
     assert not StateChange.objects.filter(transition__in=["approve", "decline", "start_review"])

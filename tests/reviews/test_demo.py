@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from lianmeng.core.models import User
 from lianmeng.demo import load_demo
+from lianmeng.proposals.lifecycle import allowed_transitions
 from lianmeng.proposals.models import Proposal
-from lianmeng.reviews.engine import allowed_transitions
-from lianmeng.reviews.models import StateChange
+from lianmeng.workflow.models import StateChange
 
 
 def test_demo_accounts_for_the_journeys(db):
@@ -38,4 +38,4 @@ def test_demo_accounts_for_the_journeys(db):
     assert steps("xietiao", "heilongjiang") == ["select_pilot", "decline"]
     luoyang = Proposal.objects.get(profile="luoyang")
     assert users["shenbao-ly"].unit_id == luoyang.lead_unit_id
-    assert StateChange.objects.filter(proposal=luoyang, transition="submit").count() == 1
+    assert StateChange.objects.of(luoyang).filter(transition="submit").count() == 1

@@ -8,9 +8,9 @@ from datetime import datetime, timedelta
 
 from lianmeng.core.models import User
 from lianmeng.demo import load_demo
+from lianmeng.proposals.lifecycle import allowed_transitions, proposal_transition
 from lianmeng.proposals.models import Proposal
-from lianmeng.reviews.engine import allowed_transitions, proposal_transition
-from lianmeng.reviews.models import StateChange
+from lianmeng.workflow.models import StateChange
 
 
 def test_henan_example_is_submitted_to_todays_call_by_its_lead_unit(db):
@@ -23,7 +23,7 @@ def test_henan_example_is_submitted_to_todays_call_by_its_lead_unit(db):
     assert henan.status == "submitted"
     assert henan.call.online_opens_at <= now <= henan.call.online_closes_at
     assert henan.call_year == henan.call.year == henan.document["call_year"]
-    change = StateChange.objects.get(proposal=henan, transition="submit")
+    change = StateChange.objects.of(henan).get(transition="submit")
     assert change.actor.username == "shenbao"
     assert change.actor_office == "河南豫铝新材料科技股份有限公司"
     xingyang = User.objects.get(username="xingyang")
@@ -39,7 +39,7 @@ def test_other_examples_are_filed_on_their_documents_day_by_their_lead_units(db)
         proposal = Proposal.objects.get(profile=profile)
         filed = datetime.fromisoformat(proposal.document["submitted_at"])
         assert proposal.submitted_at == filed
-        change = StateChange.objects.get(proposal=proposal, transition="submit")
+        change = StateChange.objects.of(proposal).get(transition="submit")
         assert (change.at, change.actor_office) == (filed, proposal.lead_unit.name)
 
 

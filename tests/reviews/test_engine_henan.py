@@ -8,9 +8,9 @@ import pytest
 from lianmeng.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from lianmeng.core.models import AuditEntry
 from lianmeng.proposals.editing import ensure_editable
-from lianmeng.reviews.engine import allowed_transitions, proposal_transition
-from lianmeng.reviews.models import ProposalDeadline, StateChange
+from lianmeng.proposals.lifecycle import allowed_transitions, proposal_transition
 from lianmeng.reviews.services import paper_copies_record
+from lianmeng.workflow.models import Deadline, StateChange
 
 from .conftest import beijing
 
@@ -57,9 +57,7 @@ def test_henan_happy_path(file_proposal, staff, at, review_closed):
     )
     assert proposal.status == "approved_to_build"
 
-    history = list(
-        StateChange.objects.filter(proposal=proposal).values_list("transition", flat=True)
-    )
+    history = list(StateChange.objects.of(proposal).values_list("transition", flat=True))
     assert history == [
         "submit",
         "recommend_county",
@@ -68,7 +66,7 @@ def test_henan_happy_path(file_proposal, staff, at, review_closed):
         "start_review",
         "approve",
     ]
-    deadline = ProposalDeadline.objects.get(proposal=proposal)
+    deadline = Deadline.objects.of(proposal).get()
     assert deadline.kind == "construction_period"
     assert deadline.due_at.astimezone(beijing(2020, 1, 1).tzinfo).date().isoformat() == "2021-11-03"
     assert AuditEntry.objects.filter(
@@ -133,4 +131,4 @@ def test_late_recommendation_is_refused(file_proposal, staff, at):
         proposal_transition(actor=province, pk=proposal.pk, transition="accept")
     proposal = proposal_transition(actor=province, pk=proposal.pk, transition="refuse_late")
     assert proposal.status == "refused"
-    assert StateChange.objects.filter(proposal=proposal).last().reason == "逾期不予受理"
+    assert StateChange.objects.of(proposal).last().reason == "逾期不予受理"

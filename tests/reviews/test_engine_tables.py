@@ -8,17 +8,20 @@ from django.db import transaction
 
 from lianmeng.core.errors import NotFound, PermissionDenied, ValidationFailed
 from lianmeng.core.models import Unit
-from lianmeng.reviews.engine import allowed_transitions, proposal_transition, record_state_change
-from lianmeng.reviews.models import StateChange, ZoneFiling
+from lianmeng.proposals.lifecycle import (
+    allowed_transitions,
+    proposal_transition,
+    record_state_change,
+)
+from lianmeng.reviews.models import ZoneFiling
 from lianmeng.reviews.selectors import zone_filing_list
 from lianmeng.reviews.services import zone_filing_submit
+from lianmeng.workflow.models import StateChange
 
 
 def _history(proposal) -> list[str]:
     return list(
-        StateChange.objects.filter(proposal=proposal)
-        .order_by("at", "id")
-        .values_list("transition", flat=True)
+        StateChange.objects.of(proposal).order_by("at", "id").values_list("transition", flat=True)
     )
 
 
@@ -56,7 +59,7 @@ def test_luoyang_county_preliminary_review_then_city_recognises(
         "start_review",
         "recognise",
     ]
-    first = StateChange.objects.get(proposal=proposal, transition="preliminary_review")
+    first = StateChange.objects.of(proposal).get(transition="preliminary_review")
     assert first.reason == "材料齐全，符合第六条条件"
     assert first.actor_office == "洛阳市涧西区科学技术局"
 
@@ -86,7 +89,7 @@ def test_baoding_county_letter_then_city_files_in_category_two(file_proposal, st
         actor=city, pk=proposal.pk, transition="file", data={"category": 2}, via="decide"
     )
     assert proposal.status == "filed"
-    change = StateChange.objects.get(proposal=proposal, transition="file")
+    change = StateChange.objects.of(proposal).get(transition="file")
     assert change.data["category"] == 2 and change.data["category_name"] == "产业创新联盟"
 
 
@@ -100,9 +103,9 @@ def test_baoding_development_zone_recommends_as_a_county(file_proposal, staff, j
         "return_county",
     ]
     proposal = proposal_transition(actor=zone, pk=proposal.pk, transition="recommend_county")
-    assert StateChange.objects.get(
-        proposal=proposal, transition="recommend_county"
-    ).actor_office == ("保定国家高新技术产业开发区管理委员会")
+    assert StateChange.objects.of(proposal).get(transition="recommend_county").actor_office == (
+        "保定国家高新技术产业开发区管理委员会"
+    )
 
 
 def test_heilongjiang_coordination_group_selects_pilots(file_proposal, staff, at):
@@ -215,7 +218,7 @@ def test_provincial_department_named_as_recommender(file_proposal, staff, make_u
         actor=department, pk=proposal.pk, transition="recommend_department"
     )
     assert proposal.status == "recommended"
-    change = StateChange.objects.get(proposal=proposal, transition="recommend_department")
+    change = StateChange.objects.of(proposal).get(transition="recommend_department")
     assert change.actor_office == "河南省工业和信息化厅"
 
 

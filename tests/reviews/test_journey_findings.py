@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import re
 
-from lianmeng.reviews.engine import proposal_transition
-from lianmeng.reviews.models import Notification, StateChange
+from lianmeng.proposals.lifecycle import proposal_transition
+from lianmeng.reviews.models import Notification
+from lianmeng.workflow.kinds import subject_key
+from lianmeng.workflow.models import StateChange
 
 
 def _text(response) -> str:
@@ -56,7 +58,7 @@ def test_review_page_sends_review_and_decisions_to_their_pages(
     assert "“不予批准”请在“决定”页面办理。" in _text(response)
     proposal.refresh_from_db()
     assert proposal.status == "accepted"
-    assert not StateChange.objects.filter(proposal=proposal, transition="decline").exists()
+    assert not StateChange.objects.of(proposal).filter(transition="decline").exists()
 
 
 def test_review_page_names_the_category_and_leaves_out_a_missing_year(
@@ -78,7 +80,7 @@ def test_notices_name_the_decided_alliance_and_its_category(
     at(2019, 11, 5, 9)
     proposal = file_proposal("luoyang")
     change = StateChange(
-        proposal=proposal,
+        **subject_key(proposal),
         from_state="under_review",
         to_state="recognised",
         transition="recognise",

@@ -7,7 +7,7 @@ import pytest
 from django.core import mail
 
 from lianmeng.core.errors import PermissionDenied, ValidationFailed
-from lianmeng.reviews.engine import proposal_transition
+from lianmeng.proposals.lifecycle import proposal_transition
 from lianmeng.reviews.models import Notification
 from lianmeng.reviews.notifications import (
     notification_template_reset,

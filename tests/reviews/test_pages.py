@@ -8,7 +8,9 @@ import re
 from django.urls import reverse
 
 from lianmeng.core.access import LOGIN, declared_access
-from lianmeng.reviews.models import Notification, StateChange
+from lianmeng.reviews.models import Notification
+from lianmeng.workflow.kinds import subject_key
+from lianmeng.workflow.models import StateChange
 
 
 def _text(response) -> str:
@@ -100,7 +102,7 @@ def test_county_of_another_county_gets_404(client, login, file_proposal, staff, 
     )
     assert response.status_code == 404
     assert proposal.name not in _text(client.get("/reviews/?box=all"))
-    assert not StateChange.objects.filter(proposal=proposal, transition="recommend_county").exists()
+    assert not StateChange.objects.of(proposal).filter(transition="recommend_county").exists()
 
 
 def test_bulk_recommend_with_one_opinion(client, login, file_proposal, staff, at):
@@ -129,7 +131,7 @@ def test_bulk_recommend_with_one_opinion(client, login, file_proposal, staff, at
     assert "河南省第三产业技术创新战略联盟：当前状态为“已退回修改”" in page
     reasons = set(
         StateChange.objects.filter(transition="recommend_county").values_list(
-            "proposal_id", "reason"
+            "subject_id", "reason"
         )
     )
     assert reasons == {(first.pk, "同意推荐"), (second.pk, "同意推荐")}
@@ -141,7 +143,7 @@ def test_paper_copies_outside_the_paper_hours_need_a_reason(
     at(2020, 9, 1, 10)
     proposal = file_proposal("henan", status="recommended")
     StateChange.objects.create(
-        proposal=proposal,
+        **subject_key(proposal),
         from_state="county_recommended",
         to_state="recommended",
         transition="recommend_city",

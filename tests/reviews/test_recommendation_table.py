@@ -13,7 +13,7 @@ import subprocess
 import pytest
 from openpyxl import load_workbook
 
-from lianmeng.reviews.engine import proposal_transition
+from lianmeng.proposals.lifecycle import proposal_transition
 from lianmeng.reviews.exports import COLUMNS
 
 SEED_COLUMNS = [

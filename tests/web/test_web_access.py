@@ -83,7 +83,7 @@ def test_unknown_address_gets_chinese_404(client, db):
 def test_server_error_page_renders_without_request_context(rf):
     from django.utils import translation
 
-    from lianmeng.web.views import server_error
+    from lianmeng.ui.errors import server_error
 
     with translation.override("zh-hans"):
         response = server_error(rf.get("/"))

@@ -5,3 +5,19 @@ class AlliancesConfig(AppConfig):
     name = "lianmeng.alliances"
     label = "alliances"
     verbose_name = "联盟名录与决定"
+
+    def ready(self) -> None:
+        # the duplicate check (and ``alliance.unique_in_field``) compares proposals with the
+        # alliances decided before the system, imported into the registry
+        from lianmeng.proposals.duplicates import (
+            ExistingAllianceSource,
+            register_existing_alliances,
+        )
+
+        from .legacy import alliance_status_label, legacy_alliances
+
+        register_existing_alliances(
+            ExistingAllianceSource(
+                kind="alliance", rows=legacy_alliances, status_label=alliance_status_label
+            )
+        )

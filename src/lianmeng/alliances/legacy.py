@@ -230,4 +230,9 @@ def legacy_alliances(profile_id: str) -> list[dict[str, Any]]:
     )
 
 
-__all__ = ["LegacyImport", "legacy_alliances", "legacy_import"]
+def alliance_status_label(status: str) -> str:
+    """A registry status as the reader reads it (筹建中, 已认定 …); an unknown one as stored."""
+    return str(dict(Alliance.Status.choices).get(status, status))
+
+
+__all__ = ["LegacyImport", "alliance_status_label", "legacy_alliances", "legacy_import"]

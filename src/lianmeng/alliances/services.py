@@ -101,7 +101,7 @@ def _check_decider(actor: User) -> None:
 
 
 def _may_fire(actor: User, proposal: Proposal, transition: Transition) -> None:
-    from lianmeng.reviews.engine import allowed_transitions
+    from lianmeng.proposals.lifecycle import allowed_transitions
 
     if transition.id not in {t.id for t in allowed_transitions(actor=actor, proposal=proposal)}:
         raise PermissionDenied(
@@ -214,12 +214,10 @@ def _staged_for_update(actor: User, ids: list[int]) -> list[Decision]:
 
 def _construction_deadline(proposal: Proposal) -> date | None:
     """The construction period the engine started (Henan 筹建期 one year), as a Beijing date."""
-    from lianmeng.reviews.models import ProposalDeadline
+    from lianmeng.workflow.models import Deadline
 
     deadline = (
-        ProposalDeadline.objects.filter(proposal=proposal, kind="construction_period")
-        .order_by("-id")
-        .first()
+        Deadline.objects.of(proposal).filter(kind="construction_period").order_by("-id").first()
     )
     return deadline.due_at.astimezone(clock.BEIJING).date() if deadline else None
 
@@ -250,7 +248,7 @@ def _registry_upsert(decision: Decision, profile: Profile, decided_on: date) -> 
 
 def decisions_publish(*, actor: User, ids: Iterable[int]) -> list[Decision]:
     """Publish staged decisions together: all or none."""
-    from lianmeng.reviews.engine import proposal_transition
+    from lianmeng.proposals.lifecycle import proposal_transition
 
     _check_decider(actor)
     wanted = sorted({int(pk) for pk in ids})

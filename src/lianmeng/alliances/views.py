@@ -18,7 +18,7 @@ from lianmeng.core.errors import DomainError, NotFound
 from lianmeng.experts.models import RoundProposal
 from lianmeng.policy.loader import get_profile, load_profiles
 from lianmeng.proposals.models import Proposal
-from lianmeng.web.views import error_page
+from lianmeng.ui.errors import error_page
 
 from . import selectors, services
 from .forms import RegistryFilterForm

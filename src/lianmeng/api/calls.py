@@ -19,11 +19,12 @@ from ninja.responses import Status
 
 from lianmeng.calls.models import Call
 from lianmeng.calls.selectors import call_get_public, call_list_public
-from lianmeng.calls.services import call_apply, call_create, call_publish
+from lianmeng.calls.services import call_create, call_publish
 from lianmeng.calls.terms import material_titles
-from lianmeng.calls.windows import as_beijing
+from lianmeng.core.clock import as_beijing
 from lianmeng.core.errors import PermissionDenied
 from lianmeng.proposals.selectors import proposal_get
+from lianmeng.proposals.services import proposal_apply
 
 from .schemas import AUTH_ERRORS, READ_ERRORS, ErrorOut, Pagination, ProposalDetailOut, StrictIn
 
@@ -160,5 +161,5 @@ def calls_publish(request: HttpRequest, call_id: int) -> Call:
 def calls_apply(request: HttpRequest, call_id: int) -> Status:
     """Refused (403) outside the call's online window, judged in Beijing time to the second."""
     _require(request, "proposals.edit_drafts", _("只有申报单位（牵头单位）的账号可以在线申报。"))
-    proposal = call_apply(actor=request.user, pk=call_id)
+    proposal = proposal_apply(actor=request.user, call_pk=call_id)
     return Status(201, proposal_get(viewer=request.user, pk=proposal.pk))

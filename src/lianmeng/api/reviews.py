@@ -1,7 +1,7 @@
 """推荐、受理与办理记录（M-20, M-21, M-23）: the lifecycle engine over HTTP.
 
 Every read starts from the proposal selectors (a proposal outside the caller's area is "not
-found", 404); every act goes through ``lianmeng.reviews.engine.proposal_transition``, the
+found", 404); every act goes through ``lianmeng.proposals.lifecycle.proposal_transition``, the
 same function the web pages call, so the checks and the refusals are the same.
 """
 
@@ -17,14 +17,15 @@ from ninja.responses import Status
 
 from lianmeng.core import clock
 from lianmeng.core.errors import PermissionDenied
+from lianmeng.proposals.lifecycle import allowed_transitions, next_steps, proposal_transition
 from lianmeng.proposals.models import Proposal
 from lianmeng.proposals.selectors import proposal_get
 from lianmeng.reviews import exports, notifications, selectors
-from lianmeng.reviews.engine import allowed_transitions, next_steps, proposal_transition
-from lianmeng.reviews.guards import GuardContext, run_guards
-from lianmeng.reviews.models import Notification, StateChange
-from lianmeng.reviews.routing import actor_office, profile_of, state_label
+from lianmeng.reviews.models import Notification
 from lianmeng.reviews.services import paper_copies_record
+from lianmeng.workflow.guards import GuardContext, run_guards
+from lianmeng.workflow.models import StateChange
+from lianmeng.workflow.routing import actor_office, profile_of, state_label
 
 from .schemas import READ_ERRORS, ErrorOut, Pagination, StrictIn
 
@@ -66,11 +67,11 @@ class StateChangeOut(Schema):
 
     @staticmethod
     def resolve_from_label(obj: StateChange) -> str:
-        return state_label(obj.proposal.profile, obj.from_state)
+        return state_label(obj.subject.profile, obj.from_state)
 
     @staticmethod
     def resolve_to_label(obj: StateChange) -> str:
-        return state_label(obj.proposal.profile, obj.to_state)
+        return state_label(obj.subject.profile, obj.to_state)
 
 
 class TransitionOut(Schema):
@@ -206,14 +207,14 @@ def _visible(request: HttpRequest, proposal_id: int) -> Proposal:
 )
 def proposal_history(request: HttpRequest, proposal_id: int) -> QuerySet[StateChange]:
     proposal = _visible(request, proposal_id)
-    return selectors.state_history(proposal=proposal).select_related("proposal")
+    return selectors.state_history(proposal=proposal)
 
 
 def _transition_out(request: HttpRequest, proposal: Proposal, transition: Any) -> dict[str, Any]:
     profile = profile_of(proposal)
     blocked = run_guards(
         GuardContext(
-            proposal=proposal,
+            subject=proposal,
             transition=transition,
             actor=request.user,
             at=clock.now(),
@@ -275,12 +276,7 @@ def proposal_transition_fire(
         reason=payload.reason,
         data=payload.data,
     )
-    last = (
-        StateChange.objects.filter(proposal=proposal)
-        .select_related("actor", "proposal")
-        .order_by("-at", "-id")
-        .first()
-    )
+    last = StateChange.objects.of(proposal).select_related("actor").order_by("-at", "-id").first()
     return {
         "id": proposal.pk,
         "name": proposal.name,
@@ -335,7 +331,7 @@ def _heading(request: HttpRequest, year: int) -> tuple[Any, list[Any]]:
     _require(request, "reviews.recommendation_tables", _("只有推荐部门可以生成推荐表。"))
     rows = selectors.recommendation_rows(viewer=request.user, year=year)
     changes = selectors.recommended_by(viewer=request.user, year=year)
-    profile = load_profiles().get(changes[0].proposal.profile) if changes else None
+    profile = load_profiles().get(changes[0].subject.profile) if changes else None
     heading = exports.table_heading(
         profile_name=profile.name.value if profile else "",
         year=year,

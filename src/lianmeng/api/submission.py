@@ -18,7 +18,7 @@ from ninja import Field, Router, Schema
 from ninja.responses import Status
 from ninja.throttling import SimpleRateThrottle
 
-from lianmeng.calls.windows import as_beijing
+from lianmeng.core.clock import as_beijing
 from lianmeng.core.errors import NotFound, PermissionDenied
 from lianmeng.documents.pdf import code_display
 from lianmeng.proposals.models import ProposalVersion

@@ -9,11 +9,11 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from lianmeng.core.clock import as_beijing
 from lianmeng.policy.loader import load_profiles
 
 from .models import Call
 from .terms import MATERIAL_TITLES
-from .windows import as_beijing
 
 _RANGE = re.compile(r"^\s*([0-2]?[0-9]:[0-5][0-9])\s*[-—–~～至]+\s*([0-2]?[0-9]:[0-5][0-9])\s*$")
 

@@ -9,11 +9,12 @@ from django.utils import dateformat
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from lianmeng.core.clock import as_beijing
 from lianmeng.policy.loader import UnknownProfileError, get_profile
 
 from .models import Call
 from .terms import material_titles
-from .windows import as_beijing, time_left, window_state
+from .windows import time_left, window_state
 
 STATES = {
     "upcoming": (_("尚未开始"), "text-bg-info"),

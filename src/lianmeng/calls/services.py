@@ -25,7 +25,7 @@ from lianmeng.policy.interchange import MaterialKind
 from lianmeng.policy.loader import UnknownProfileError, get_profile
 
 from .models import Call
-from .windows import closed_message, not_open_message, window_end, window_start, window_state
+from .windows import window_end, window_start
 
 MATERIAL_KINDS: tuple[str, ...] = get_args(MaterialKind)
 _HOUR = re.compile(r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
@@ -345,20 +345,3 @@ def call_publish(*, actor: User | None, pk: int) -> Call:
         call.save(update_fields=["status", "published_at", "updated_at"])
         audit_record(actor=actor, action="lianmeng.call.published", obj=call, after=_snapshot(call))
     return call
-
-
-def call_apply(*, actor: User, pk: int) -> Any:
-    """Open a draft proposal for a published call (在线申报); refused outside the window."""
-    from lianmeng.proposals.services import proposal_create
-
-    call = Call.objects.filter(pk=pk, status=Call.Status.PUBLISHED).first()
-    if call is None:
-        raise NotFound(_("未找到该申报通知。"))
-    if not actor.has_role(Role.APPLICANT) or actor.unit_id is None:
-        raise PermissionDenied(_("只有申报单位（牵头单位）的账号可以在线申报。"))
-    state = window_state(call, clock.now())
-    if state == "upcoming":
-        raise PermissionDenied(not_open_message(call))
-    if state == "closed":
-        raise PermissionDenied(closed_message(call))
-    return proposal_create(actor=actor, call=call)

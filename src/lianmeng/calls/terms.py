@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import date, time
 from typing import Any
 
+from lianmeng.core.clock import as_beijing
 from lianmeng.policy.loader import UnknownProfileError, get_profile
 from lianmeng.policy.models import (
     Call as PolicyCall,
@@ -24,8 +25,6 @@ from lianmeng.policy.models import (
     Profile,
     RequiredMaterial,
 )
-
-from .windows import as_beijing
 
 #: fallback titles for material kinds the profile does not name
 MATERIAL_TITLES = {

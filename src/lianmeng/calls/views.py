@@ -1,4 +1,8 @@
-"""Call pages: the public list and detail (with 在线申报 for applicants), staff management."""
+"""Call pages: the public list and detail, staff management.
+
+The detail page's 在线申报 button posts to ``calls:apply``, which opens a draft proposal: that
+view is the proposals app's (:mod:`lianmeng.proposals.views_apply`), mounted beside these.
+"""
 
 from __future__ import annotations
 
@@ -15,12 +19,12 @@ from lianmeng.core import clock
 from lianmeng.core.access import permission, public
 from lianmeng.core.errors import DomainError, NotFound, ValidationFailed
 from lianmeng.core.roles import Role
-from lianmeng.web.views import error_page
+from lianmeng.ui.errors import error_page
 
 from . import presenters
 from .forms import CallForm
 from .selectors import call_get_public, call_get_staff, call_list_public, call_list_staff
-from .services import call_apply, call_create, call_publish, call_update
+from .services import call_create, call_publish, call_update
 
 PER_PAGE = 20
 
@@ -61,20 +65,6 @@ def call_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "calls/detail.html",
         {"c": presenters.call_detail(call, clock.now()), "call": call, "can_apply": can_apply},
     )
-
-
-@permission("proposals.edit_drafts")
-@require_POST
-def call_apply_view(request: HttpRequest, pk: int) -> HttpResponse:
-    try:
-        proposal = call_apply(actor=request.user, pk=pk)
-    except NotFound as exc:
-        return _not_found(request, exc)
-    except DomainError as exc:
-        messages.error(request, _(exc.message))
-        return redirect("calls:detail", pk=pk)
-    messages.success(request, _("已创建申报草稿，请逐项填写；每一步都会自动保存。"))
-    return redirect(f"/proposals/{proposal.pk}/edit/section/facts/")
 
 
 # -- staff -----------------------------------------------------------------------------------

@@ -9,21 +9,13 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 from typing import Any, Literal
-from zoneinfo import ZoneInfo
 
 from django.utils import dateformat
 from django.utils.translation import gettext as _
 
-BEIJING = ZoneInfo("Asia/Shanghai")
+from lianmeng.core.clock import BEIJING, as_beijing
 
 State = Literal["upcoming", "open", "closed"]
-
-
-def as_beijing(moment: datetime) -> datetime:
-    """The same instant in Beijing time; a naive datetime is read as Beijing time."""
-    if moment.tzinfo is None:
-        return moment.replace(tzinfo=BEIJING)
-    return moment.astimezone(BEIJING)
 
 
 def window_start(value: date | datetime) -> datetime:
@@ -50,15 +42,9 @@ def window_state(call: Any, moment: datetime) -> State:
     return "open"
 
 
-def format_moment(moment: datetime) -> str:
-    """``2020年9月20日 23:59:59`` in Beijing time (microseconds dropped, never rounded up)."""
-    moment = as_beijing(moment)
-    return f"{moment.year}年{moment.month}月{moment.day}日 {moment:%H:%M:%S}"
-
-
 def display_moment(moment: datetime) -> str:
-    """:func:`format_moment` in the reader's language, for what is shown now (PDFs and stored
-    labels keep :func:`format_moment`)."""
+    """:func:`lianmeng.core.clock.format_moment` in the reader's language, for what is shown
+    now (PDFs and stored labels keep ``format_moment``)."""
     return dateformat.format(as_beijing(moment), _("Y年n月j日 H:i:s"))
 
 

@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "rules.apps.AutodiscoverRulesConfig",
     "ninja",  # Swagger UI served from its bundled static files, never a CDN
     "lianmeng.core",
+    "lianmeng.ui",
+    "lianmeng.workflow",
     "lianmeng.calls",
     "lianmeng.proposals",
     "lianmeng.documents",
@@ -84,7 +86,8 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "lianmeng.web.context.navigation",
+                "lianmeng.ui.context.navigation",
+                "lianmeng.reviews.context.unread",
             ],
         },
     },

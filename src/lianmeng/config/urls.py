@@ -3,20 +3,23 @@
 from django.urls import include, path
 
 from lianmeng.api.urls import api
+from lianmeng.calls import urls as call_urls
+from lianmeng.proposals import urls_apply
 from lianmeng.web import views as web_views
 
 urlpatterns = [
     path("api/v1/", api.urls),
     path("i18n/setlang/", web_views.set_language, name="set_language"),
     path("proposals/", include("lianmeng.proposals.urls")),
-    path("", include("lianmeng.calls.urls")),
-    path("", include("lianmeng.documents.urls")),
+    # 在线申报 opens a proposal (proposals app) from a call's page: its URL stays ``calls:apply``
+    path("", include((call_urls.urlpatterns + urls_apply.urlpatterns, call_urls.app_name))),
+    path("", include("lianmeng.proposals.urls_verify")),
     path("", include("lianmeng.reviews.urls")),
     path("", include("lianmeng.experts.urls")),
     path("", include("lianmeng.alliances.urls")),
     path("", include("lianmeng.web.urls")),
 ]
 
-handler403 = "lianmeng.web.views.permission_denied"
-handler404 = "lianmeng.web.views.page_not_found"
-handler500 = "lianmeng.web.views.server_error"
+handler403 = "lianmeng.ui.errors.permission_denied"
+handler404 = "lianmeng.ui.errors.page_not_found"
+handler500 = "lianmeng.ui.errors.server_error"

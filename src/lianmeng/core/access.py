@@ -57,7 +57,7 @@ def _is_api_view(view_func: Callable[..., Any]) -> bool:
 def forbidden(request: HttpRequest, message: str = "") -> HttpResponse:
     return TemplateResponse(
         request,
-        "web/error.html",
+        "ui/error.html",
         {
             "status": 403,
             "title": "无权访问",

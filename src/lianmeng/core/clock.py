@@ -1,4 +1,5 @@
-"""The one place services read the time from, so tests can pin it (DESIGN.md "Time")."""
+"""The one place services read the time from, so tests can pin it (DESIGN.md "Time"), and
+how an instant reads in Beijing time."""
 
 from __future__ import annotations
 
@@ -16,3 +17,16 @@ def now() -> datetime:
 
 def beijing_now() -> datetime:
     return now().astimezone(BEIJING)
+
+
+def as_beijing(moment: datetime) -> datetime:
+    """The same instant in Beijing time; a naive datetime is read as Beijing time."""
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=BEIJING)
+    return moment.astimezone(BEIJING)
+
+
+def format_moment(moment: datetime) -> str:
+    """``2020年9月20日 23:59:59`` in Beijing time (microseconds dropped, never rounded up)."""
+    moment = as_beijing(moment)
+    return f"{moment.year}年{moment.month}月{moment.day}日 {moment:%H:%M:%S}"

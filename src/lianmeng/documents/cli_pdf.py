@@ -3,6 +3,9 @@
 No database is read: the stamp on every page says "未提交 · 草稿" and carries the SHA-256
 of the file's content instead of a verification code (a draft printed from a file cannot be
 verified online). Errors a user can cause print one line and exit with code 2.
+
+The command line (``lianmeng.cli``) runs it and hands over how Django is set up: the file is
+read and checked first, so a usage error never needs the settings.
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 USAGE = "用法：lianmeng proposal pdf FILE.json -o OUT.pdf [--font uming|noto-serif|noto-sans]"
@@ -20,7 +24,8 @@ def _fail(message: str) -> int:
     return 2
 
 
-def run_pdf(argv: list[str]) -> int:
+def run_pdf(argv: list[str], *, setup_django: Callable[[], None]) -> int:
+    """Run the command; ``setup_django`` is called once the input is known to be good."""
     from .pdf import DEFAULT_FONT, FONTS
 
     source: Path | None = None
@@ -58,9 +63,7 @@ def run_pdf(argv: list[str]) -> int:
     except OSError as exc:
         return _fail(f"无法读取文件 {source}：{exc.strerror}")
 
-    from lianmeng.cli import _django
-
-    _django()
+    setup_django()
     from .pdf import VersionStamp, render_proposal_pdf
 
     canonical = json.dumps(

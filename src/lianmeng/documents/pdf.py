@@ -123,7 +123,7 @@ def _profile(document: dict[str, Any]) -> Any:
 
 
 def _fill_date(version: VersionStamp | None) -> str:
-    from lianmeng.calls.windows import as_beijing
+    from lianmeng.core.clock import as_beijing
 
     if version is not None and version.submitted_at is not None:
         moment = as_beijing(version.submitted_at)

@@ -2,7 +2,7 @@
 
 A decision that follows expert review (Henan 批准筹建, Luoyang 认定) may be taken once the
 latest review round holding the proposal is closed. Registered with the engine's guard
-registry when the app is ready (``ExpertsConfig.ready``).
+registry for ``proposal`` subjects when the app is ready (``ExpertsConfig.ready``).
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from lianmeng.reviews.guards import GuardContext, register
+from lianmeng.workflow.guards import GuardContext, register
 
 from .models import ReviewRound
 
@@ -33,6 +33,6 @@ def review_closed_message(proposal: Any) -> str | None:
     return None
 
 
-@register("review_round_closed")
+@register("proposal", "review_round_closed")
 def review_round_closed(ctx: GuardContext) -> str | None:
-    return review_closed_message(ctx.proposal)
+    return review_closed_message(ctx.subject)

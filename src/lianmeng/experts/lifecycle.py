@@ -1,4 +1,4 @@
-"""Where expert review meets the lifecycle engine (``lianmeng.reviews``).
+"""Where expert review meets the lifecycle engine (``lianmeng.workflow``).
 
 Putting a proposal into a round fires the profile's ``review`` transition (已受理 → 专家评审中)
 through the one engine; the recommending area used for the area rule is read from the
@@ -23,7 +23,7 @@ from .conflicts import recommending_area_path
 
 def start_review(*, actor: User, proposal: Proposal, round: Any) -> None:
     """Fire the profile's review transition from the proposal's state (engine checks who)."""
-    from lianmeng.reviews.engine import proposal_transition
+    from lianmeng.proposals.lifecycle import proposal_transition
 
     lifecycle = get_profile(proposal.profile).lifecycle
     transition = (
@@ -48,17 +48,18 @@ def recommending_area_paths(
 ) -> dict[int, str | None]:
     """Path prefix of the area whose department recommended each proposal (None: no area,
     e.g. a provincial department recommended it). One query for the whole list."""
-    from lianmeng.reviews.models import StateChange
+    from lianmeng.workflow.models import StateChange
 
     profile_code = get_profile(profile_id).jurisdiction.value
     last: dict[int, Any] = {}
     changes = (
-        StateChange.objects.filter(proposal__in=[p.pk for p in proposals], kind="recommend")
+        StateChange.objects.of_kind("proposal")
+        .filter(subject_id__in=[p.pk for p in proposals], kind="recommend")
         .select_related("actor_jurisdiction")
         .order_by("at", "id")
     )
     for change in changes:
-        last[change.proposal_id] = change.actor_jurisdiction
+        last[change.subject_id] = change.actor_jurisdiction
     paths: dict[int, str | None] = {}
     for proposal in proposals:
         area = last.get(proposal.pk)

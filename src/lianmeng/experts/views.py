@@ -18,7 +18,7 @@ from lianmeng.core.errors import DomainError, NotFound
 from lianmeng.core.models import User
 from lianmeng.core.roles import Role
 from lianmeng.policy.loader import load_profiles
-from lianmeng.web.views import error_page
+from lianmeng.ui.errors import error_page
 
 from . import selectors, services
 from .export import score_sheet_xlsx

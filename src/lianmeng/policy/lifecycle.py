@@ -4,7 +4,7 @@ DESIGN.md "The lifecycle is data": a profile's ``[lifecycle]`` names its states 
 transitions — who may fire each one (a role at a level of the jurisdiction tree relative to the
 proposal), which guards must pass, which deadline it starts and which notification it sends.
 Henan's 推荐→受理→评审→筹建, Luoyang's 县初审→市受理→认定, Baoding's 推荐公函→备案 and
-Heilongjiang's 试点 are four tables over one engine (``lianmeng.reviews.engine``).
+Heilongjiang's 试点 are four tables over one engine (``lianmeng.workflow.engine``).
 
 Levels are relative to the proposal:
 
@@ -43,7 +43,8 @@ __all__ = [
     "lifecycle_problems",
 ]
 
-#: the guard functions the engine knows (lianmeng.reviews.guards implements them)
+#: the guard functions the engine knows (apps implement them per subject kind with
+#: lianmeng.workflow.guards.register: lianmeng.reviews.guards, lianmeng.experts.guards)
 GUARDS: dict[str, str] = {
     "call_window_open": "申报通知的网上填报时间内",
     "recommended_within_window": "推荐部门在网上填报截止前推荐（否则逾期不予受理）",

@@ -68,10 +68,11 @@ def existing_alliances(
         if exclude_lead and exclude_lead in lead_codes and row["name"] == exclude_name:
             continue
         found.append(_existing(row, f"proposal:{row['id']}"))
-    from lianmeng.alliances.legacy import legacy_alliances
+    from .duplicates import existing_alliance_rows  # (imports this module)
 
-    # alliances decided before the system, imported with `lianmeng alliance import`
-    found += [_existing(row, f"alliance:{row['id']}") for row in legacy_alliances(profile_id)]
+    # alliances of the registered sources: those decided before the system, imported with
+    # `lianmeng alliance import` (registered by the alliances app)
+    found += [_existing(row, row["reference"]) for row in existing_alliance_rows(profile_id)]
     return found
 
 

@@ -23,7 +23,7 @@ from .models import Proposal
 
 
 def state_label(profile: str, state: str) -> str:
-    from lianmeng.reviews.routing import state_label as label
+    from lianmeng.workflow.routing import state_label as label
 
     return label(profile, state)
 

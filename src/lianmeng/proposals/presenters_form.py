@@ -13,6 +13,7 @@ from lianmeng.policy.catalogue import RULE_TITLES
 from lianmeng.policy.loader import UnknownProfileError, get_profile
 
 from .checks import proposal_eligibility
+from .duplicates import existing_status_label
 from .editor import PARTS
 from .models import Proposal
 from .sections import SECTIONS, field_for_path, form_errors
@@ -229,15 +230,12 @@ def candidate_rows(candidates: list[Any], profile_id: str = "") -> list[dict[str
     alliance of the registry by its registry status (筹建中, 已认定 …)."""
     from django.utils.translation import gettext
 
-    from lianmeng.alliances.models import Alliance
-    from lianmeng.reviews.routing import state_label
+    from lianmeng.workflow.routing import state_label
 
-    alliance_labels = dict(Alliance.Status.choices)
     rows = []
     for candidate in candidates:
-        if candidate.reference.startswith("alliance:"):
-            status = str(alliance_labels.get(candidate.status, candidate.status))
-        else:
+        status = existing_status_label(candidate.reference, candidate.status)
+        if status is None:
             status = gettext(state_label(profile_id, candidate.status)) if profile_id else ""
             status = status or str(dict(Proposal.Status.choices).get(candidate.status, ""))
         rows.append(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,8 +31,20 @@ LIST_FIELDS = (
 )
 
 
+#: rules of other apps on who else sees which proposals (each ``viewer -> Q``), OR-ed in
+_VISIBILITY: list[Callable[[User], Q]] = []
+
+
+def register_visibility(rule: Callable[[User], Q]) -> None:
+    """Let ``rule(viewer)`` widen :func:`proposal_visibility` (experts: their assigned
+    proposals). Called from an ``AppConfig.ready()``; registering a rule again changes nothing."""
+    if rule not in _VISIBILITY:
+        _VISIBILITY.append(rule)
+
+
 def proposal_visibility(viewer: User) -> Q:
-    """Applicants see their unit's proposals; department staff those of their area and below."""
+    """Applicants see their unit's proposals; department staff those of their area and below;
+    and whoever a registered rule lets see them (:func:`register_visibility`)."""
     if not viewer.is_authenticated:
         return Q(pk__in=[])
     q = Q(pk__in=[])
@@ -48,9 +61,8 @@ def proposal_visibility(viewer: User) -> Q:
             )
     elif viewer_scope(viewer) is not None:
         q |= scope_filter(viewer, region_field="region", zone_field="zone") & filed
-    from lianmeng.experts.selectors import expert_visible_proposals  # (imports this module)
-
-    q |= expert_visible_proposals(viewer)  # experts: their assigned proposals, no conflicts
+    for rule in _VISIBILITY:
+        q |= rule(viewer)  # experts: their assigned proposals, no conflicts (lianmeng.experts)
     return q
 
 

@@ -7,8 +7,11 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from lianmeng.calls.selectors import call_list_public
+from lianmeng.calls.windows import closed_message, not_open_message, window_state
+from lianmeng.core import clock
 from lianmeng.core.audit import audit_record
-from lianmeng.core.errors import PermissionDenied, ValidationFailed
+from lianmeng.core.errors import NotFound, PermissionDenied, ValidationFailed
 from lianmeng.core.models import Jurisdiction, Unit, User
 from lianmeng.core.roles import Role
 from lianmeng.core.selectors import jurisdiction_for_region
@@ -180,3 +183,18 @@ def proposal_create(*, actor: User, call: Any) -> Proposal:
             after={"call": call.pk, "profile": call.profile},
         )
     return proposal
+
+
+def proposal_apply(*, actor: User, call_pk: int) -> Proposal:
+    """Open a draft proposal for a published call (在线申报); refused outside the window."""
+    call = call_list_public().filter(pk=call_pk).first()
+    if call is None:
+        raise NotFound(_("未找到该申报通知。"))
+    if not actor.has_role(Role.APPLICANT) or actor.unit_id is None:
+        raise PermissionDenied(_("只有申报单位（牵头单位）的账号可以在线申报。"))
+    state = window_state(call, clock.now())
+    if state == "upcoming":
+        raise PermissionDenied(not_open_message(call))
+    if state == "closed":
+        raise PermissionDenied(closed_message(call))
+    return proposal_create(actor=actor, call=call)

@@ -25,25 +25,20 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext, pgettext
 
-from lianmeng.calls.windows import (
-    as_beijing,
-    closed_message,
-    format_moment,
-    not_open_message,
-    window_end,
-    window_start,
-)
+from lianmeng.calls.windows import closed_message, not_open_message, window_end, window_start
 from lianmeng.core import clock
 from lianmeng.core.audit import audit_record
+from lianmeng.core.clock import as_beijing, format_moment
 from lianmeng.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from lianmeng.core.models import User
 from lianmeng.core.roles import Role
 from lianmeng.documents.pdf import CODE_ALPHABET, CODE_LENGTH, VersionStamp, render_proposal_pdf
-from lianmeng.reviews.engine import record_state_change
-from lianmeng.reviews.routing import state_label
+from lianmeng.workflow.models import StateChange
+from lianmeng.workflow.routing import state_label
 
 from .checks import proposal_eligibility
 from .editing import document_saved, lock_for_edit
+from .lifecycle import record_state_change
 from .models import Proposal, ProposalVersion
 
 #: the shortest explanation accepted for a failed 原则上 rule
@@ -425,8 +420,7 @@ def proposal_return(*, actor: User, pk: int, reason: str) -> Proposal:
     The profile's table says who may return from which state (each recommending level has
     its own return transition); this picks the one open to ``actor`` now.
     """
-    from lianmeng.reviews.engine import allowed_transitions, proposal_transition
-
+    from .lifecycle import allowed_transitions, proposal_transition
     from .selectors import proposal_get
 
     reason = (reason or "").strip()
@@ -450,10 +444,9 @@ def proposal_return(*, actor: User, pk: int, reason: str) -> Proposal:
 
 def return_reason(proposal: Proposal) -> str:
     """Why the proposal was last returned (empty if never), from its state history."""
-    from lianmeng.reviews.models import StateChange
-
     change = (
-        StateChange.objects.filter(proposal=proposal, to_state=Proposal.Status.RETURNED)
+        StateChange.objects.of(proposal)
+        .filter(to_state=Proposal.Status.RETURNED)
         .order_by("-at", "-id")
         .first()
     )

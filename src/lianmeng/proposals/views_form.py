@@ -20,7 +20,7 @@ from django.utils.translation import pgettext
 from lianmeng.core.access import permission
 from lianmeng.core.errors import Conflict, DomainError, NotFound, PermissionDenied
 from lianmeng.core.roles import Role
-from lianmeng.web.views import error_page
+from lianmeng.ui.errors import error_page
 
 from .duplicates import LIST_THRESHOLD, duplicate_candidates
 from .editor import PARTS, editor_context, part_url

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from lianmeng.core.access import permission
 from lianmeng.core.errors import DomainError, NotFound, ValidationFailed
-from lianmeng.web.views import error_page
+from lianmeng.ui.errors import error_page
 
 from . import materials
 from .editor import editor_context

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 
 from lianmeng.core.access import permission
 from lianmeng.core.errors import Conflict, DomainError, NotFound, ValidationFailed
-from lianmeng.web.views import error_page
+from lianmeng.ui.errors import error_page
 
 from . import roster
 from .editor import editor_context

@@ -10,12 +10,13 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from lianmeng.calls.windows import format_moment, time_left
+from lianmeng.calls.windows import time_left
 from lianmeng.core import clock
 from lianmeng.core.access import permission
+from lianmeng.core.clock import format_moment
 from lianmeng.core.errors import DomainError, NotFound, ValidationFailed
 from lianmeng.documents.pdf import code_display
-from lianmeng.web.views import error_page
+from lianmeng.ui.errors import error_page
 
 from .editor import editor_context
 from .models import Proposal

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from lianmeng.core.access import permission
 from lianmeng.core.errors import Conflict, DomainError
-from lianmeng.web.views import error_page
+from lianmeng.ui.errors import error_page
 
 from . import writeups
 from .editor import editor_context

@@ -145,7 +145,7 @@ def _end(value: date | datetime) -> datetime:
 
 
 def _from_profile(proposal: Any) -> CallTerms | None:
-    from .routing import profile_of
+    from lianmeng.workflow.routing import profile_of
 
     profile = profile_of(proposal)
     if profile is None or not proposal.call_year:

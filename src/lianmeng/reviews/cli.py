@@ -29,9 +29,9 @@ def _option(argv: list[str], name: str) -> str | None:
 
 def _history(pk: int) -> int:
     from lianmeng.proposals.models import Proposal
+    from lianmeng.workflow.routing import state_label
 
     from .call_terms import format_moment
-    from .routing import state_label
     from .selectors import state_history
 
     proposal = Proposal.objects.filter(pk=pk).first()
@@ -56,9 +56,8 @@ def _history(pk: int) -> int:
 def _transition(pk: int, name: str, argv: list[str]) -> int:
     from lianmeng.core.errors import DomainError
     from lianmeng.core.models import User
-
-    from .engine import proposal_transition
-    from .routing import state_label
+    from lianmeng.proposals.lifecycle import proposal_transition
+    from lianmeng.workflow.routing import state_label
 
     username = _option(argv, "--as")
     if not username:

@@ -1,20 +1,13 @@
-"""The guard functions a profile's transitions name (``guards = [...]``).
+"""The guards of the proposal tables whose facts this app owns: the call's online window, a
+recommendation on time or late, paper copies received, the filing category.
 
-A guard answers ``None`` when the transition may go ahead, else the message that tells the
-actor what to do first, in the reader's language (a guard runs while a page or an API call is
-answered; its message is shown, never stored). Guards may add to ``ctx.data`` what they
-established (the category a filing is made in, in Chinese as the profile names it), which the
-engine records with the state change.
-
-The names are fixed by :data:`lianmeng.policy.lifecycle.GUARDS` (a profile naming another one
-does not load). An app may supply the implementation of a guard whose facts it owns:
-``review_round_closed`` belongs to expert review, which registers it with :func:`register`.
+Registered with the engine's guard registry for ``proposal`` subjects (lianmeng.workflow.guards)
+when the module is imported (``ReviewsConfig.ready``). ``review_round_closed`` belongs to expert
+review (lianmeng.experts.guards).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -22,62 +15,23 @@ from django.db.models import Sum
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from lianmeng.core.models import User
-from lianmeng.policy.lifecycle import GUARDS, Transition
-from lianmeng.policy.models import Profile
+from lianmeng.workflow.guards import GuardContext
+from lianmeng.workflow.guards import register as register_guard
+from lianmeng.workflow.models import StateChange
 
 from .call_terms import call_terms_for, display_moment
 
-
-@dataclass
-class GuardContext:
-    proposal: Any
-    transition: Transition
-    actor: User
-    at: datetime
-    profile: Profile
-    data: dict[str, Any] = field(default_factory=dict)
+KIND = "proposal"
 
 
-Guard = Callable[[GuardContext], str | None]
-#: guards that say whether a transition applies at all, not what to do first: a page hides
-#: an action such a guard refuses (逾期不予受理 is offered only for a late recommendation)
-SITUATIONAL = frozenset({"recommended_after_window"})
-_REGISTRY: dict[str, Guard] = {}
-
-
-def register(name: str) -> Callable[[Guard], Guard]:
-    """Supply (or replace) the implementation of guard ``name``."""
-    if name not in GUARDS:
-        raise ValueError(f"unknown guard {name!r}; known: {', '.join(GUARDS)}")
-
-    def decorate(function: Guard) -> Guard:
-        _REGISTRY[name] = function
-        return function
-
-    return decorate
-
-
-def run_guards(ctx: GuardContext) -> list[str]:
-    """Messages of the guards that refuse, in the table's order (empty: all pass)."""
-    return [message for _name, message in refusals(ctx)]
-
-
-def refusals(ctx: GuardContext) -> list[tuple[str, str]]:
-    """(guard name, message) of each guard that refuses."""
-    found = []
-    for name in ctx.transition.guards:
-        message = _REGISTRY[name](ctx)
-        if message:
-            found.append((name, message))
-    return found
+def register(name: str):  # noqa: ANN201 - the decorator of workflow.guards.register
+    return register_guard(KIND, name)
 
 
 def last_recommended_at(proposal: Any) -> datetime | None:
-    from .models import StateChange
-
     return (
-        StateChange.objects.filter(proposal=proposal, kind="recommend")
+        StateChange.objects.of(proposal)
+        .filter(kind="recommend")
         .order_by("-at", "-id")
         .values_list("at", flat=True)
         .first()
@@ -86,7 +40,7 @@ def last_recommended_at(proposal: Any) -> datetime | None:
 
 @register("call_window_open")
 def call_window_open(ctx: GuardContext) -> str | None:
-    terms = call_terms_for(ctx.proposal)
+    terms = call_terms_for(ctx.subject)
     if terms is None:
         return None
     if ctx.at < terms.online_opens_at:
@@ -102,8 +56,8 @@ def call_window_open(ctx: GuardContext) -> str | None:
 
 def _late(ctx: GuardContext) -> tuple[bool, dict[str, str]]:
     """Whether the proposal was recommended after the window closed, and the two moments."""
-    terms = call_terms_for(ctx.proposal)
-    recommended_at = last_recommended_at(ctx.proposal)
+    terms = call_terms_for(ctx.subject)
+    recommended_at = last_recommended_at(ctx.subject)
     if terms is None or recommended_at is None:
         return False, {}
     late = recommended_at > terms.online_closes_at
@@ -146,21 +100,15 @@ def paper_copies_counted(proposal: Any) -> int:
 
 @register("paper_copies_received")
 def paper_copies_received(ctx: GuardContext) -> str | None:
-    terms = call_terms_for(ctx.proposal)
+    terms = call_terms_for(ctx.subject)
     required = terms.paper_copies if terms is not None else 2
-    received = paper_copies_counted(ctx.proposal)
+    received = paper_copies_counted(ctx.subject)
     if received < required:
         return _(
             "尚未收齐纸质申报材料：需一式%(required)s份，已登记%(received)s份。"
             "请先在“纸质材料接收”中登记。"
         ) % {"required": required, "received": received}
     return None
-
-
-@register("review_round_closed")
-def review_round_closed(ctx: GuardContext) -> str | None:
-    """Refuses until expert review supplies the real check (lianmeng.experts registers it)."""
-    return _("专家评审尚未结束：请先结束该申报所在的评审轮次，再作决定。")
 
 
 @register("category_chosen")
@@ -172,7 +120,7 @@ def category_chosen(ctx: GuardContext) -> str | None:
     }
     value = ctx.data.get("category")
     if value in (None, ""):
-        value = (ctx.proposal.document or {}).get("category")
+        value = (ctx.subject.document or {}).get("category")
     try:
         number = int(value)
     except (TypeError, ValueError):

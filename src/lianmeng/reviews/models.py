@@ -1,8 +1,7 @@
-"""State history, deadlines, paper copies, zone filings and notifications.
+"""Paper copies, zone filings and notifications.
 
-The proposal's current state is ``Proposal.status``; every change of it is one
-:class:`StateChange` row (Wagtail's "a history row per step"), written by the engine in the
-same transaction as the change.
+The state history and deadlines of proposals are the lifecycle engine's
+(:mod:`lianmeng.workflow.models`).
 """
 
 from __future__ import annotations
@@ -12,68 +11,6 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from lianmeng.core.models import Jurisdiction
-
-
-class StateChange(models.Model):
-    """One step of a proposal's lifecycle: who did what, when and why."""
-
-    proposal = models.ForeignKey(
-        "proposals.Proposal", on_delete=models.PROTECT, related_name="state_changes"
-    )
-    from_state = models.CharField(_("原状态"), max_length=20)
-    to_state = models.CharField(_("新状态"), max_length=20)
-    #: transition id of the profile's table (``recommend_county``, ``submit`` …)
-    transition = models.CharField(_("操作"), max_length=40)
-    #: the transition's kind (recommend, return, accept …), kept for lists and the 推荐表
-    kind = models.CharField(max_length=20, blank=True, db_index=True)
-    #: the label as the table named it then (a later edit of the table does not rewrite history)
-    label = models.CharField(_("操作名称"), max_length=60)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    #: the department (or unit) the actor acted for, as shown on forms and stamps
-    actor_office = models.CharField(_("办理部门"), max_length=120, blank=True)
-    #: the jurisdiction the actor acted for (None for the lead unit)
-    actor_jurisdiction = models.ForeignKey(
-        Jurisdiction, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    at = models.DateTimeField(_("时间"), db_index=True)
-    reason = models.TextField(_("意见或理由"), blank=True)
-    data = models.JSONField(default=dict, blank=True)
-
-    class Meta:
-        ordering = ["at", "id"]
-        verbose_name = _("状态变更")
-        verbose_name_plural = _("状态变更")
-        indexes = [
-            models.Index(fields=["proposal", "at"]),
-            # "the latest recommendation of each proposal" on lists of thousands
-            models.Index(fields=["proposal", "kind", "at"]),
-            # the 推荐表: what one department recommended
-            models.Index(fields=["actor_jurisdiction", "kind"]),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.proposal_id}: {self.from_state} → {self.to_state}"
-
-
-class ProposalDeadline(models.Model):
-    """A period a transition started (Henan: 筹建期一年 from 批准筹建)."""
-
-    proposal = models.ForeignKey(
-        "proposals.Proposal", on_delete=models.PROTECT, related_name="deadlines"
-    )
-    #: the ``[deadlines]`` field of the profile: ``construction_period_months``
-    kind = models.CharField(max_length=40)
-    starts_at = models.DateTimeField()
-    due_at = models.DateTimeField(_("截止时间"))
-    state_change = models.ForeignKey(StateChange, on_delete=models.PROTECT, related_name="+")
-
-    class Meta:
-        ordering = ["due_at"]
-
-    def __str__(self) -> str:
-        return f"{self.proposal_id} {self.kind} {self.due_at:%Y-%m-%d}"
 
 
 class PaperReceipt(models.Model):
@@ -160,7 +97,7 @@ class Notification(models.Model):
         "proposals.Proposal", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     state_change = models.ForeignKey(
-        StateChange, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "workflow.StateChange", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     subject = models.CharField(_("标题"), max_length=200)
     body = models.TextField(_("正文"))

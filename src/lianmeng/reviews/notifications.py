@@ -27,8 +27,11 @@ from lianmeng.core.errors import NotFound, PermissionDenied, ValidationFailed
 from lianmeng.core.models import User
 from lianmeng.core.roles import Role
 from lianmeng.policy.loader import UnknownProfileError, get_profile
+from lianmeng.workflow.listeners import on_change
+from lianmeng.workflow.models import StateChange
+from lianmeng.workflow.routing import state_label
 
-from .models import Notification, NotificationTemplate, StateChange
+from .models import Notification, NotificationTemplate
 
 logger = logging.getLogger("lianmeng.notifications")
 
@@ -249,9 +252,8 @@ def recipients_for(proposal: Any) -> list[User]:
 
 def values_for(change: StateChange) -> dict[str, str]:
     from .call_terms import format_moment
-    from .routing import state_label
 
-    proposal = change.proposal
+    proposal = change.subject
     deadline = change.data.get("deadline") or {}
     return {
         # a decision may name the alliance (Luoyang 认定: 洛阳市×××产业技术创新战略联盟)
@@ -276,6 +278,7 @@ def _category(data: dict[str, Any]) -> str:
     return str(name or number or "")
 
 
+@on_change("proposal")
 def queue_notification(change: StateChange, event: str | None) -> None:
     """After the surrounding transaction commits, tell the lead unit (inbox and e-mail)."""
     if not event:
@@ -286,26 +289,23 @@ def queue_notification(change: StateChange, event: str | None) -> None:
 
 def deliver(change_id: int, event: str) -> list[Notification]:
     """Write the inbox entries and send the e-mails of one state change's event."""
-    change = (
-        StateChange.objects.select_related("proposal", "proposal__lead_unit")
-        .filter(pk=change_id)
-        .first()
-    )
+    change = StateChange.objects.filter(pk=change_id, subject_kind="proposal").first()
     if change is None:
         return []
-    text = notification_text(change.proposal.profile, event)
+    proposal = change.subject
+    text = notification_text(proposal.profile, event)
     values = values_for(change)
     subject = render(text.subject, values)[:200]
     body = render(text.body, values)
     now = clock.now()
-    recipients = recipients_for(change.proposal)
+    recipients = recipients_for(proposal)
     with transaction.atomic():
         created = Notification.objects.bulk_create(
             [
                 Notification(
                     recipient=user,
                     event=event,
-                    proposal=change.proposal,
+                    proposal=proposal,
                     state_change=change,
                     subject=subject,
                     body=body,

@@ -26,10 +26,13 @@ from lianmeng.policy.lifecycle import Lifecycle
 from lianmeng.policy.loader import load_profiles
 from lianmeng.proposals.models import Proposal
 from lianmeng.proposals.selectors import proposal_visibility
+from lianmeng.workflow import selectors as workflow_selectors
+from lianmeng.workflow.models import StateChange
+from lianmeng.workflow.routing import effective_level, level_q, route_q
 
-from .models import PaperReceipt, StateChange, ZoneFiling
-from .routing import effective_level, level_q, route_q
+from .models import PaperReceipt, ZoneFiling
 
+KIND = "proposal"
 #: before anyone recommended: the lead unit's own states
 FILING_SIDE = ("draft", "submitted", "returned", "withdrawn")
 
@@ -90,7 +93,9 @@ def _routes_q(routes: list[str], lifecycle: Lifecycle, profile: Any) -> Q:
 
 
 def _with_list_columns(qs: QuerySet[Proposal]) -> QuerySet[Proposal]:
-    last_change = StateChange.objects.filter(proposal=OuterRef("pk")).order_by("-at", "-id")
+    last_change = StateChange.objects.filter(subject_kind=KIND, subject_id=OuterRef("pk")).order_by(
+        "-at", "-id"
+    )
     return (
         qs.select_related("lead_unit", "region", "zone")
         .defer("document", "form_state", "writeups", "explanations")
@@ -125,7 +130,9 @@ def done_q(viewer: User) -> Q:
     if not viewer.is_authenticated or not viewer.jurisdiction_id:
         return Q(pk__in=[])
     acted = StateChange.objects.filter(
-        proposal=OuterRef("pk"), actor_jurisdiction_id=viewer.jurisdiction_id
+        subject_kind=KIND,
+        subject_id=OuterRef("pk"),
+        actor_jurisdiction_id=viewer.jurisdiction_id,
     )
     if viewer.unit_id:
         acted = acted.filter(actor_office=viewer.unit.name)
@@ -153,9 +160,7 @@ def review_inbox(
 
 
 def state_history(*, proposal: Proposal) -> QuerySet[StateChange]:
-    return (
-        StateChange.objects.filter(proposal=proposal).select_related("actor").order_by("at", "id")
-    )
+    return workflow_selectors.state_history(subject=proposal)
 
 
 # -- acceptance (M-21) -------------------------------------------------------------------------
@@ -199,7 +204,7 @@ def acceptance_list(
         .values("n")
     )
     recommended = (
-        StateChange.objects.filter(proposal=OuterRef("pk"), kind="recommend")
+        StateChange.objects.filter(subject_kind=KIND, subject_id=OuterRef("pk"), kind="recommend")
         .order_by("-at", "-id")
         .values("at")[:1]
     )
@@ -254,29 +259,32 @@ def recommended_by(*, viewer: User, year: int) -> list[StateChange]:
     whose recommendation still stands (not since returned or withdrawn)."""
     if not viewer.is_authenticated or not viewer.jurisdiction_id:
         return []
-    changes = (
-        StateChange.objects.filter(
-            kind="recommend",
-            actor_jurisdiction_id=viewer.jurisdiction_id,
-            proposal__call_year=year,
-        )
-        .filter(proposal__in=Proposal.objects.filter(proposal_visibility(viewer)))
-        .exclude(proposal__status__in=FILING_SIDE)
-        .select_related("proposal", "proposal__lead_unit")
-        .order_by("proposal_id", "-at", "-id")
+    standing = (
+        Proposal.objects.filter(proposal_visibility(viewer), call_year=year)
+        .exclude(status__in=FILING_SIDE)
+        .values("id")
     )
+    changes = StateChange.objects.filter(
+        subject_kind=KIND,
+        kind="recommend",
+        actor_jurisdiction_id=viewer.jurisdiction_id,
+        subject_id__in=standing,
+    ).order_by("subject_id", "-at", "-id")
     if viewer.unit_id:
         changes = changes.filter(actor_office=viewer.unit.name)
     latest: dict[int, StateChange] = {}
     for change in changes:
-        latest.setdefault(change.proposal_id, change)
+        latest.setdefault(change.subject_id, change)
+    proposals = Proposal.objects.select_related("lead_unit").in_bulk(list(latest))
+    for subject_id, change in latest.items():
+        change.__dict__["subject"] = proposals[subject_id]
     return sorted(latest.values(), key=lambda c: (c.at, c.pk))
 
 
 def recommendation_rows(*, viewer: User, year: int) -> list[RecommendationRow]:
     rows = []
     for number, change in enumerate(recommended_by(viewer=viewer, year=year), start=1):
-        proposal = change.proposal
+        proposal = change.subject
         members, enterprises, universities, institutes = _counts(proposal.document)
         rows.append(
             RecommendationRow(
@@ -301,13 +309,13 @@ def recommendation_rows(*, viewer: User, year: int) -> list[RecommendationRow]:
 def recommendation_years(*, viewer: User) -> list[int]:
     if not viewer.is_authenticated or not viewer.jurisdiction_id:
         return []
+    recommended = StateChange.objects.filter(
+        subject_kind=KIND, kind="recommend", actor_jurisdiction_id=viewer.jurisdiction_id
+    ).values("subject_id")
     years = (
-        StateChange.objects.filter(
-            kind="recommend",
-            actor_jurisdiction_id=viewer.jurisdiction_id,
-            proposal__call_year__isnull=False,
-        )
-        .values_list("proposal__call_year", flat=True)
+        Proposal.objects.filter(pk__in=recommended, call_year__isnull=False)
+        .order_by()
+        .values_list("call_year", flat=True)
         .distinct()
     )
     return sorted(set(years), reverse=True)

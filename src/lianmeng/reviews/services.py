@@ -19,13 +19,13 @@ from lianmeng.core.errors import Conflict, DomainError, NotFound, PermissionDeni
 from lianmeng.core.models import User
 from lianmeng.core.roles import Role
 from lianmeng.policy.loader import load_profiles
+from lianmeng.proposals.lifecycle import allowed_transitions, next_steps, proposal_transition
 from lianmeng.proposals.models import Proposal
 from lianmeng.proposals.selectors import proposal_visibility
+from lianmeng.workflow.routing import lifecycle_of, office_for, route_of, state_label
 
 from .call_terms import call_terms_for, format_moment
-from .engine import allowed_transitions, next_steps, proposal_transition
 from .models import PaperReceipt, ZoneFiling
-from .routing import lifecycle_of, office_for, route_of, state_label
 from .selectors import zone_approved
 
 MAX_COPIES = 20

@@ -21,13 +21,16 @@ from lianmeng.core.access import login_only, permission
 from lianmeng.core.errors import DomainError, NotFound
 from lianmeng.core.models import Jurisdiction
 from lianmeng.policy.loader import UnknownProfileError, get_profile, load_profiles
+from lianmeng.proposals.lifecycle import allowed_transitions, next_steps, proposal_transition
 from lianmeng.proposals.models import Proposal
 from lianmeng.proposals.selectors import proposal_get
-from lianmeng.web.views import error_page
+from lianmeng.ui.errors import error_page
+from lianmeng.workflow.guards import SITUATIONAL, GuardContext, refusals
+from lianmeng.workflow.models import Deadline, StateChange
+from lianmeng.workflow.routing import actor_office, lifecycle_of, profile_of, state_label
 
 from . import exports, notifications, selectors
 from .call_terms import call_terms_for
-from .engine import allowed_transitions, next_steps, proposal_transition
 from .forms import (
     AcceptanceFilterForm,
     BulkForm,
@@ -37,9 +40,8 @@ from .forms import (
     TransitionForm,
     ZoneFilingForm,
 )
-from .guards import SITUATIONAL, GuardContext, paper_copies_counted, refusals
-from .models import PaperReceipt, ProposalDeadline, StateChange
-from .routing import actor_office, lifecycle_of, profile_of, state_label
+from .guards import paper_copies_counted
+from .models import PaperReceipt
 from .services import paper_copies_record, proposals_transition_bulk, zone_filing_submit
 
 PER_PAGE = 20
@@ -158,7 +160,7 @@ def _actions(request: HttpRequest, proposal: Proposal) -> list[dict[str, Any]]:
             continue
         refused = refusals(
             GuardContext(
-                proposal=proposal,
+                subject=proposal,
                 transition=transition,
                 actor=request.user,
                 at=clock.now(),
@@ -227,7 +229,7 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
         "elsewhere": _elsewhere(request, proposal),
         "steps": next_steps(proposal),
         "history": selectors.state_history(proposal=proposal),
-        "deadlines": ProposalDeadline.objects.filter(proposal=proposal),
+        "deadlines": Deadline.objects.of(proposal),
         "receipts": PaperReceipt.objects.filter(proposal=proposal).select_related("recorded_by"),
         "paper_received": paper_copies_counted(proposal),
         "paper_required": terms.paper_copies if terms else 2,
@@ -285,7 +287,7 @@ def transition(request: HttpRequest, pk: int) -> HttpResponse:
             "reason": form.cleaned_data.get("reason") or "",
         }
         return redirect(back)
-    change = StateChange.objects.filter(proposal=proposal).order_by("-at", "-id").first()
+    change = StateChange.objects.of(proposal).order_by("-at", "-id").first()
     messages.success(
         request,
         _("已办理“%(action)s”，当前状态：%(state)s。")
@@ -375,7 +377,7 @@ def _profile_name_for(viewer: Any, year: int) -> str:
     rows = selectors.recommended_by(viewer=viewer, year=year)
     names = _profile_names()
     if rows:
-        return names.get(rows[0].proposal.profile, "")
+        return names.get(rows[0].subject.profile, "")
     return ""
 
 
@@ -444,11 +446,7 @@ def _letter_change(proposal: Proposal) -> StateChange | None:
         m.value.kind == "recommendation_letter" for m in profile.materials
     ):
         return None
-    return (
-        StateChange.objects.filter(proposal=proposal, kind="recommend")
-        .order_by("-at", "-id")
-        .first()
-    )
+    return StateChange.objects.of(proposal).filter(kind="recommend").order_by("-at", "-id").first()
 
 
 def letter_pdf_bytes(proposal: Proposal, change: StateChange) -> bytes:

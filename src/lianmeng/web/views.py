@@ -16,7 +16,6 @@ from django.db import transaction
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.template import loader
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from django.views import i18n as i18n_views
@@ -32,9 +31,10 @@ from lianmeng.policy.uscc import IdentityError, uscc_region
 from lianmeng.proposals.models import Proposal
 from lianmeng.proposals.selectors import proposal_get, proposal_list
 from lianmeng.proposals.services import proposal_export
+from lianmeng.ui.context import role_labels
+from lianmeng.ui.errors import error_page
 
 from . import presenters
-from .context import role_labels
 from .forms import AuditFilterForm, LoginForm, ProposalFilterForm
 from .selectors import audit_search, jurisdiction_names, login_failure_list, user_list
 
@@ -45,24 +45,6 @@ USERS_PER_PAGE = 50
 #: address must still be able to sign in at nine o'clock)
 LOGIN_RATE = "10/m"
 LOGIN_RATE_PER_IP = "60/m"
-
-# Messages core.access passes to web/error.html untranslated; marked here for the catalogue.
-_CORE_MESSAGES = (
-    gettext_noop("无权访问"),
-    gettext_noop("您没有访问此页面的权限。如需开通，请联系本单位或本部门的系统管理员。"),
-    gettext_noop("此页面未开放。"),
-    gettext_noop("未找到该申报，或您无权查看。"),
-    gettext_noop("上一条记录的哈希不符（记录被删除或插入）"),
-    gettext_noop("记录内容与其哈希不符（记录被篡改）"),
-)
-
-
-def error_page(request: HttpRequest | None, status: int, title: str, message: str) -> HttpResponse:
-    """The Chinese error page (same contract as ``core.access.forbidden``)."""
-    context = {"status": status, "title": title, "message": message}
-    if request is None:
-        return HttpResponse(loader.render_to_string("web/error.html", context), status=status)
-    return render(request, "web/error.html", context, status=status)
 
 
 def _paginate(request: HttpRequest, queryset: QuerySet[Any], per_page: int) -> dict[str, Any]:
@@ -441,37 +423,3 @@ def users(request: HttpRequest) -> HttpResponse:
 def security(request: HttpRequest) -> HttpResponse:
     context = _paginate(request, login_failure_list(viewer=request.user), AUDIT_PER_PAGE)
     return render(request, "web/security.html", context)
-
-
-# -- error handlers (config.urls handler404/403/500) -------------------------------------
-
-
-@public
-def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return error_page(
-        request,
-        404,
-        _("页面不存在"),
-        _("您访问的页面不存在或已被移除。请检查地址，或从首页重新进入。"),
-    )
-
-
-@public
-def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return error_page(
-        request,
-        403,
-        _("无权访问"),
-        _("您没有访问此页面的权限。如需开通，请联系本单位或本部门的系统管理员。"),
-    )
-
-
-@public
-def server_error(request: HttpRequest) -> HttpResponse:
-    # No request context: the page must render even when the database is what failed.
-    return error_page(
-        None,
-        500,
-        _("系统出现错误"),
-        _("服务器处理请求时出错，已记录。请稍后再试；如问题持续，请联系系统管理员。"),
-    )

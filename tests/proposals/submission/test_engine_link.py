@@ -8,7 +8,7 @@ from lianmeng.core.errors import ValidationFailed
 from lianmeng.proposals.models import Proposal, ProposalVersion
 from lianmeng.proposals.sections import proposal_section_save
 from lianmeng.proposals.submission import proposal_submit, proposal_withdraw
-from lianmeng.reviews.models import StateChange
+from lianmeng.workflow.models import StateChange
 from tests.proposals.submission.test_submit import ON_TIME
 
 pytestmark = pytest.mark.django_db
@@ -38,7 +38,7 @@ def test_submit_and_withdraw_are_in_the_state_history(filed, pin_clock):
     proposal_submit(actor=user, pk=proposal.pk)
     proposal_withdraw(actor=user, pk=proposal.pk, reason="成员单位调整，暂缓申报")
     history = list(
-        StateChange.objects.filter(proposal=proposal)
+        StateChange.objects.of(proposal)
         .order_by("at", "id")
         .values_list("transition", "from_state", "to_state", "reason")
     )

@@ -120,5 +120,5 @@ def test_download_pdf_saves_the_file_under_the_proposals_name(filed, pin_clock, 
 
 def test_every_page_declares_the_site_icon(client):
     page = client.get("/").content.decode()
-    assert 'rel="icon" href="/static/web/favicon.svg"' in page
-    assert finders.find("web/favicon.svg")
+    assert 'rel="icon" href="/static/ui/favicon.svg"' in page
+    assert finders.find("ui/favicon.svg")

@@ -1,14 +1,15 @@
-"""The one function every state change of a proposal goes through (DESIGN.md "The lifecycle
-is data"; pretalx's ``set_submission_state``).
+"""The one function every state change goes through (DESIGN.md "The lifecycle is data";
+pretalx's ``set_submission_state``), for every kind of subject.
 
-``proposal_transition`` checks the profile's table and the actor (role and level), runs the
-guards, saves the new state, records the :class:`StateChange`, starts the deadline the
-transition names, writes the audit entry and queues the notification for after the commit —
-all in one transaction. Web pages, the API and the CLI call it; nothing else sets
-``Proposal.status`` beyond filing.
+:func:`transition` checks the profile's table for the subject's kind and the actor (role and
+level), runs the guards registered for the kind, saves the new state, records the
+:class:`StateChange`, starts the deadline the transition names, writes the audit entry and
+calls the kind's listeners (notifications go out after the commit) — all in one transaction.
+Web pages, the API and the CLI reach it through the owning app's service; nothing else sets a
+subject's state beyond the owning app's own filing acts.
 
-The filing side (draft → submitted, withdrawal) has its own services; they call
-:func:`record_state_change` so that the history is complete.
+The filing side of a kind (a proposal's draft → submitted, withdrawal) has its own services;
+they call :func:`record_change` so that the history is complete.
 """
 
 from __future__ import annotations
@@ -19,9 +20,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db import transaction
+from django.db import transaction as db_transaction
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop, pgettext
+from django.utils.translation import pgettext
 
 from lianmeng.core import clock
 from lianmeng.core.audit import audit_record
@@ -29,12 +30,11 @@ from lianmeng.core.errors import Conflict, NotFound, PermissionDenied, Validatio
 from lianmeng.core.models import User
 from lianmeng.policy.lifecycle import Lifecycle, Transition
 from lianmeng.policy.models import Profile
-from lianmeng.proposals.models import Proposal
-from lianmeng.proposals.selectors import proposal_visibility
 
 from .guards import GuardContext, run_guards
-from .models import ProposalDeadline, StateChange
-from .notifications import queue_notification
+from .kinds import SubjectKind, get_kind, kind_of, subject_key
+from .listeners import changed
+from .models import Deadline, StateChange
 from .routing import (
     Office,
     actor_office,
@@ -51,51 +51,57 @@ __all__ = [
     "Step",
     "allowed_transitions",
     "next_steps",
-    "proposal_transition",
-    "record_state_change",
+    "record_change",
+    "transition",
 ]
 
 
-def _table(proposal: Proposal) -> tuple[Profile, Lifecycle]:
-    profile = profile_of(proposal)
-    if profile is None or profile.lifecycle is None:
+def _table(subject: Any) -> tuple[Profile, Lifecycle]:
+    profile = profile_of(subject)
+    lifecycle = kind_of(subject).table(profile) if profile is not None else None
+    if profile is None or lifecycle is None:
         raise Conflict(
-            _("政策档案 %(profile)s 没有配置办理流程，无法办理。") % {"profile": proposal.profile}
+            _("政策档案 %(profile)s 没有配置办理流程，无法办理。") % {"profile": subject.profile}
         )
-    return profile, profile.lifecycle
+    return profile, lifecycle
+
+
+def _state(subject: Any, kind: SubjectKind) -> str:
+    return getattr(subject, kind.state_field)
 
 
 @dataclass(frozen=True)
 class Step:
-    """A transition open from the proposal's current state, and the office that fires it."""
+    """A transition open from the subject's current state, and the office that fires it."""
 
     transition: Transition
     office: Office
     level: str
 
 
-def next_steps(proposal: Proposal) -> list[Step]:
-    """Every transition the engine may fire from the current state on the proposal's route,
+def next_steps(subject: Any) -> list[Step]:
+    """Every transition the engine may fire from the current state on the subject's route,
     with the department that fires it (external ones — submission, withdrawal — left out)."""
-    profile = profile_of(proposal)
-    if profile is None or profile.lifecycle is None:
+    kind = kind_of(subject)
+    profile = profile_of(subject)
+    lifecycle = kind.table(profile) if profile is not None else None
+    if profile is None or lifecycle is None:
         return []
-    lifecycle = profile.lifecycle
-    route = route_of(proposal, lifecycle, profile)
+    route = route_of(subject, lifecycle, profile)
     steps = []
-    for transition in lifecycle.leaving(proposal.status):
-        if transition.external or route not in transition.routes:
+    for step in lifecycle.leaving(_state(subject, kind)):
+        if step.external or route not in step.routes:
             continue
-        level = effective_level(transition, route, lifecycle)
-        steps.append(Step(transition, office_for(proposal, level), level))
+        level = effective_level(step, route, lifecycle)
+        steps.append(Step(step, office_for(subject, level), level))
     return steps
 
 
-def allowed_transitions(*, actor: User, proposal: Proposal) -> list[Transition]:
-    """The transitions ``actor`` may fire on ``proposal`` now (guards not yet run)."""
+def allowed_transitions(*, actor: User, subject: Any) -> list[Transition]:
+    """The transitions ``actor`` may fire on ``subject`` now (guards not yet run)."""
     return [
         step.transition
-        for step in next_steps(proposal)
+        for step in next_steps(subject)
         if holds_office(actor, step.office, step.transition.role)
     ]
 
@@ -117,10 +123,10 @@ def _waiting_for(steps: list[Step]) -> str:
     return _joined(offices)
 
 
-def _refusal(proposal: Proposal, lifecycle: Lifecycle, actor: User, wanted: str) -> str:
+def _refusal(subject: Any, lifecycle: Lifecycle, actor: User, wanted: str) -> str:
     """当前状态为“已提交”，您可以：推荐、退回修改 — or who acts next."""
-    state = _named(lifecycle.state_label(proposal.status))
-    mine = allowed_transitions(actor=actor, proposal=proposal)
+    state = _named(lifecycle.state_label(_state(subject, kind_of(subject))))
+    mine = allowed_transitions(actor=actor, subject=subject)
     if mine:
         labels = _joined(_named(t.label) for t in mine)
         return _("当前状态为“%(state)s”，不能执行“%(action)s”。您可以：%(actions)s。") % {
@@ -128,7 +134,7 @@ def _refusal(proposal: Proposal, lifecycle: Lifecycle, actor: User, wanted: str)
             "action": wanted,
             "actions": labels,
         }
-    steps = next_steps(proposal)
+    steps = next_steps(subject)
     if steps:
         return _("当前状态为“%(state)s”，您当前没有可办理的操作；下一步由%(office)s办理。") % {
             "state": state,
@@ -148,7 +154,7 @@ def _add_months(moment: datetime, months: int) -> datetime:
 
 
 def _start_deadline(
-    *, proposal: Proposal, profile: Profile, transition: Transition, change: StateChange
+    *, subject: Any, profile: Profile, transition: Transition, change: StateChange
 ) -> dict[str, Any] | None:
     name = transition.starts_deadline
     if not name:
@@ -156,8 +162,8 @@ def _start_deadline(
     cited = getattr(profile.deadlines, name)
     months = int(cited.value)
     due = _add_months(change.at.astimezone(clock.BEIJING).replace(microsecond=0), months)
-    deadline = ProposalDeadline.objects.create(
-        proposal=proposal,
+    deadline = Deadline.objects.create(
+        **subject_key(subject),
         kind=name.removesuffix("_months"),
         starts_at=change.at,
         due_at=due,
@@ -172,94 +178,87 @@ def _start_deadline(
     }
 
 
-#: transition kinds that only one service fires, and the page where a person does it
-HANDLED_BY = {"approve": "decide", "decline": "decide", "review": "review"}
-OWNER_PAGES = {"decide": gettext_noop("决定"), "review": gettext_noop("专家评审")}
-OWNER_HINTS = {
-    "decide": gettext_noop("（先拟定决定，再与同批决定一起发布，联盟名录随之更新）"),
-    "review": gettext_noop("（建立评审轮次，把申报纳入评审）"),
-}
-
-
-def _lock(actor: User, pk: int) -> Proposal:
-    proposal = Proposal.objects.select_for_update().filter(pk=pk).first()
-    visible = (
-        proposal is not None and Proposal.objects.filter(proposal_visibility(actor), pk=pk).exists()
-    )
+def _lock(actor: User, kind: SubjectKind, pk: int) -> Any:
+    model = kind.model
+    subject = model.objects.select_for_update().filter(pk=pk).first()
+    visible = subject is not None and model.objects.filter(kind.visible(actor), pk=pk).exists()
     if not visible:
-        raise NotFound(_("未找到该申报，或您无权查看。"))
-    return proposal
+        raise NotFound(_(kind.not_found))
+    return subject
 
 
-def proposal_transition(
+def transition(
     *,
     actor: User,
+    kind: str,
     pk: int,
     transition: str,
     reason: str = "",
     data: dict[str, Any] | None = None,
     via: str = "",
-) -> Proposal:
-    """Fire ``transition`` of the proposal's profile table on proposal ``pk`` as ``actor``.
+) -> Any:
+    """Fire ``transition`` of the profile's table on subject ``pk`` of ``kind`` as ``actor``.
 
-    Transitions whose kind another service owns (``HANDLED_BY``: decisions are staged and
-    published so the registry is written with them; reviews start with a review round) are
-    fired only by that service, which passes its name as ``via``; the web pages, the API and
-    the CLI are refused with the page to use.
+    Transitions whose kind another service owns (the kind's ``owners``: decisions are staged
+    and published so the registry is written with them; reviews start with a review round)
+    are fired only by that service, which passes its name as ``via``; the web pages, the API
+    and the CLI are refused with the page to use.
 
-    Raises NotFound (the actor may not see the proposal), Conflict (not possible in the
+    Raises NotFound (the actor may not see the subject), Conflict (not possible in the
     current state; the message lists what the actor can do now), PermissionDenied (the
     actor's department is not the one at the transition's level), ValidationFailed (reason
     missing, a guard refuses).
     """
+    subject_kind = get_kind(kind)
     reason = (reason or "").strip()
     data = dict(data or {})
-    with transaction.atomic():
-        proposal = _lock(actor, pk)
-        profile, lifecycle = _table(proposal)
+    with db_transaction.atomic():
+        subject = _lock(actor, subject_kind, pk)
+        profile, lifecycle = _table(subject)
         wanted = lifecycle.transition(transition)
         if wanted is None:
             raise ValidationFailed(
                 _("没有名为“%(transition)s”的操作。%(refusal)s")
                 % {
                     "transition": transition,
-                    "refusal": _refusal(proposal, lifecycle, actor, transition),
+                    "refusal": _refusal(subject, lifecycle, actor, transition),
                 },
                 details={
-                    "allowed": [t.id for t in allowed_transitions(actor=actor, proposal=proposal)]
+                    "allowed": [t.id for t in allowed_transitions(actor=actor, subject=subject)]
                 },
             )
-        owner = HANDLED_BY.get(wanted.kind)
-        if owner is not None and via != owner:
+        owner = subject_kind.owners.get(wanted.kind)
+        if owner is not None and via != owner.service:
             raise Conflict(
                 _("“%(action)s”请在“%(page)s”页面办理%(hint)s，不能直接执行此操作。")
                 % {
                     "action": _named(wanted.label),
-                    "page": _(OWNER_PAGES[owner]),
-                    "hint": _(OWNER_HINTS[owner]),
+                    "page": _(owner.page),
+                    "hint": _(owner.hint) if owner.hint else "",
                 },
-                details={"page": owner},
+                details={"page": owner.service},
             )
         if wanted.external:
             raise Conflict(
                 _("“%(action)s”由申报单位在申报页面办理，不能在此执行。")
                 % {"action": _named(wanted.label)}
             )
-        if proposal.status not in wanted.from_:
+        before = _state(subject, subject_kind)
+        if before not in wanted.from_:
             raise Conflict(
-                _refusal(proposal, lifecycle, actor, _named(wanted.label)),
+                _refusal(subject, lifecycle, actor, _named(wanted.label)),
                 details={
-                    "state": proposal.status,
-                    "allowed": [t.id for t in allowed_transitions(actor=actor, proposal=proposal)],
+                    "state": before,
+                    "allowed": [t.id for t in allowed_transitions(actor=actor, subject=subject)],
                 },
             )
-        route = route_of(proposal, lifecycle, profile)
+        route = route_of(subject, lifecycle, profile)
         if route not in wanted.routes:
-            raise PermissionDenied(_refusal(proposal, lifecycle, actor, _named(wanted.label)))
+            raise PermissionDenied(_refusal(subject, lifecycle, actor, _named(wanted.label)))
         level = effective_level(wanted, route, lifecycle)
-        office = office_for(proposal, level)
+        office = office_for(subject, level)
         if not holds_office(actor, office, wanted.role):
-            raise PermissionDenied(_not_your_office(proposal, wanted, office, route, lifecycle))
+            raise PermissionDenied(_not_your_office(subject, wanted, office, route, lifecycle))
         if wanted.reason_required and not reason:
             raise ValidationFailed(
                 _("请填写%(field)s。") % {"field": _named(wanted.reason_label)},
@@ -274,7 +273,7 @@ def proposal_transition(
         now = clock.now()
         problems = run_guards(
             GuardContext(
-                proposal=proposal,
+                subject=subject,
                 transition=wanted,
                 actor=actor,
                 at=now,
@@ -286,11 +285,10 @@ def proposal_transition(
             raise ValidationFailed(" ".join(problems), details={"guards": problems})
         if not reason and wanted.kind in {"refuse", "decline", "return"}:
             reason = wanted.label
-        before = proposal.status
-        proposal.status = wanted.to
-        proposal.save(update_fields=["status", "updated_at"])
+        setattr(subject, subject_kind.state_field, wanted.to)
+        subject.save(update_fields=[subject_kind.state_field, "updated_at"])
         change = StateChange.objects.create(
-            proposal=proposal,
+            **subject_key(subject),
             from_state=before,
             to_state=wanted.to,
             transition=wanted.id,
@@ -303,29 +301,30 @@ def proposal_transition(
             reason=reason,
             data=data,
         )
+        change.__dict__["subject"] = subject
         deadline = _start_deadline(
-            proposal=proposal, profile=profile, transition=wanted, change=change
+            subject=subject, profile=profile, transition=wanted, change=change
         )
         if deadline:
             change.data = {**change.data, "deadline": deadline}
             change.save(update_fields=["data"])
         audit_record(
             actor=actor,
-            action=f"lianmeng.proposal.{wanted.id}",
-            obj=proposal,
-            before={"status": before},
-            after={"status": wanted.to, "reason": reason, "data": change.data},
+            action=subject_kind.audit_action(wanted.id),
+            obj=subject,
+            before={subject_kind.state_field: before},
+            after={subject_kind.state_field: wanted.to, "reason": reason, "data": change.data},
         )
-        queue_notification(change, wanted.event)
-    return proposal
+        changed(change, wanted.event)
+    return subject
 
 
 def _not_your_office(
-    proposal: Proposal, wanted: Transition, office: Office, route: str, lifecycle: Lifecycle
+    subject: Any, wanted: Transition, office: Office, route: str, lifecycle: Lifecycle
 ) -> str:
     delegation = lifecycle.zone_delegation
     if route == "zone" and delegation is not None and wanted.level in delegation.levels:
-        zone = proposal.zone.name if proposal.zone_id else _("所在片区")
+        zone = subject.zone.name if subject.zone_id else _("所在片区")
         return _(
             "该联盟的牵头单位位于%(zone)s，“%(action)s”由%(office)s负责办理；"
             "其他部门只能查看其报备名单，不能代为办理。"
@@ -336,9 +335,9 @@ def _not_your_office(
     }
 
 
-def record_state_change(
+def record_change(
     *,
-    proposal: Proposal,
+    subject: Any,
     from_state: str,
     to_state: str,
     transition: str,
@@ -346,32 +345,36 @@ def record_state_change(
     reason: str = "",
     data: dict[str, Any] | None = None,
 ) -> StateChange:
-    """Record a change the filing side made itself (``submit``, ``withdraw``), in the caller's
-    transaction, so that the proposal's history is complete. The caller audits its own act.
+    """Record a change the owning app made itself (a proposal's ``submit``, ``withdraw``), in
+    the caller's transaction, so that the subject's history is complete. The caller audits its
+    own act.
 
     ``to_state`` must be a state of the profile's table; the transition's label and kind are
     taken from the table when it names ``transition``.
     """
-    if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError("record_state_change() must run inside the transaction of the change")
-    profile = profile_of(proposal)
-    lifecycle = profile.lifecycle if profile is not None else None
+    if not db_transaction.get_connection().in_atomic_block:
+        raise RuntimeError("record_change() must run inside the transaction of the change")
+    kind = kind_of(subject)
+    profile = profile_of(subject)
+    lifecycle = kind.table(profile) if profile is not None else None
     step = lifecycle.transition(transition) if lifecycle is not None else None
     if lifecycle is not None and lifecycle.state(to_state) is None:
-        raise ValueError(f"{proposal.profile}: unknown state {to_state!r}")
+        raise ValueError(f"{subject.profile}: unknown state {to_state!r}")
+    acting = actor is not None and actor.pk
+    lead_unit_id = getattr(subject, "lead_unit_id", None)
+    if actor is not None and lead_unit_id is not None and actor.unit_id == lead_unit_id:
+        office = subject.lead_unit.name
+    else:
+        office = actor_office(actor) if acting else "系统"
     change = StateChange.objects.create(
-        proposal=proposal,
+        **subject_key(subject),
         from_state=from_state,
         to_state=to_state,
         transition=transition,
         kind=step.kind if step is not None else transition,
         label=step.label if step is not None else transition,
-        actor=actor if actor is not None and actor.pk else None,
-        actor_office=(
-            proposal.lead_unit.name
-            if actor is not None and actor.unit_id == proposal.lead_unit_id
-            else (actor_office(actor) if actor is not None and actor.pk else "系统")
-        ),
+        actor=actor if acting else None,
+        actor_office=office,
         actor_jurisdiction=actor.jurisdiction
         if actor is not None and actor.jurisdiction_id
         else None,
@@ -379,5 +382,6 @@ def record_state_change(
         reason=(reason or "").strip(),
         data=dict(data or {}),
     )
-    queue_notification(change, step.event if step is not None else None)
+    change.__dict__["subject"] = subject
+    changed(change, step.event if step is not None else None)
     return change

@@ -1,4 +1,9 @@
-"""The public verification page (B-3): which proposal, version and hash a paper copy belongs to."""
+"""The public verification page (B-3): which proposal, version and hash a paper copy belongs to.
+
+The code is printed on every page of the PDF (:mod:`lianmeng.documents.pdf`); this page finds
+the version it names. URL names stay ``documents:verify_form`` and ``documents:verify``
+(:mod:`lianmeng.proposals.urls_verify`).
+"""
 
 from __future__ import annotations
 
@@ -8,10 +13,12 @@ from django.utils.translation import gettext as _
 from django_ratelimit.decorators import ratelimit
 
 from lianmeng.core.access import public
+from lianmeng.core.clock import format_moment
 from lianmeng.core.errors import NotFound
-from lianmeng.web.views import error_page
+from lianmeng.documents.pdf import code_display, normalise_code
+from lianmeng.ui.errors import error_page
 
-from .pdf import code_display, normalise_code
+from .versions import version_by_code
 
 #: per client address; enough for a clerk checking a pile of copies, not for guessing codes
 VERIFY_RATE = "30/m"
@@ -36,15 +43,12 @@ def verify_form(request: HttpRequest) -> HttpResponse:
     code = normalise_code(request.GET.get("code", ""))
     if code:
         return redirect("documents:verify", code=code)
-    return render(request, "documents/verify.html", {"version": None})
+    return render(request, "proposals/verify.html", {"version": None})
 
 
 @public
 @ratelimit(key="ip", rate=VERIFY_RATE, method="GET", block=False)
 def verify(request: HttpRequest, code: str) -> HttpResponse:
-    from lianmeng.calls.windows import format_moment
-    from lianmeng.proposals.versions import version_by_code
-
     if (response := _limited(request)) is not None:
         return response
     try:
@@ -52,7 +56,7 @@ def verify(request: HttpRequest, code: str) -> HttpResponse:
     except NotFound:
         response = render(
             request,
-            "documents/verify.html",
+            "proposals/verify.html",
             {"version": None, "unknown": code[:40]},
             status=404,
         )
@@ -60,7 +64,7 @@ def verify(request: HttpRequest, code: str) -> HttpResponse:
     latest = version.proposal.versions.order_by("-number").values_list("number", flat=True).first()
     return render(
         request,
-        "documents/verify.html",
+        "proposals/verify.html",
         {
             "version": version,
             "proposal": version.proposal,

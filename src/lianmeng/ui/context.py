@@ -1,4 +1,8 @@
-"""The ``navigation`` context processor: menu entries by role, and who the viewer is."""
+"""The ``navigation`` context processor: menu entries by role, and who the viewer is.
+
+The unread count on the messages entry comes from ``reviews.context.unread`` (registered after
+this one), so the layout needs nothing from the apps above it.
+"""
 
 from __future__ import annotations
 
@@ -120,13 +124,8 @@ def place_label(user: Any) -> str:
     return ""
 
 
+#: the entry that carries the viewer's unread count (``unread_count``, set by reviews.context)
 UNREAD_ENTRY = "reviews:notification_list"
-
-
-def _unread(user: Any) -> int:
-    from lianmeng.reviews.notifications import unread_count
-
-    return unread_count(user)
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -145,7 +144,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
                         "active": namespace == entry.url_name.split(":", 1)[0]
                         and current in entry.section,
                         # unread notices: a decision on its proposal is how a lead unit learns it
-                        "badge": _unread(user) if entry.url_name == UNREAD_ENTRY else 0,
+                        "unread": entry.url_name == UNREAD_ENTRY,
                     }
                 )
     authenticated = user is not None and user.is_authenticated

@@ -1,6 +1,7 @@
-"""Who acts on a proposal at each level of the jurisdiction tree (policy.lifecycle's levels).
+"""Who acts on a subject at each level of the jurisdiction tree (policy.lifecycle's levels).
 
-A proposal belongs to the lead unit's region (``Proposal.region``, a county in GB/T 2260 as a
+Written for proposals and for every subject with the same facts (``profile``, ``region``,
+``zone``, ``lead_unit``, ``document``; see lianmeng.workflow.kinds). A proposal belongs to the lead unit's region (``Proposal.region``, a county in GB/T 2260 as a
 rule). From it: the county's department, the prefecture city's, the province's; the zone
 committee of ``Proposal.zone``; or the provincial department the proposal names as its
 recommender. :func:`office_for` answers "which department is that for this proposal", and
@@ -19,33 +20,36 @@ from lianmeng.policy.lifecycle import Lifecycle, Transition
 from lianmeng.policy.loader import UnknownProfileError, get_profile
 from lianmeng.policy.models import Profile
 
+from .kinds import get_kind, kind_of
+
 #: GB/T 2260 "省直辖县级行政单位" (4190xx …): such a county acts as its own city
 _DIRECT_COUNTY_CITY_SUFFIX = "9000"
 
 
-def profile_of(proposal: Any) -> Profile | None:
+def profile_of(subject: Any) -> Profile | None:
     try:
-        return get_profile(proposal.profile)
+        return get_profile(subject.profile)
     except UnknownProfileError:
         return None
 
 
-def lifecycle_of(proposal: Any) -> Lifecycle | None:
-    profile = profile_of(proposal)
-    return profile.lifecycle if profile is not None else None
+def lifecycle_of(subject: Any) -> Lifecycle | None:
+    """The table of the subject's profile that its kind follows."""
+    profile = profile_of(subject)
+    return kind_of(subject).table(profile) if profile is not None else None
 
 
-def state_label(profile_id: str, state: str) -> str:
-    """The Chinese name of ``state`` in the profile's table (the id itself if unknown)."""
+def state_label(profile_id: str, state: str, *, kind: str = "proposal") -> str:
+    """The Chinese name of ``state`` in the profile's table for ``kind`` (else the name the
+    kind gives it, else the id itself)."""
+    subject_kind = get_kind(kind)
     try:
-        lifecycle = get_profile(profile_id).lifecycle
+        lifecycle = subject_kind.table(get_profile(profile_id))
     except UnknownProfileError:
         lifecycle = None
     if lifecycle is not None and lifecycle.state(state) is not None:
         return lifecycle.state_label(state)
-    from lianmeng.proposals.models import Proposal
-
-    return str(dict(Proposal.Status.choices).get(state, state))
+    return str(subject_kind.state_names().get(state, state))
 
 
 def department_name(jurisdiction: Jurisdiction, *, city_name: str = "") -> str:
