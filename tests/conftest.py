@@ -91,3 +91,17 @@ def make_user(db) -> Callable[..., object]:
         )
 
     return make
+
+
+@pytest.fixture
+def policies_in_force(monkeypatch):
+    """Pin ``clock.now()`` to 2019-11-05 10:00 Beijing time, when every profile was in force
+    (洛阳 2018-07-10 — 2020-12-31, 保定 2018-09-18 — 2023-09-17): for tests of what a
+    department does under those measures, which lianmeng.policy.validity refuses today."""
+    from datetime import datetime
+
+    from lianmeng.core import clock
+
+    moment = datetime(2019, 11, 5, 10, 0, tzinfo=clock.BEIJING)
+    monkeypatch.setattr(clock, "now", lambda: moment)
+    return moment

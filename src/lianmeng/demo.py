@@ -106,6 +106,7 @@ def load_demo() -> Iterator[str]:
             + list(load_journey_accounts())
             + list(load_review_journeys())
             + list(load_legacy_registry())
+            + list(load_demo_versions())
         )
         yield from added or ["演示数据已存在，未做改动。"]
         return
@@ -152,7 +153,56 @@ def load_demo() -> Iterator[str]:
         yield from load_journey_accounts()
         yield from load_review_journeys()
         yield from load_legacy_registry()
+        yield from load_demo_versions()
     yield f"演示账号的密码均为 {DEMO_PASSWORD}"
+
+
+def load_demo_versions() -> Iterator[str]:
+    """Every demo proposal shown as filed gets the immutable version 1 and its PDF, stored
+    by the submission service's own :func:`store_version` at the moment it was filed (its
+    ``submitted_at``), so its versions page, PDF and ``/verify/<code>`` work like a real
+    filing's. Runs last (after every step that files or moves a demo proposal) and only for
+    proposals without a version, so running the demo again stores nothing twice."""
+    from lianmeng.core.audit import audit_record
+    from lianmeng.proposals.submission import store_version
+
+    pending = (
+        Proposal.objects.exclude(status=Proposal.Status.DRAFT)
+        .filter(submitted_at__isnull=False, versions__isnull=True)
+        .select_related("lead_unit")
+        .order_by("id")
+    )
+    for proposal in pending:
+        with transaction.atomic():
+            filer = (
+                User.objects.filter(unit_id=proposal.lead_unit_id, role_grants__role=Role.APPLICANT)
+                .order_by("id")
+                .first()
+            )
+            version = store_version(proposal=proposal, actor=filer, at=proposal.submitted_at)
+            change = (
+                StateChange.objects.of(proposal)
+                .filter(transition="submit", to_state=Proposal.Status.SUBMITTED)
+                .order_by("-at", "-id")
+                .first()
+            )
+            if change is not None and "version" not in (change.data or {}):
+                StateChange.objects.filter(pk=change.pk).update(
+                    data={**(change.data or {}), "version": version.number}
+                )
+            audit_record(
+                actor=filer,
+                action="lianmeng.proposal.version.stored",
+                obj=proposal,
+                after={
+                    "version": version.number,
+                    "verification_code": version.verification_code,
+                    "sha256": version.sha256,
+                    "pdf_sha256": version.pdf_sha256,
+                    "demo": True,
+                },
+            )
+        yield f"申报：{proposal.name} 第 {version.number} 版及其 PDF 已存档"
 
 
 def load_legacy_registry() -> Iterator[str]:
@@ -294,6 +344,8 @@ def load_demo_calls() -> Iterator[str]:
     """Publish the demo calls that are not there yet (matched by profile, year and title)."""
     from lianmeng.calls.models import Call
     from lianmeng.calls.services import call_create, call_publish
+    from lianmeng.policy.loader import get_profile
+    from lianmeng.policy.validity import window_inside
 
     issuers = {
         "410000": User.objects.filter(username="henan").first(),
@@ -301,6 +353,12 @@ def load_demo_calls() -> Iterator[str]:
     }
     with transaction.atomic():
         for spec in _demo_call_specs():
+            if window_inside(
+                get_profile(spec["profile"]), spec["online_opens"], spec["online_closes"]
+            ):
+                # 洛阳 today: its 办法 expired on 2020-12-31, so no call is opened under it
+                # (call_create refuses; lianmeng.policy.validity)
+                continue
             if Call.objects.filter(
                 profile=spec["profile"], year=spec["year"], title=spec["title"]
             ).exists():
@@ -333,6 +391,7 @@ def load_review_journeys() -> Iterator[str]:
             if not ExpertProfile.objects.filter(user=user).exclude(fields=[]).exists():
                 expert_profile_save(actor=user, user_id=user.pk, fields=fields, title=title)
         yield from _submit_henan_example()
+        yield from _zhengzhou_bulk_examples()
 
 
 def _submit_henan_example() -> Iterator[str]:
@@ -388,3 +447,109 @@ def _submit_henan_example() -> Iterator[str]:
         after={"call": call.pk, "demo": True},
     )
     yield f"申报：{proposal.name}（已提交至“{call.title}”）"
+
+
+#: two more Henan proposals of this year's call from 新郑市 (410184), recommended by its county
+#: bureau, so that 郑州市科技局 finds two items it can recommend together (README: bulk 推荐)
+ZHENGZHOU_BULK = [
+    (
+        "河南省超硬材料产业技术创新战略联盟",
+        "超硬材料",
+        "人造金刚石与立方氮化硼",
+        "新郑华晶超硬材料股份有限公司",
+        "91410184572634180J",
+    ),
+    (
+        "河南省耐火材料产业技术创新战略联盟",
+        "耐火材料",
+        "高端定形耐火材料",
+        "新郑瑞泰耐火材料股份有限公司",
+        "91410184603815276R",
+    ),
+]
+XINZHENG = ("xinzheng", "新郑市科技局", [Role.RECOMMENDER], "410184", None)
+
+
+def _zhengzhou_bulk_examples() -> Iterator[str]:
+    """Two proposals filed to this year's Henan call by lead units in 新郑市 and recommended
+    by 新郑市科技局 through the engine: 郑州市科技局's inbox then holds two it can recommend."""
+    from lianmeng.calls.models import Call
+    from lianmeng.core import clock
+    from lianmeng.core.errors import DomainError
+    from lianmeng.proposals.editing import document_saved
+    from lianmeng.proposals.lifecycle import proposal_transition
+
+    example = _example("henan")
+    now = clock.now()
+    call = (
+        Call.objects.filter(
+            profile="henan",
+            status=Call.Status.PUBLISHED,
+            online_opens_at__lte=now,
+            online_closes_at__gte=now,
+        )
+        .order_by("-year", "-id")
+        .first()
+    )
+    if example is None or call is None:
+        return
+    username, name, roles, code, _unit = XINZHENG
+    county = User.objects.filter(username=username).first()
+    if county is None:
+        county = user_create(
+            actor=None,
+            username=username,
+            password=DEMO_PASSWORD,
+            display_name=name,
+            unit=None,
+            jurisdiction=Jurisdiction.objects.get(code=code),
+            roles=roles,
+        )
+        yield f"账号：{username:10s} {name}"
+    for title, industry, product, lead, uscc in ZHENGZHOU_BULK:
+        if Proposal.objects.filter(profile="henan", name=title).exists():
+            continue
+        document = json.loads(json.dumps(example))
+        document.update(name=title, industry=industry, product=product, call_year=call.year)
+        document["submitted_at"] = now.astimezone(clock.BEIJING).replace(microsecond=0).isoformat()
+        document["lead_unit"] = {
+            **document["lead_unit"],
+            "name": lead,
+            "uscc": uscc,
+            "org_code": f"{uscc[8:16]}-{uscc[16]}",
+            "address": "河南省新郑市新港产业集聚区",
+            "industrial_cluster": "新郑市新港产业集聚区",
+        }
+        document["members"][0] = {**document["members"][0], "name": lead, "uscc": uscc}
+        proposal = proposal_import(actor=None, document=document)
+        applicant = None
+        proposal.call = call
+        proposal.status = Proposal.Status.SUBMITTED
+        proposal.submitted_at = now
+        record_state_change(
+            proposal=proposal,
+            from_state="draft",
+            to_state="submitted",
+            transition="submit",
+            actor=applicant,
+        )
+        StateChange.objects.filter(
+            subject_kind="proposal", subject_id=proposal.pk, transition="submit"
+        ).update(actor_office=lead)
+        document_saved(
+            actor=applicant,
+            proposal=proposal,
+            action="lianmeng.proposal.submitted",
+            after={"call": call.pk, "demo": True},
+        )
+        try:
+            proposal_transition(
+                actor=county,
+                pk=proposal.pk,
+                transition="recommend_county",
+                reason="经审核，同意推荐。",
+            )
+        except DomainError as exc:  # e.g. the profile is not in force on the demo's date
+            yield f"申报：{title}（已提交；新郑市科技局未能推荐：{exc.message}）"
+            continue
+        yield f"申报：{title}（新郑市科技局已推荐，待郑州市科技局推荐）"

@@ -151,7 +151,7 @@ def test_other_departments_cannot_decide(henan_staff, luoyang_staff, make_review
         )
 
 
-def test_baoding_files_with_category_two(baoding_staff, make_review_proposal):
+def test_baoding_files_with_category_two(baoding_staff, make_review_proposal, policies_in_force):
     proposal = make_review_proposal(
         profile="baoding", status="recommended", region="130602", name="保定市电力装备创新联盟"
     )
@@ -177,7 +177,9 @@ def test_baoding_files_with_category_two(baoding_staff, make_review_proposal):
     assert change.data["category"] == 2 and change.data["category_name"] == "产业创新联盟"
 
 
-def test_luoyang_recognises_with_the_unified_name(luoyang_staff, make_review_proposal):
+def test_luoyang_recognises_with_the_unified_name(
+    luoyang_staff, make_review_proposal, policies_in_force
+):
     proposal = make_review_proposal(profile="luoyang", region="410305", name="洛阳轴承产业联盟")
     _reviewed(luoyang_staff, [proposal], profile="luoyang")
     with pytest.raises(ValidationFailed):
@@ -219,7 +221,9 @@ def test_decisions_page_stages_and_publishes_selected(
         )
         assert response.status_code == 302
     staged = list(Decision.objects.order_by("id").values_list("pk", flat=True))
-    response = client.post("/staff/decisions/publish/", {"decisions": staged}, follow=True)
+    response = client.post(
+        "/staff/decisions/publish/", {"decisions": staged, "confirmed": "1"}, follow=True
+    )
     assert "已发布 2 项决定" in response.content.decode()
     assert Alliance.objects.count() == 2
 
@@ -259,7 +263,7 @@ def test_decisions_api(client, token_for, henan_staff, make_review_proposal):
 
 
 def test_decisions_list_holds_only_what_the_department_decides(
-    henan_staff, luoyang_staff, make_review_proposal
+    henan_staff, luoyang_staff, make_review_proposal, policies_in_force
 ):
     from lianmeng.alliances.selectors import decidable_proposals
 

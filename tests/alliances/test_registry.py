@@ -146,7 +146,7 @@ def test_plaque_pdf_carries_the_name_and_embeds_its_fonts(db, make_unit, tmp_pat
 
 
 @pytest.fixture
-def recognised(luoyang_staff, make_review_proposal):
+def recognised(luoyang_staff, make_review_proposal, policies_in_force):
     proposal = make_review_proposal(profile="luoyang", region="410305", name="洛阳轴承产业联盟")
     round = review.round_create(actor=luoyang_staff, profile="luoyang", call_year=2020)
     review.round_add_proposals(actor=luoyang_staff, round_id=round.pk, proposal_ids=[proposal.pk])

@@ -180,5 +180,6 @@ def score_every_criterion(j: Journey, proposal: str, scores: list[int]) -> None:
         row.get_by_label("评语").fill(f"第 {n + 1} 项：论证充分，符合要求。")
     j.shot(f"expert-{j.user}-scores")
     j.page.get_by_role("button", name="提交评分").click()
+    j.page.get_by_role("button", name="确认提交评分").click()  # the dialog says it is final
     j.page.get_by_role("heading", name="我的评审任务").wait_for()
     assert "已提交" in j.page.locator("tbody tr").filter(has_text=proposal).inner_text()

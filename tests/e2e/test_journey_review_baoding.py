@@ -81,6 +81,7 @@ def test_baoding_journey(live_server, monkeypatch, settings, tmp_path):
         assert "备案" in staged and "二类" in staged
         j.shot("city-staged")
         page.get_by_role("button", name="发布所选决定").click()
+        page.get_by_role("button", name="确认发布").click()
         assert "已发布 1 项决定" in j.flash()
         j.shot("city-published")
 

@@ -92,6 +92,7 @@ def test_luoyang_journey(live_server, monkeypatch, settings, tmp_path):
         j.nav("专家评审")
         j.page.get_by_role("link", name="2019年度洛阳市产业技术创新战略联盟专家评审").click()
         j.page.get_by_role("button", name="结束评审").click()
+        j.page.get_by_role("button", name="确认结束评审").click()
         j.page.get_by_role("link", name="评审结果与排名").click()
         assert PROPOSAL in j.main_text()
         j.shot("city-results")
@@ -104,6 +105,7 @@ def test_luoyang_journey(live_server, monkeypatch, settings, tmp_path):
         assert "决定已暂存" in j.flash()
         j.shot("city-staged")
         j.page.get_by_role("button", name="发布所选决定").click()
+        j.page.get_by_role("button", name="确认发布").click()
         assert "已发布 1 项决定" in j.flash()
         j.shot("city-published")
 

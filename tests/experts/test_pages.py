@@ -52,7 +52,7 @@ def test_round_from_creation_to_close_through_the_pages(
     assert "理由已记录" in response.content.decode()
     assert "熟悉当地轴承产业" in response.content.decode()
 
-    client.post(f"/staff/reviews/{round.pk}/close/")
+    client.post(f"/staff/reviews/{round.pk}/close/", {"confirmed": "1"})
     round.refresh_from_db()
     assert round.status == "closed"
 

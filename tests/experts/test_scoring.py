@@ -120,7 +120,7 @@ def test_scoring_form_saves_a_draft_and_submits(client, login, review):
     assert response.status_code == 422
     assert "尚未打分" in response.content.decode()
     assert 'value="88"' in response.content.decode()  # what was typed is kept
-    data = {f"score_{k}": "80" for k in KEYS} | {"action": "submit"}
+    data = {f"score_{k}": "80" for k in KEYS} | {"action": "submit", "confirmed": "1"}
     assert client.post(f"/experts/assignments/{task.pk}/", data).status_code == 302
     task.refresh_from_db()
     assert task.submitted_at is not None

@@ -151,25 +151,28 @@ def test_detail_shows_roster_and_export_is_the_stored_document(
     assert "河南科技大学" in response.content.decode()  # 汉字 as they are, not \u escapes
 
 
-def test_province_counts_submitted_proposals_of_every_profile_under_one_name(
+def test_province_counts_submitted_proposals_of_every_profile_under_its_own_name(
     client, make_user, make_unit, make_proposal, login
 ):
-    """Henan calls the state 已提交, Luoyang 已提交（待县级初审）: the province's home counts both
-    under the plain name, not under one profile's wording."""
+    """Henan calls the state 已提交, Luoyang 已提交（待县级初审）: the province's home counts each
+    profile's proposals under that profile's own name (issue 11: never by a shared state id)."""
     make_proposal(make_unit("410182"), name="荥阳铝基新材料产业技术创新战略联盟", profile="henan")
     make_proposal(make_unit("410305"), name="涧西区轴承产业技术创新战略联盟", profile="luoyang")
     login(make_user(["competent"], jurisdiction="410000"))
     home = client.get("/home/").content.decode()
-    card = re.search(
-        r'href="/proposals/\?status=submitted">\s*<div[^>]*>([^<]+)</div>\s*'
-        r"<div[^>]*>(\d+)</div>",
-        home,
+    cards = dict(
+        re.findall(
+            r'href="/proposals/\?status=submitted&amp;profile=(\w+)">\s*'
+            r"(?:<div[^>]*>[^<]+</div>\s*)?<div[^>]*>([^<]+)</div>\s*<div[^>]*>1</div>",
+            home,
+        )
     )
-    assert card is not None, home
-    assert (card.group(1), card.group(2)) == ("已提交", "2")
+    assert cards == {"henan": "已提交", "luoyang": "已提交（待县级初审）"}, home
 
 
-def test_applicant_home_offers_the_open_calls_of_its_area(client, make_user, make_unit, login):
+def test_applicant_home_offers_the_open_calls_of_its_area(
+    client, make_user, make_unit, login, policies_in_force
+):
     from datetime import date
 
     from lianmeng.calls.services import call_create, call_publish

@@ -33,7 +33,7 @@ def _migrate(targets) -> None:
 
 def test_history_deadlines_and_notices_survive_the_move(transactional_db):
     list(load_demo())
-    henan = Proposal.objects.get(profile="henan")
+    henan = Proposal.objects.filter(profile="henan").earliest("id")  # the example of `shenbao`
     change = StateChange.objects.of(henan).order_by("id").last()
     # a deadline and a notice on the demo's history, as 批准筹建 and the inbox make them
     Deadline.objects.create(
@@ -85,6 +85,8 @@ def test_history_deadlines_and_notices_survive_the_move(transactional_db):
         pk=luoyang.pk,
         transition="preliminary_review",
         reason="初审通过",
+        # the Luoyang 办法 expired on 2020-12-31: acting today needs a recorded basis
+        data={"basis": "洛阳市科技局关于存量申报继续办理的通知"},
     )
     newest = StateChange.objects.of(luoyang).order_by("-id").first()
     assert newest.transition == "preliminary_review"

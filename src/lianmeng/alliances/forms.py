@@ -21,6 +21,7 @@ class RegistryFilterForm(forms.Form):
     profile = forms.ChoiceField(label=_("地区"), required=False)
     status = forms.ChoiceField(label=_("状态"), required=False)
     year = forms.ChoiceField(label=_("年度"), required=False)
+    overdue = forms.BooleanField(label=_("只看筹建期已过的联盟"), required=False)
 
     def __init__(
         self, *args: Any, profiles: list[tuple[str, str]], years: list[int], **kwargs: Any
@@ -36,3 +37,4 @@ class RegistryFilterForm(forms.Form):
         )
         for name in ("level", "domain", "profile", "status", "year"):
             self.fields[name].widget.attrs["class"] = "form-select"
+        self.fields["overdue"].widget.attrs["class"] = "form-check-input"

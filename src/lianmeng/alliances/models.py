@@ -23,6 +23,44 @@ def category_label(number: int | None) -> str:
     return str(CATEGORY_LABELS.get(number, number or ""))
 
 
+class DecisionNotice(models.Model):
+    """发布文件：一批同时发布的决定所用的文号 (e.g. 豫科〔2026〕12号), one per publication.
+
+    A 文号 belongs to one department and year: the same department never uses it twice
+    (checked against the legacy registry's numbers too). ``token`` is the publish form's own
+    key, so a second click of "发布" finds the batch already published instead of
+    publishing again.
+    """
+
+    jurisdiction = models.ForeignKey(
+        Jurisdiction, on_delete=models.PROTECT, related_name="+", verbose_name=_("发文部门辖区")
+    )
+    department = models.CharField(_("发文部门"), max_length=120)
+    reference = models.CharField(_("文号"), max_length=60)
+    prefix = models.CharField(_("发文字号"), max_length=30)
+    year = models.PositiveSmallIntegerField(_("年份"))
+    number = models.PositiveIntegerField(_("序号"))
+    token = models.CharField(max_length=40, unique=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    published_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        verbose_name = _("决定文件")
+        verbose_name_plural = _("决定文件")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["jurisdiction", "prefix", "year", "number"],
+                name="one_reference_per_department_year",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+
 class Decision(models.Model):
     class Kind(models.TextChoices):
         APPROVE_TO_BUILD = "approve_to_build", _("批准筹建")
@@ -43,6 +81,9 @@ class Decision(models.Model):
     #: the lifecycle transition publishing fires (from the profile's table)
     transition = models.CharField(max_length=40, blank=True)
     reason = models.TextField(_("理由"), blank=True)
+    #: 依据: the document or instruction a decision under a policy not in force relies on
+    #: (lianmeng.policy.validity); recorded with the lifecycle change too
+    basis = models.TextField(_("依据"), blank=True)
     #: 备案类别 (Baoding 第八条: 1, 2 or 3)
     category = models.PositiveSmallIntegerField(_("类别"), null=True, blank=True)
     alliance_name = models.CharField(_("联盟名称"), max_length=120, blank=True)
@@ -60,6 +101,19 @@ class Decision(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     published_at = models.DateTimeField(null=True, blank=True)
+    #: the publication (文号) it went out under
+    notice = models.ForeignKey(
+        DecisionNotice,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="decisions",
+        verbose_name=_("决定文件"),
+    )
+    reference = models.CharField(_("文号"), max_length=60, blank=True)
+    #: printed on the decision document (决定书/批复) with a QR code, checked at
+    #: /registry/decisions/verify/<code>
+    verification_code = models.CharField(max_length=16, blank=True, db_index=True)
 
     class Meta:
         ordering = ["-staged_at", "-id"]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import BooleanField, Case, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.utils.translation import gettext_noop
 
 from lianmeng.core.errors import NotFound
@@ -33,12 +33,46 @@ class RegistryFilters:
     profile: str = ""
     status: str = ""
     year: int | None = None
+    #: only alliances whose construction period has passed without 验收 (still 筹建中)
+    overdue: bool = False
+
+
+def with_construction(qs: QuerySet[Alliance]) -> QuerySet[Alliance]:
+    """Annotate each alliance with the end of its construction period (``construction_due_at``:
+    the engine's deadline, a subquery — no query per row) and whether it has passed while
+    the alliance is still 筹建中 (``construction_overdue``). A legacy alliance has no
+    deadline row: its recorded 筹建期限 counts."""
+    from lianmeng.core import clock
+    from lianmeng.workflow.models import Deadline
+
+    due = (
+        Deadline.objects.filter(
+            subject_kind="proposal", subject_id=OuterRef("proposal_id"), kind="construction_period"
+        )
+        .order_by("-id")
+        .values("due_at")[:1]
+    )
+    now = clock.now()
+    today = now.astimezone(clock.BEIJING).date()
+    overdue = Q(status=Alliance.Status.BUILDING) & (
+        Q(construction_due_at__lt=now)
+        | Q(construction_due_at__isnull=True, construction_deadline__lt=today)
+    )
+    return qs.annotate(construction_due_at=Subquery(due)).annotate(
+        construction_overdue=Case(
+            When(overdue, then=Value(True)), default=Value(False), output_field=BooleanField()
+        )
+    )
 
 
 def alliance_list(*, filters: RegistryFilters | None = None) -> QuerySet[Alliance]:
     """The public registry, newest decision first; the same number of queries at any size."""
     f = filters or RegistryFilters()
-    qs = Alliance.objects.select_related("lead_unit", "jurisdiction").defer("lead_unit__created_at")
+    qs = with_construction(
+        Alliance.objects.select_related("lead_unit", "jurisdiction").defer("lead_unit__created_at")
+    )
+    if f.overdue:
+        qs = qs.filter(construction_overdue=True)
     if f.q:
         qs = qs.filter(Q(name__icontains=f.q) | Q(lead_unit__name__icontains=f.q))
     if f.level:
@@ -56,7 +90,9 @@ def alliance_list(*, filters: RegistryFilters | None = None) -> QuerySet[Allianc
 
 def alliance_get(*, pk: int) -> Alliance:
     try:
-        return Alliance.objects.select_related("lead_unit", "jurisdiction", "proposal").get(pk=pk)
+        return with_construction(
+            Alliance.objects.select_related("lead_unit", "jurisdiction", "proposal")
+        ).get(pk=pk)
     except (Alliance.DoesNotExist, ValueError, TypeError) as exc:
         raise NotFound(gettext_noop("名录中没有该联盟。")) from exc
 
@@ -152,3 +188,48 @@ def decidable_proposals(*, viewer: User) -> QuerySet[Proposal]:
         .exclude(decisions__status=Decision.Status.STAGED)
         .order_by("profile", "id")
     )
+
+
+# -- decision documents and the registry's overdue construction periods ------------------------
+
+
+def decision_document_get(*, viewer: User, pk: int) -> Decision:
+    """A published decision whose document (决定书/批复) the viewer may download: its lead
+    unit's staff, and the deciding department (whose area covers the proposal). NotFound
+    for anyone else, so nobody learns of another unit's decline."""
+    if not viewer.is_authenticated:
+        raise NotFound(gettext_noop("未找到该决定，或您无权查看。"))
+    allowed = Q(proposal__lead_unit_id=viewer.unit_id) if viewer.unit_id else Q(pk__in=[])
+    if may_decide(viewer):
+        allowed |= Q(proposal__in=Proposal.objects.filter(proposal_visibility(viewer)))
+    try:
+        return (
+            Decision.objects.filter(allowed, status=Decision.Status.PUBLISHED)
+            .exclude(verification_code="")
+            .select_related("proposal__lead_unit", "alliance", "notice")
+            .get(pk=pk)
+        )
+    except (Decision.DoesNotExist, ValueError, TypeError) as exc:
+        raise NotFound(gettext_noop("未找到该决定，或您无权查看。")) from exc
+
+
+def decision_by_code(code: str) -> Decision | None:
+    """The published decision a verification code names (public: the code is on the paper)."""
+    if not code:
+        return None
+    return (
+        Decision.objects.filter(verification_code=code, status=Decision.Status.PUBLISHED)
+        .select_related("proposal__lead_unit", "alliance", "notice")
+        .first()
+    )
+
+
+def documents_for(viewer: User, decisions: list[Decision]) -> set[int]:
+    """Which of ``decisions`` the viewer may download the document of (one query)."""
+    ids = [d.pk for d in decisions if d.verification_code]
+    if not ids or not viewer.is_authenticated:
+        return set()
+    allowed = Q(proposal__lead_unit_id=viewer.unit_id) if viewer.unit_id else Q(pk__in=[])
+    if may_decide(viewer):
+        allowed |= Q(proposal__in=Proposal.objects.filter(proposal_visibility(viewer)))
+    return set(Decision.objects.filter(allowed, pk__in=ids).values_list("pk", flat=True))

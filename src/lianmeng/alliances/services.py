@@ -22,13 +22,14 @@ from lianmeng.core import clock
 from lianmeng.core.audit import audit_record
 from lianmeng.core.errors import Conflict, DomainError, NotFound, PermissionDenied, ValidationFailed
 from lianmeng.core.models import Jurisdiction, User
+from lianmeng.core.validity import basis_required_message, lapse_for
 from lianmeng.policy.lifecycle import Transition
 from lianmeng.policy.loader import get_profile
 from lianmeng.policy.models import Profile
 from lianmeng.proposals.models import Proposal
 from lianmeng.proposals.selectors import proposal_get
 
-from .models import Alliance, Decision
+from .models import Alliance, Decision, DecisionNotice
 from .naming import alliance_name, check_name
 from .selectors import DECIDER_ROLES
 
@@ -118,10 +119,15 @@ def decision_stage(
     reason: str = "",
     category: int | None = None,
     name: str | None = None,
+    basis: str = "",
 ) -> Decision:
-    """Record (or change) the decision the department will publish for one proposal."""
+    """Record (or change) the decision the department will publish for one proposal.
+
+    Under a policy that is not in force the decision needs its ``basis`` (依据: the document
+    or instruction it relies on), else it is refused naming the policy's document."""
     _check_decider(actor)
     reason = (reason or "").strip()
+    basis = (basis or "").strip()
     if len(reason) > MAX_REASON:
         raise ValidationFailed(
             _("理由不能超过 %(max)s 字。") % {"max": MAX_REASON}, details={"field": "reason"}
@@ -140,6 +146,7 @@ def decision_stage(
                 _("请填写%(field)s。") % {"field": _(transition.reason_label)},
                 details={"field": "reason"},
             )
+        _check_basis(profile, transition, basis)
         number = _check_category(profile, kind, category)
         final_name = ""
         if kind != Decision.Kind.DECLINE:
@@ -154,6 +161,7 @@ def decision_stage(
         decision.kind = kind
         decision.transition = transition.id
         decision.reason = reason
+        decision.basis = basis
         decision.category = number
         decision.alliance_name = final_name
         decision.staged_by = actor
@@ -167,6 +175,21 @@ def decision_stage(
             after=_facts(decision),
         )
     return decision
+
+
+def _check_basis(profile: Profile, transition: Transition, basis: str) -> None:
+    """A decision under a policy not in force needs its recorded basis (the engine checks it
+    again when the decision is published)."""
+    lapsed = lapse_for(profile)
+    if lapsed is not None and not basis:
+        raise ValidationFailed(
+            basis_required_message(lapsed, _(transition.label)),
+            details={"field": "basis", "reason": "policy_lapsed", "document": lapsed.document},
+        )
+    if len(basis) > MAX_REASON:
+        raise ValidationFailed(
+            _("依据不能超过 %(max)s 字。") % {"max": MAX_REASON}, details={"field": "basis"}
+        )
 
 
 def decision_unstage(*, actor: User, decision_id: int) -> None:
@@ -186,6 +209,7 @@ def _facts(decision: Decision) -> dict[str, Any]:
         "kind": decision.kind,
         "transition": decision.transition,
         "reason": decision.reason,
+        "basis": decision.basis,
         "category": decision.category,
         "alliance_name": decision.alliance_name,
         "status": decision.status,
@@ -241,58 +265,184 @@ def _registry_upsert(decision: Decision, profile: Profile, decided_on: date) -> 
         "decided_on": decided_on,
         "construction_deadline": _construction_deadline(proposal),
         "authority": profile.authority.value if profile.authority else profile.issuer.value,
+        "reference": decision.reference,
     }
     alliance, _created = Alliance.objects.update_or_create(proposal=proposal, defaults=values)
     return alliance
 
 
-def decisions_publish(*, actor: User, ids: Iterable[int]) -> list[Decision]:
-    """Publish staged decisions together: all or none."""
+def _new_verification_code() -> str:
+    import secrets
+
+    from lianmeng.documents.pdf import CODE_ALPHABET, CODE_LENGTH
+
+    while True:
+        code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+        if not Decision.objects.filter(verification_code=code).exists():
+            return code
+
+
+def _already_published(actor: User, token: str | None) -> list[Decision] | None:
+    """The decisions a earlier submission of the same publish form published (a double
+    click, a resent form), or None."""
+    if not token:
+        return None
+    notice = DecisionNotice.objects.filter(token=token, published_by=actor).first()
+    if notice is None:
+        return None
+    return list(notice.decisions.select_related("proposal", "alliance").order_by("id"))
+
+
+def _notice(actor: User, reference: str | None, token: str | None, now: Any) -> DecisionNotice:
+    """The publication's 文号: the one typed, or (no 文号 given at all, as by the API) the
+    department's next free number; refused when the department already used it."""
+    from uuid import uuid4
+
+    from lianmeng.workflow.routing import actor_office
+
+    from .numbering import clean_reference, next_reference, parse_reference, taken
+
+    area = actor.jurisdiction if actor.jurisdiction_id else None
+    if area is None:
+        raise PermissionDenied(_("只有主管部门（或协调小组）可以作出决定。"))
+    year = now.astimezone(clock.BEIJING).year
+    if reference is None:
+        suggested = next_reference(area, year)
+        if not suggested:
+            raise ValidationFailed(
+                _("请填写本批决定的文号，如“豫科〔2026〕12号”。"), details={"field": "reference"}
+            )
+        parsed = parse_reference(suggested)
+    else:
+        parsed = clean_reference(reference)
+    if taken(area, parsed):
+        raise Conflict(
+            _("文号“%(reference)s”本部门已经用过，请改用未用过的文号（下一个可用：%(next)s）。")
+            % {"reference": parsed.text, "next": next_reference(area, parsed.year) or "—"},
+            details={"field": "reference"},
+        )
+    return DecisionNotice.objects.create(
+        jurisdiction=area,
+        department=actor_office(actor),
+        reference=parsed.text,
+        prefix=parsed.prefix,
+        year=parsed.year,
+        number=parsed.number,
+        token=(token or uuid4().hex)[:40],
+        published_by=actor,
+        published_at=now,
+    )
+
+
+def decisions_publish(
+    *,
+    actor: User,
+    ids: Iterable[int],
+    reference: str | None = None,
+    token: str | None = None,
+) -> list[Decision]:
+    """Publish staged decisions together under one 文号: all or none.
+
+    ``reference``: the 文号 the department gives the batch (``None``: its next free number);
+    ``token``: the publish form's key — the same form sent twice publishes once."""
+    from django.db import IntegrityError
+
     from lianmeng.proposals.lifecycle import proposal_transition
 
     _check_decider(actor)
     wanted = sorted({int(pk) for pk in ids})
+    done = _already_published(actor, token)
+    if done is not None:
+        return done
     if not wanted:
         raise ValidationFailed(_("请选择要发布的决定。"))
     published: list[Decision] = []
-    with transaction.atomic():
-        decisions = _staged_for_update(actor, wanted)
-        now = clock.now()
-        decided_on = now.astimezone(clock.BEIJING).date()
-        for decision in decisions:
-            profile = get_profile(decision.profile)
-            data: dict[str, Any] = {"decision": decision.pk}
-            if decision.category is not None:
-                data["category"] = decision.category
-            if decision.alliance_name:
-                data["alliance_name"] = decision.alliance_name
+    try:
+        with transaction.atomic():
             try:
-                proposal_transition(
-                    actor=actor,
-                    pk=decision.proposal_id,
-                    transition=decision.transition,
-                    reason=decision.reason,
-                    data=data,
-                    via="decide",
-                )
-            except DomainError as exc:
-                raise type(exc)(
-                    _("“%(name)s”不能发布：%(reason)s 本批决定均未发布。")
-                    % {"name": decision.proposal.name, "reason": exc.message},
-                    details={**exc.details, "decision": decision.pk},
-                ) from exc
-            decision.proposal.refresh_from_db()
-            if decision.positive:
-                decision.alliance = _registry_upsert(decision, profile, decided_on)
-            decision.status = Decision.Status.PUBLISHED
-            decision.published_by = actor
-            decision.published_at = now
-            decision.save(update_fields=["alliance", "status", "published_by", "published_at"])
-            audit_record(
+                decisions = _staged_for_update(actor, wanted)
+            except NotFound:
+                done = _already_published(actor, token)  # the other click got there first
+                if done is not None:
+                    return done
+                raise
+            now = clock.now()
+            notice = _notice(actor, reference, token, now)
+            published = _publish_all(actor, decisions, notice, now, proposal_transition)
+    except IntegrityError as exc:
+        done = _already_published(actor, token)
+        if done is not None:
+            return done
+        raise Conflict(
+            _("文号“%(reference)s”刚被本部门的另一批决定使用，请刷新页面后改用下一个可用文号。")
+            % {"reference": reference or ""},
+            details={"field": "reference"},
+        ) from exc
+    return published
+
+
+def _publish_all(
+    actor: User,
+    decisions: list[Decision],
+    notice: DecisionNotice,
+    now: Any,
+    proposal_transition: Any,
+) -> list[Decision]:
+    published: list[Decision] = []
+    decided_on = now.astimezone(clock.BEIJING).date()
+    for decision in decisions:
+        profile = get_profile(decision.profile)
+        data: dict[str, Any] = {"decision": decision.pk, "reference": notice.reference}
+        if decision.category is not None:
+            data["category"] = decision.category
+        if decision.alliance_name:
+            data["alliance_name"] = decision.alliance_name
+        if decision.basis:
+            data["basis"] = decision.basis  # the engine requires it under a lapsed policy
+        try:
+            proposal_transition(
                 actor=actor,
-                action="lianmeng.decision.published",
-                obj=decision,
-                after={**_facts(decision), "alliance": decision.alliance_id},
+                pk=decision.proposal_id,
+                transition=decision.transition,
+                reason=decision.reason,
+                data=data,
+                via="decide",
             )
-            published.append(decision)
+        except DomainError as exc:
+            raise type(exc)(
+                _("“%(name)s”不能发布：%(reason)s 本批决定均未发布。")
+                % {"name": decision.proposal.name, "reason": exc.message},
+                details={**exc.details, "decision": decision.pk},
+            ) from exc
+        decision.proposal.refresh_from_db()
+        decision.notice = notice
+        decision.reference = notice.reference
+        decision.verification_code = _new_verification_code()
+        if decision.positive:
+            decision.alliance = _registry_upsert(decision, profile, decided_on)
+        decision.status = Decision.Status.PUBLISHED
+        decision.published_by = actor
+        decision.published_at = now
+        decision.save(
+            update_fields=[
+                "alliance",
+                "status",
+                "published_by",
+                "published_at",
+                "notice",
+                "reference",
+                "verification_code",
+            ]
+        )
+        audit_record(
+            actor=actor,
+            action="lianmeng.decision.published",
+            obj=decision,
+            after={
+                **_facts(decision),
+                "alliance": decision.alliance_id,
+                "reference": notice.reference,
+            },
+        )
+        published.append(decision)
     return published

@@ -1,12 +1,23 @@
 from django.urls import path
 
-from . import views
+from . import views, views_documents
 
 app_name = "alliances"
 
 urlpatterns = [
     path("registry/", views.registry, name="registry"),
+    path("registry/export.xlsx", views_documents.registry_xlsx, name="registry_xlsx"),
     path("registry/<int:pk>/", views.registry_detail, name="registry_detail"),
+    path(
+        "registry/decisions/<int:pk>/document.pdf",
+        views_documents.decision_pdf,
+        name="decision_pdf",
+    ),
+    path(
+        "registry/decisions/verify/<str:code>/",
+        views_documents.decision_verify,
+        name="decision_verify",
+    ),
     path("registry/<int:pk>/plaque.pdf", views.registry_plaque, name="registry_plaque"),
     path("staff/decisions/", views.decisions, name="decisions"),
     path("staff/decisions/stage/", views.decision_stage, name="decision_stage"),

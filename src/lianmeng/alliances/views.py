@@ -15,13 +15,15 @@ from django.views.decorators.http import require_POST
 
 from lianmeng.core.access import login_only, permission, public
 from lianmeng.core.errors import DomainError, NotFound
+from lianmeng.core.site import absolute_url
+from lianmeng.core.validity import lapse_for, lapse_status
 from lianmeng.experts.models import RoundProposal
 from lianmeng.policy.loader import get_profile, load_profiles
 from lianmeng.proposals.models import Proposal
+from lianmeng.ui.confirm import confirmation_page, confirmed
 from lianmeng.ui.errors import error_page
 
 from . import selectors, services
-from .forms import RegistryFilterForm
 from .models import Alliance, Decision, category_label
 from .naming import alliance_name
 from .plaque import plaque_pdf
@@ -52,22 +54,10 @@ def _profile_names() -> dict[str, str]:
 
 @public
 def registry(request: HttpRequest) -> HttpResponse:
+    from .views_documents import registry_filters
+
     names = _profile_names()
-    form = RegistryFilterForm(
-        request.GET or None, profiles=list(names.items()), years=selectors.decision_years()
-    )
-    filters = selectors.RegistryFilters()
-    if form.is_bound:
-        form.is_valid()  # invalid fields drop out; the valid ones still filter
-        data = form.cleaned_data
-        filters = selectors.RegistryFilters(
-            q=(data.get("q") or "").strip(),
-            level=data.get("level") or "",
-            domain=data.get("domain") or "",
-            profile=data.get("profile") or "",
-            status=data.get("status") or "",
-            year=int(data["year"]) if data.get("year") else None,
-        )
+    form, filters = registry_filters(request)  # the XLSX export uses the same
     context = {"form": form, **_page(request, selectors.alliance_list(filters=filters))}
     for alliance in context["page_obj"].object_list:
         alliance.profile_name = names.get(alliance.profile, alliance.profile)
@@ -96,7 +86,8 @@ def registry_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "profile_name": _profile_names().get(alliance.profile, alliance.profile),
         "level_name": _LEVELS.get(alliance.level, alliance.level),
         "category_name": _category_name(alliance),
-        "decisions": selectors.alliance_decisions(alliance),
+        "decisions": (decisions := list(selectors.alliance_decisions(alliance))),
+        "documents": selectors.documents_for(request.user, decisions),
         "may_plaque": alliance.status == Alliance.Status.RECOGNISED
         and selectors.may_download_plaque(request.user, alliance),
     }
@@ -114,7 +105,7 @@ def registry_plaque(request: HttpRequest, pk: int) -> HttpResponse:
         request.user, alliance
     ):
         return error_page(request, 404, _("未找到"), _("该联盟没有可下载的标牌，或您无权下载。"))
-    url = request.build_absolute_uri(reverse("alliances:registry_detail", args=[alliance.pk]))
+    url = absolute_url(reverse("alliances:registry_detail", args=[alliance.pk]))
     response = HttpResponse(plaque_pdf(alliance, verify_url=url), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="plaque-{alliance.pk}.pdf"'
     return response
@@ -131,9 +122,15 @@ def _stage_rows(request: HttpRequest, proposals: list[Proposal]) -> list[dict[st
         .order_by("round__created_at", "round_id")
     }
     rows = []
+    kept = request.session.pop("decision_kept", {})
+    # the category the 推荐公函 asked for, preselected on the 备案 form (one query)
+    from lianmeng.reviews.selectors import recommended_categories
+
+    asked = recommended_categories(proposals)
     for proposal in proposals:
         profile = get_profile(proposal.profile)
         outcome = profile.outcome.value if profile.outcome else None
+        lapsed = lapse_for(profile)
         try:
             suggested = alliance_name(profile, proposal.name)
         except DomainError:
@@ -158,9 +155,22 @@ def _stage_rows(request: HttpRequest, proposals: list[Proposal]) -> list[dict[st
                 "name": suggested,
                 "named": profile.alliance_name is not None,
                 "round": rounds.get(proposal.pk),
+                "asked": asked.get(proposal.pk),
+                "asked_label": _asked_label(profile, asked.get(proposal.pk)),
+                # 政策已失效: the decision needs its 依据 (lianmeng.core.validity)
+                "policy_lapse": lapse_status(lapsed) if lapsed else "",
+                "kept": kept if kept.get("proposal") == proposal.pk else {},
             }
         )
     return rows
+
+
+def _asked_label(profile: Any, number: int | None) -> str:
+    """二类（产业创新联盟）: the category the 推荐公函 asked for, in the profile's words."""
+    names = {c.value.number: c.value.name for c in profile.categories}
+    if number not in names:
+        return ""
+    return f"{category_label(number)}（{names[number]}）"
 
 
 @permission("alliances.decide")
@@ -174,8 +184,29 @@ def decisions(request: HttpRequest) -> HttpResponse:
         "rows": _stage_rows(request, list(page.object_list)),
         "staged": list(selectors.staged_decisions(viewer=request.user)[:200]),
         "published": list(selectors.published_decisions(viewer=request.user)[:20]),
+        **_publish_form(request),
     }
     return render(request, "alliances/decisions.html", context)
+
+
+def _publish_form(request: HttpRequest) -> dict[str, Any]:
+    """The batch's 文号 (kept as typed after a refusal, else the next free number) and the
+    form's one-time key (a double click publishes once)."""
+    from uuid import uuid4
+
+    from lianmeng.core import clock
+
+    from .numbering import department_prefix, next_reference
+
+    area = request.user.jurisdiction if request.user.jurisdiction_id else None
+    year = clock.beijing_now().year
+    kept = request.session.pop("decisions_reference", "")
+    return {
+        "reference": kept or next_reference(area, year),
+        "reference_prefix": department_prefix(area) if area else "",
+        "reference_year": year,
+        "publish_token": uuid4().hex,
+    }
 
 
 @permission("alliances.decide")
@@ -193,9 +224,16 @@ def decision_stage(request: HttpRequest) -> HttpResponse:
             reason=request.POST.get("reason", ""),
             category=request.POST.get("category") or None,
             name=request.POST.get("name") or None,
+            basis=request.POST.get("basis", ""),
         )
     except DomainError as exc:
         messages.error(request, exc.message)
+        # nothing typed is lost: the reason and the basis come back in their boxes
+        request.session["decision_kept"] = {
+            "proposal": proposal_id,
+            "reason": request.POST.get("reason", ""),
+            "basis": request.POST.get("basis", ""),
+        }
     else:
         messages.success(request, _("决定已暂存，可与其他决定一并发布。"))
     return redirect("alliances:decisions")
@@ -217,13 +255,43 @@ def decision_unstage(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def decisions_publish(request: HttpRequest) -> HttpResponse:
     ids = [int(v) for v in request.POST.getlist("decisions") if v.isdigit()]
+    # the form always sends its 文号 box (blank is refused); a client without the box gets
+    # the department's next free number
+    reference = request.POST.get("reference")
+    if ids and not confirmed(request):
+        chosen = selectors.staged_decisions(viewer=request.user).filter(pk__in=ids)
+        return confirmation_page(
+            request,
+            title=_("确认发布所选决定？"),
+            consequence=_(
+                "发布后决定立即生效，不能撤回：申报单位收到站内消息和电子邮件；"
+                "批准、认定或备案的联盟进入公开名录，未获通过的申报办理结束。"
+            ),
+            confirm_label=_("确认发布"),
+            back_url=reverse("alliances:decisions"),
+            details=[
+                f"{d.get_kind_display()} · {d.proposal.name}"
+                + (f"（{reference}）" if reference else "")
+                for d in chosen
+            ],
+        )
     try:
-        published = services.decisions_publish(actor=request.user, ids=ids)
+        published = services.decisions_publish(
+            actor=request.user,
+            ids=ids,
+            reference=reference,
+            token=request.POST.get("token") or None,
+        )
     except DomainError as exc:
         messages.error(request, exc.message)
+        request.session["decisions_reference"] = (reference or "")[:60]  # kept as typed
     else:
         messages.success(
             request,
-            _("已发布 %(n)s 项决定，申报单位将收到站内消息和电子邮件。") % {"n": len(published)},
+            _("已发布 %(n)s 项决定（文号：%(reference)s），申报单位将收到站内消息和电子邮件。")
+            % {
+                "reference": published[0].reference if published else reference,
+                "n": len(published),
+            },
         )
     return redirect("alliances:decisions")

@@ -12,8 +12,9 @@ from lianmeng.policy.catalogue import RULE_TITLES
 from lianmeng.policy.loader import UnknownProfileError, get_profile, load_profiles
 from lianmeng.policy.models import Citation, Profile
 from lianmeng.policy.timeutil import as_beijing
+from lianmeng.policy.validity import in_force
 
-from .schemas import CitationOut, ErrorOut
+from .schemas import ErrorOut, LabelledCitationOut
 
 router = Router(tags=["政策配置"])
 
@@ -33,14 +34,14 @@ class ProfileSummaryOut(Schema):
 
 class ParamOut(Schema):
     value: Any
-    citation: CitationOut
+    citation: LabelledCitationOut
 
 
 class RuleOut(Schema):
     id: str = Field(examples=["members.min_count"])
     title: str
     severity: str = Field(description="required / principle（原则上）/ advisory")
-    citation: CitationOut
+    citation: LabelledCitationOut
     params: dict[str, ParamOut]
 
 
@@ -49,8 +50,8 @@ class ProfileOut(ProfileSummaryOut):
     profile: Profile = Field(description="完整的政策配置，每个取值附出处 {seed, article}")
 
 
-def _citation(citation: Citation) -> dict[str, str]:
-    return {"seed": citation.seed, "article": citation.article}
+def _citation(citation: Citation, profile: Profile) -> dict[str, str]:
+    return {"seed": citation.seed, "article": citation.article, "text": profile.cite(citation)}
 
 
 def _summary(profile: Profile) -> dict[str, Any]:
@@ -66,8 +67,7 @@ def _summary(profile: Profile) -> dict[str, Any]:
         "outcome": profile.outcome.value if profile.outcome else None,
         "valid_from": valid_from,
         "valid_until": valid_until,
-        "in_force": (valid_from is None or valid_from <= today)
-        and (valid_until is None or today <= valid_until),
+        "in_force": in_force(profile, today),
         "rule_count": len(profile.applied_rules),
     }
 
@@ -81,11 +81,13 @@ def _rules(profile: Profile) -> list[dict[str, Any]]:
                 "id": rule.id,
                 "title": RULE_TITLES.get(rule.id, rule.id),
                 "severity": rule.severity,
-                "citation": _citation(rule.citation),
+                "citation": _citation(rule.citation, profile),
                 "params": {
                     name: {
                         "value": values.get(name),
-                        "citation": _citation(rule.param_citations.get(name, rule.citation)),
+                        "citation": _citation(
+                            rule.param_citations.get(name, rule.citation), profile
+                        ),
                     }
                     for name in values
                 },

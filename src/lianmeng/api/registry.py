@@ -14,6 +14,7 @@ from lianmeng.alliances import selectors, services
 from lianmeng.alliances.models import Alliance, Decision
 from lianmeng.alliances.plaque import plaque_pdf
 from lianmeng.core.errors import NotFound, PermissionDenied
+from lianmeng.core.site import absolute_url
 
 from .schemas import READ_ERRORS, ErrorOut, Pagination, StrictIn
 
@@ -62,12 +63,14 @@ class DecisionOut(Schema):
     kind_label: str
     transition: str
     reason: str
+    basis: str = Field(description="依据（政策档案失效后作出的决定所依据的文件或指示）")
     category: int | None
     alliance_name: str
     status: str = Field(description="staged 待发布 / published 已发布")
     staged_at: datetime
     published_at: datetime | None
     alliance: int | None
+    reference: str = Field(description="文号（发布后）")
 
     @staticmethod
     def resolve_proposal(obj: Decision) -> int:
@@ -121,10 +124,23 @@ class StageIn(StrictIn):
     reason: str = ""
     category: int | None = Field(None, description="保定备案类别 1、2、3")
     name: str | None = Field(None, description="联盟名称（洛阳统一命名；留空按规则生成）")
+    basis: str = Field(
+        "",
+        max_length=2000,
+        description="依据：政策档案已不在有效期内时必填，写明所依据的文件或指示（名称和文号）",
+    )
 
 
 class PublishIn(StrictIn):
     decisions: list[int] = Field(min_length=1)
+    reference: str | None = Field(
+        default=None,
+        max_length=60,
+        description="本批决定的文号，如“豫科〔2026〕12号”；不填则用本部门本年下一个未用的文号",
+    )
+    token: str | None = Field(
+        default=None, max_length=40, description="客户端生成的一次性键：同一键重复提交只发布一次"
+    )
 
 
 def _decider(request: HttpRequest) -> None:
@@ -174,7 +190,7 @@ def registry_plaque(request: HttpRequest, alliance_id: int) -> HttpResponse:
         request.user, alliance
     ):
         raise NotFound(_("该联盟没有可下载的标牌，或您无权下载。"))
-    url = request.build_absolute_uri(reverse("alliances:registry_detail", args=[alliance.pk]))
+    url = absolute_url(reverse("alliances:registry_detail", args=[alliance.pk]))
     response = HttpResponse(plaque_pdf(alliance, verify_url=url), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="plaque-{alliance.pk}.pdf"'
     return response
@@ -200,6 +216,7 @@ def decisions_stage(request: HttpRequest, payload: StageIn) -> Status:
         reason=payload.reason,
         category=payload.category,
         name=payload.name,
+        basis=payload.basis,
     )
     return Status(201, decision)
 
@@ -211,4 +228,6 @@ def decisions_stage(request: HttpRequest, payload: StageIn) -> Status:
 )
 def decisions_publish(request: HttpRequest, payload: PublishIn) -> list[Decision]:
     _decider(request)
-    return services.decisions_publish(actor=request.user, ids=payload.decisions)
+    return services.decisions_publish(
+        actor=request.user, ids=payload.decisions, reference=payload.reference, token=payload.token
+    )

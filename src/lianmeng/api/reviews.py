@@ -17,7 +17,12 @@ from ninja.responses import Status
 
 from lianmeng.core import clock
 from lianmeng.core.errors import PermissionDenied
-from lianmeng.proposals.lifecycle import allowed_transitions, next_steps, proposal_transition
+from lianmeng.proposals.lifecycle import (
+    allowed_transitions,
+    next_steps,
+    proposal_reopen,
+    proposal_transition,
+)
 from lianmeng.proposals.models import Proposal
 from lianmeng.proposals.selectors import proposal_get
 from lianmeng.reviews import exports, notifications, selectors
@@ -104,7 +109,9 @@ class TransitionsOut(Schema):
 class TransitionIn(StrictIn):
     reason: str = Field("", max_length=2000, description="意见、退回原因或理由")
     data: dict[str, Any] = Field(
-        default_factory=dict, description='附加数据，如保定备案类别 {"category": 2}'
+        default_factory=dict,
+        description='附加数据，如保定备案类别 {"category": 2}；政策档案已不在有效期内时须写明'
+        '依据 {"basis": "所依据的文件或指示的名称和文号"}',
     )
 
 
@@ -276,6 +283,30 @@ def proposal_transition_fire(
         reason=payload.reason,
         data=payload.data,
     )
+    last = StateChange.objects.of(proposal).select_related("actor").order_by("-at", "-id").first()
+    return {
+        "id": proposal.pk,
+        "name": proposal.name,
+        "status": proposal.status,
+        "status_label": state_label(proposal.profile, proposal.status),
+        "last_change": last,
+    }
+
+
+class ReopenIn(StrictIn):
+    reason: str = Field("", max_length=2000, description="说明（选填），如“误点退回”")
+
+
+@router.post(
+    "/proposals/{proposal_id}/reopen",
+    response={200: ProposalStateOut, **WRITE_ERRORS},
+    summary="撤销退回（申报单位尚未修改时，由作出退回的部门撤销）",
+)
+def proposal_reopen_fire(request: HttpRequest, proposal_id: int, payload: ReopenIn) -> Any:
+    """Undo the proposal's last return, made by the caller's department by mistake, while the
+    lead unit has changed nothing (409 otherwise, with the reason; 403 for another office)."""
+    _require(request, "reviews.review_proposals", _("只有推荐部门、主管部门和协调小组可以办理。"))
+    proposal = proposal_reopen(actor=request.user, pk=proposal_id, reason=payload.reason)
     last = StateChange.objects.of(proposal).select_related("actor").order_by("-at", "-id").first()
     return {
         "id": proposal.pk,

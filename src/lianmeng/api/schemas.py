@@ -165,6 +165,16 @@ class FindingOut(Schema):
     evidence: dict[str, Any]
 
 
+class LabelledCitationOut(CitationOut):
+    text: str = Field(description="供人阅读的出处：《文件标题》条款（不含文件名）")
+
+
+class LabelledFindingOut(FindingOut):
+    """A finding as ``lianmeng check`` gives it, its citation also as people read it."""
+
+    citation: LabelledCitationOut
+
+
 class CheckOut(Schema):
     """The same object ``lianmeng check`` prints."""
 

@@ -13,10 +13,12 @@ from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 
 from lianmeng.core.errors import PermissionDenied
+from lianmeng.policy.loader import get_profile
 from lianmeng.proposals.checks import proposal_eligibility
 from lianmeng.proposals.duplicates import duplicate_candidates
 from lianmeng.proposals.editor import PARTS
 from lianmeng.proposals.models import Proposal
+from lianmeng.proposals.path_labels import path_label
 from lianmeng.proposals.presenters_form import judging_moment
 from lianmeng.proposals.sections import (
     Section,
@@ -31,7 +33,7 @@ from lianmeng.proposals.sections import (
 )
 from lianmeng.proposals.selectors import proposal_get
 
-from .schemas import READ_ERRORS, ErrorOut, FindingOut, StrictIn
+from .schemas import READ_ERRORS, ErrorOut, LabelledFindingOut, StrictIn
 
 router = Router(tags=["申报书填报"])
 
@@ -82,11 +84,14 @@ class EligibilityOut(Schema):
     complete: bool = Field(description="申报数据是否完整到可以预审")
     profile: str | None = None
     eligible: bool | None = None
-    findings: list[FindingOut] | None = None
+    findings: list[LabelledFindingOut] | None = None
     path: str | None = Field(None, description="不完整时：须先填写的字段")
     message: str | None = None
     part: str | None = Field(None, description="不完整时：在哪一部分填写")
     field: str | None = None
+    where: str | None = Field(
+        None, description="不完整时：表单中的名称，如“一、联盟基本情况 · 联盟名称”（供人阅读）"
+    )
 
 
 class CandidateOut(Schema):
@@ -198,7 +203,16 @@ def sections_eligibility(request: HttpRequest, proposal_id: int) -> dict[str, An
     if not result["complete"]:
         part, field = field_for_path(result["path"])
         known = {p.key for p in PARTS}
-        result = {**result, "part": part if part in known else None, "field": field}
+        result = {
+            **result,
+            "part": part if part in known else None,
+            "field": field,
+            "where": str(path_label(result["path"])),
+        }
+    else:
+        profile = get_profile(proposal.profile)
+        for finding in result["findings"]:  # {seed, article}; text for people
+            finding["citation"] = {**finding["citation"], "text": profile.cite(finding["citation"])}
     return result
 
 

@@ -7,9 +7,11 @@ from datetime import date, time, timedelta
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from lianmeng.core.clock import as_beijing
+from lianmeng.core.validity import lapse_for
 from lianmeng.policy.loader import load_profiles
 
 from .models import Call
@@ -41,6 +43,14 @@ def _moment_text(value: Any, *, end: bool) -> str:
     if moment.time() == edge:
         return moment.date().isoformat()
     return f"{moment:%Y-%m-%d %H:%M:%S}" if moment.second else f"{moment:%Y-%m-%d %H:%M}"
+
+
+def _profile_label(profile: Any) -> str:
+    """洛阳市, or 洛阳市（政策已失效） when its policy is not in force today: a call can be
+    saved under it only for a window inside the validity, and not published."""
+    if lapse_for(profile) is None:
+        return profile.name.value
+    return gettext("%(name)s（政策已失效）") % {"name": profile.name.value}
 
 
 class CallForm(forms.Form):
@@ -93,7 +103,7 @@ class CallForm(forms.Form):
         of its own area or of an area above it)."""
         super().__init__(*args, **kwargs)
         self.fields["profile"].choices = [
-            (pid, f"{profile.name.value}（{pid}）")
+            (pid, _profile_label(profile))
             for pid, profile in load_profiles().items()
             if issuer_codes is None or profile.jurisdiction.value in issuer_codes
         ]

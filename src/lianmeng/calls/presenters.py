@@ -9,7 +9,7 @@ from django.utils import dateformat
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from lianmeng.core.clock import as_beijing
+from lianmeng.core.validity import apply_refusal, lapse_for, lapse_status
 from lianmeng.policy.loader import UnknownProfileError, get_profile
 
 from .models import Call
@@ -20,12 +20,16 @@ STATES = {
     "upcoming": (_("尚未开始"), "text-bg-info"),
     "open": (_("正在受理"), "text-bg-success"),
     "closed": (_("已截止"), "text-bg-secondary"),
+    #: the window is (or would be) open, but the call's policy is not in force then
+    "lapsed": (_("政策已失效"), "text-bg-warning"),
 }
 
 
 def _moment(moment: datetime) -> str:
     """A window end to the second in Beijing time, in the reader's language."""
-    return dateformat.format(as_beijing(moment), gettext("Y年n月j日 H:i:s"))
+    from lianmeng.core.dates import show_moment
+
+    return show_moment(moment, seconds=True)
 
 
 def _issuer(call: Call) -> str:
@@ -40,11 +44,29 @@ def _issuer(call: Call) -> str:
     return call.jurisdiction.name
 
 
+def call_state(call: Call, now: datetime) -> str:
+    """upcoming / open / closed, or ``lapsed``: a call is never 正在受理 (nor 尚未开始) when
+    its policy is not in force for its window (lianmeng.policy.validity)."""
+    state = window_state(call, now)
+    if state == "open" and lapse_for(call.profile, now) is not None:
+        return "lapsed"
+    if state == "upcoming" and (
+        lapse_for(call.profile, call.online_opens_at)
+        or lapse_for(call.profile, call.online_closes_at)
+    ):
+        return "lapsed"
+    return state
+
+
 def call_card(call: Call, now: datetime) -> dict[str, Any]:
     """The facts of a list row (no extra query beyond the call and its jurisdiction)."""
-    state = window_state(call, now)
+    state = call_state(call, now)
     label, css = STATES[state]
+    lapsed = lapse_for(call.profile, now)
     return {
+        #: 《办法》（文号）有效期至…，已失效 — shown beside any call whose policy lapsed
+        "policy_lapse": lapse_status(lapsed) if lapsed else "",
+        "apply_refusal": apply_refusal(lapsed) if lapsed else "",
         "call": call,
         "state": state,
         "state_label": label,

@@ -21,8 +21,10 @@ from lianmeng.core.audit import audit_record
 from lianmeng.core.errors import NotFound, PermissionDenied, ValidationFailed
 from lianmeng.core.models import Jurisdiction, User
 from lianmeng.core.roles import Role
+from lianmeng.core.validity import call_window_message, lapse_for, publish_refusal
 from lianmeng.policy.interchange import MaterialKind
 from lianmeng.policy.loader import UnknownProfileError, get_profile
+from lianmeng.policy.validity import lapse
 
 from .models import Call
 from .windows import window_end, window_start
@@ -91,6 +93,18 @@ def _check_profile(profile_id: str, issuer: Jurisdiction) -> None:
             _("%(issuer)s不在政策档案“%(profile)s”的辖区内，不能按该档案发布申报通知。")
             % {"issuer": issuer.name, "profile": profile.name.value}
         )
+
+
+def _check_validity(profile_id: str, opens: datetime, closes: datetime) -> None:
+    """The online window lies within the policy's validity (lianmeng.policy.validity)."""
+    try:
+        profile = get_profile(profile_id)
+    except UnknownProfileError:
+        return
+    if lapse(profile, opens) is not None:
+        raise _invalid("online_opens", call_window_message(lapse(profile, opens)))
+    if lapse(profile, closes) is not None:
+        raise _invalid("online_closes", call_window_message(lapse(profile, closes)))
 
 
 def _text_list(field: str, values: Iterable[Any], *, limit: int = 60) -> list[str]:
@@ -272,6 +286,7 @@ def call_create(
         }
     )
     _check_profile(fields["profile"], issuer)
+    _check_validity(fields["profile"], fields["online_opens_at"], fields["online_closes_at"])
     with transaction.atomic():
         call = Call.objects.create(
             jurisdiction=issuer, created_by=actor if actor and actor.pk else None, **fields
@@ -320,6 +335,7 @@ def call_update(*, actor: User | None, pk: int, **changes: Any) -> Call:
         }
         fields = _clean({**current, **changes})
         _check_profile(fields["profile"], call.jurisdiction)
+        _check_validity(fields["profile"], fields["online_opens_at"], fields["online_closes_at"])
         before = _snapshot(call)
         for name, value in fields.items():
             setattr(call, name, value)
@@ -335,11 +351,18 @@ def call_update(*, actor: User | None, pk: int, **changes: Any) -> Call:
 
 
 def call_publish(*, actor: User | None, pk: int) -> Call:
-    """Publish a call on the public calls page. Publishing twice changes nothing."""
+    """Publish a call on the public calls page. Publishing twice changes nothing; refused
+    while the call's policy is not in force or its window reaches outside the validity."""
     with transaction.atomic():
         call = _lock(actor, pk)
         if call.status == Call.Status.PUBLISHED:
             return call
+        lapsed = lapse_for(call.profile)
+        if lapsed is not None:
+            raise ValidationFailed(
+                publish_refusal(lapsed), details={"reason": "policy_lapsed", "field": "profile"}
+            )
+        _check_validity(call.profile, call.online_opens_at, call.online_closes_at)
         call.status = Call.Status.PUBLISHED
         call.published_at = clock.now()
         call.save(update_fields=["status", "published_at", "updated_at"])

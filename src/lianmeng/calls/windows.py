@@ -10,7 +10,6 @@ from __future__ import annotations
 from datetime import date, datetime, time
 from typing import Any, Literal
 
-from django.utils import dateformat
 from django.utils.translation import gettext as _
 
 from lianmeng.core.clock import BEIJING, as_beijing
@@ -45,7 +44,9 @@ def window_state(call: Any, moment: datetime) -> State:
 def display_moment(moment: datetime) -> str:
     """:func:`lianmeng.core.clock.format_moment` in the reader's language, for what is shown
     now (PDFs and stored labels keep ``format_moment``)."""
-    return dateformat.format(as_beijing(moment), _("Y年n月j日 H:i:s"))
+    from lianmeng.core.dates import show_moment
+
+    return show_moment(moment, seconds=True)
 
 
 def format_day(day: date) -> str:

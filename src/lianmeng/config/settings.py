@@ -138,9 +138,10 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 MEDIA_ROOT = DATA_DIR / "files"  # outside any web root; served only through permission checks
-#: the site's public address, printed in the QR code of every generated PDF so a paper copy
-#: can be verified (e.g. https://lianmeng.kjt.example.gov.cn); else the request's host
-LIANMENG_SITE_URL = os.environ.get("LIANMENG_SITE_URL", "")
+#: the site's public address (e.g. https://lianmeng.kjt.example.gov.cn), used for the QR code
+#: and verification address of every generated PDF and the links in e-mails (core/site.py)
+SITE_URL = os.environ.get("LIANMENG_SITE_URL", "").strip().rstrip("/") or "http://127.0.0.1:8000"
+LIANMENG_SITE_URL = SITE_URL
 
 #: the largest attachment accepted (M-14); 20 MB unless LIANMENG_UPLOAD_MAX_BYTES says otherwise
 LIANMENG_UPLOAD_MAX_BYTES = int(os.environ.get("LIANMENG_UPLOAD_MAX_BYTES", 20 * 1024 * 1024))

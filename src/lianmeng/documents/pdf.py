@@ -199,3 +199,16 @@ def warm_up(font: str = DEFAULT_FONT) -> None:
         "</table><p><b>牵头单位</b>（盖章）第 1 页 共 1 页</p></body></html>"
     )
     HTML(string=html, url_fetcher=_fetcher(), base_url=".").write_pdf()
+
+
+def qr_data_uri(text: str) -> str:
+    """A QR code of ``text`` as a PNG ``data:`` URI, for any printed document."""
+    return _qr_data_uri(text)
+
+
+def html_to_pdf(html: str) -> bytes:
+    """Any document template rendered to PDF the way the 建议书 is: fonts embedded, nothing
+    fetched but ``data:`` URIs."""
+    from weasyprint import HTML
+
+    return HTML(string=html, url_fetcher=_fetcher(), base_url=".").write_pdf()

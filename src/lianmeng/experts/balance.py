@@ -12,8 +12,11 @@ nobody carries more than the conflicts force on him (Hypha's "balanced reviewer 
 Proposals with the same eligible experts (the usual case: conflicts are few) form one node of
 the flow, so the graph stays small however many proposals a round holds; a group's tasks are
 then dealt to its proposals in turn, which never gives one proposal the same expert twice.
-A smaller cost breaks ties in favour of experts whose field matches (``preferred``). The result
-is deterministic: groups, experts and edges are visited in the order given.
+The field comes first: each task given to an expert outside the proposal's field costs more
+than any imbalance can (``affinity``: 0 the field matches, 1 a near field, 2 another), so
+an expert of the field is always taken while one is free, then the nearest; among experts of
+the same grade the loads are as even as possible. The result is deterministic: groups,
+experts and edges are visited in the order given.
 """
 
 from __future__ import annotations
@@ -115,45 +118,55 @@ def balanced_assignment(
     eligible: Mapping[int, Sequence[int]],
     load: Mapping[int, int] | None = None,
     preferred: Mapping[int, Collection[int]] | None = None,
+    affinity: Mapping[int, Mapping[int, int]] | None = None,
 ) -> dict[int, list[int]]:
-    """New experts per proposal: as many tasks as can be given, loads as even as possible.
+    """New experts per proposal: as many tasks as can be given, the proposal's own field
+    first, loads as even as possible.
 
     ``eligible[p]`` lists the experts that may review ``p`` (no conflict, not already on it);
-    ``load[e]`` is what ``e`` already carries; ``preferred[p]`` the eligible experts whose
-    field matches ``p`` (taken first when the balance allows).
+    ``load[e]`` is what ``e`` already carries; ``affinity[p][e]`` how far ``e``'s field is
+    from ``p``'s (0 matches, 1 near, 2 other; missing: 0). ``preferred[p]``, the older form,
+    names the matching experts (the others count as 1).
     """
     load = load or {}
-    preferred = preferred or {}
     known = set(experts)
+
+    def grade(p: int, e: int) -> int:
+        if affinity is not None and p in affinity:
+            return int(affinity[p].get(e, 0))
+        if preferred is not None and p in preferred:
+            return 0 if e in preferred[p] else 1
+        return 0
+
     groups: dict[tuple[object, ...], list[int]] = {}
     for p in proposals:
         wanted = min(need.get(p, 0), len([e for e in eligible.get(p, ()) if e in known]))
         if wanted <= 0:
             continue
-        key = (
-            tuple(e for e in eligible.get(p, ()) if e in known),
-            tuple(sorted(set(preferred.get(p, ())) & known)),
-            wanted,
-        )
+        pool = tuple(e for e in eligible.get(p, ()) if e in known)
+        key = (pool, tuple(grade(p, e) for e in pool), wanted)
         groups.setdefault(key, []).append(p)
     index = {e: i for i, e in enumerate(experts)}
     source, sink = 0, 1
     g_base, e_base = 2, 2 + len(groups)
     flow = _Flow(e_base + len(experts), sink)
-    # balance outweighs preference: one more task on anybody costs more than all preferences
-    weight = sum(key[2] * len(members) for key, members in groups.items()) + 1
+    # the field outweighs the balance: one task further from the field costs more than the
+    # whole balance term can (every unit costs at most the heaviest load plus all tasks)
+    units = sum(key[2] * len(members) for key, members in groups.items())
+    heaviest = max((load.get(e, 0) for e in experts), default=0)
+    step = units * (heaviest + units) + 1
     edges: list[tuple[tuple[object, ...], int, int]] = []
     reach = [0] * len(experts)
     for i, (key, members) in enumerate(groups.items()):
-        pool, liked, wanted = key
+        pool, grades, wanted = key
         flow.add(source, g_base + i, wanted * len(members))
-        for e in pool:
-            edge = flow.add(g_base + i, e_base + index[e], len(members), 0 if e in liked else 1)
+        for e, g in zip(pool, grades, strict=True):
+            edge = flow.add(g_base + i, e_base + index[e], len(members), g * step)
             edges.append((key, e, edge))
             reach[index[e]] += len(members)
     for j, e in enumerate(experts):
         if reach[j]:
-            flow.add_convex(e_base + j, reach[j], load.get(e, 0), weight)
+            flow.add_convex(e_base + j, reach[j], load.get(e, 0), 1)
     flow.run(source)
     chosen: dict[int, list[int]] = {p: [] for p in proposals}
     counts: dict[tuple[object, ...], list[tuple[int, int]]] = {key: [] for key in groups}

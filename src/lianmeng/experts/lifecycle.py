@@ -21,7 +21,7 @@ from lianmeng.proposals.models import Proposal
 from .conflicts import recommending_area_path
 
 
-def start_review(*, actor: User, proposal: Proposal, round: Any) -> None:
+def start_review(*, actor: User, proposal: Proposal, round: Any, basis: str = "") -> None:
     """Fire the profile's review transition from the proposal's state (engine checks who)."""
     from lianmeng.proposals.lifecycle import proposal_transition
 
@@ -38,7 +38,7 @@ def start_review(*, actor: User, proposal: Proposal, round: Any) -> None:
         pk=proposal.pk,
         transition=transition.id,
         reason=f"纳入专家评审：{round.title}",
-        data={"review_round": round.pk},
+        data={"review_round": round.pk, **({"basis": basis} if basis.strip() else {})},
         via="review",
     )
 

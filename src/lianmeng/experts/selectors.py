@@ -230,3 +230,15 @@ def pending_count(*, viewer: User) -> int:
         .filter(declared_conflict=False, submitted_at__isnull=True, round__status="open")
         .count()
     )
+
+
+def pool_users(*, viewer: User) -> QuerySet[User]:
+    """Every active expert account with its pool entry, for the organising departments (the
+    专家库 page and its export)."""
+    if not may_organise(viewer):
+        return User.objects.none()
+    return (
+        User.objects.filter(role_grants__role=Role.EXPERT, is_active=True)
+        .select_related("unit__region", "expert_profile__region")
+        .order_by("id")
+    )

@@ -27,6 +27,7 @@ from lianmeng.policy.models import Profile
 from lianmeng.policy.uscc import IdentityError, validate_org_code, validate_uscc
 from lianmeng.proposals.models import Proposal
 
+from . import fields as fields_
 from . import lifecycle
 from .balance import balanced_assignment
 from .conflicts import ConflictFinding, expert_conflicts, roster_codes
@@ -229,9 +230,13 @@ def round_create(
     return round
 
 
-def round_add_proposals(*, actor: User, round_id: int, proposal_ids: Iterable[int]) -> int:
+def round_add_proposals(
+    *, actor: User, round_id: int, proposal_ids: Iterable[int], basis: str = ""
+) -> int:
     """Put proposals into the round; those still at 已受理 move to 专家评审中 through the
-    lifecycle engine (one transaction: all or none). Returns how many were added."""
+    lifecycle engine (one transaction: all or none). Returns how many were added.
+
+    ``basis`` (依据) is required by the engine while the round's policy is not in force."""
     ids = sorted({int(pk) for pk in proposal_ids})
     if not ids:
         raise ValidationFailed(gettext("请至少选择一份申报。"))
@@ -255,7 +260,7 @@ def round_add_proposals(*, actor: User, round_id: int, proposal_ids: Iterable[in
         for pk in ids:
             proposal = candidates[pk]
             if proposal.status in start:
-                lifecycle.start_review(actor=actor, proposal=proposal, round=round)
+                lifecycle.start_review(actor=actor, proposal=proposal, round=round, basis=basis)
             RoundProposal.objects.create(round=round, proposal=proposal, added_by=actor)
         audit_record(
             actor=actor,
@@ -295,6 +300,11 @@ class AutoAssignResult:
     created: list[Assignment] = field(default_factory=list)
     #: proposal id → experts still missing (not enough experts without a conflict)
     shortfalls: dict[int, int] = field(default_factory=dict)
+    #: proposal id → experts given although not of its field (none of the field was free),
+    #: each with how far (lianmeng.experts.fields: 1 near, 2 other)
+    off_field: dict[int, list[tuple[ExpertProfile, int]]] = field(default_factory=dict)
+    #: proposal id → proposal, for messages
+    proposals: dict[int, Proposal] = field(default_factory=dict)
 
 
 def _candidates(round: ReviewRound, expert_ids: Iterable[int] | None) -> list[ExpertProfile]:
@@ -340,8 +350,13 @@ def _findings(
 
 
 def _field_match(expert: ExpertProfile, proposal: Proposal) -> bool:
-    words = {w for w in (proposal.focus_area, proposal.industry) if w}
-    return any(f in w or w in f for f in expert.fields for w in words)
+    return _field_grade(expert, proposal) == fields_.MATCH
+
+
+def _field_grade(expert: ExpertProfile, proposal: Proposal) -> int:
+    """How far the expert's fields are from the proposal's 重点领域、产业、产品."""
+    words = fields_.proposal_words(proposal.focus_area, proposal.industry, proposal.product)
+    return fields_.affinity(expert.fields or [], words)
 
 
 def assign_automatically(
@@ -384,7 +399,7 @@ def assign_automatically(
         areas = _area_paths(round, proposals)
         need: dict[int, int] = {}
         eligible: dict[int, list[int]] = {}
-        preferred: dict[int, set[int]] = {}
+        grades: dict[int, dict[int, int]] = {}
         for proposal in proposals:
             need[proposal.pk] = max(0, per_proposal - active.get(proposal.pk, 0))
             roster = roster_codes(
@@ -397,19 +412,22 @@ def assign_automatically(
                 and not _findings(e, proposal, round=round, roster=roster, area=areas[proposal.pk])
             ]
             eligible[proposal.pk] = [e.pk for e in free]
-            preferred[proposal.pk] = {e.pk for e in free if _field_match(e, proposal)}
+            grades[proposal.pk] = {e.pk: _field_grade(e, proposal) for e in free}
         chosen = balanced_assignment(
             proposals=[p.pk for p in proposals],
             experts=[e.pk for e in experts],
             need=need,
             eligible=eligible,
             load=load,
-            preferred=preferred,
+            affinity=grades,
         )
-        result = AutoAssignResult()
+        result = AutoAssignResult(proposals={p.pk: p for p in proposals})
         by_id = {e.pk: e for e in experts}
         for proposal in proposals:
             for expert_id in chosen[proposal.pk]:
+                grade = grades[proposal.pk].get(expert_id, fields_.MATCH)
+                if grade != fields_.MATCH:
+                    result.off_field.setdefault(proposal.pk, []).append((by_id[expert_id], grade))
                 result.created.append(
                     Assignment.objects.create(
                         round=round,
@@ -430,6 +448,9 @@ def assign_automatically(
                 "per_proposal": per_proposal,
                 "assignments": [[a.proposal_id, a.expert_id] for a in result.created],
                 "shortfalls": result.shortfalls,
+                "off_field": {
+                    p: [[e.pk, g] for e, g in given] for p, given in result.off_field.items()
+                },
             },
         )
     return result

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_exports
 
 app_name = "experts"
 
@@ -19,7 +19,9 @@ urlpatterns = [
     path("staff/reviews/<int:pk>/close/", views.round_close, name="round_close"),
     path("staff/reviews/<int:pk>/results/", views.round_results_view, name="round_results"),
     path("staff/reviews/<int:pk>/results.xlsx", views.round_results_xlsx, name="round_xlsx"),
+    path("staff/reviews/export.xlsx", views_exports.rounds_xlsx, name="round_list_xlsx"),
     path("staff/experts/", views.pool, name="pool"),
+    path("staff/experts/export.xlsx", views_exports.pool_xlsx, name="pool_xlsx"),
     path("staff/experts/<int:user_id>/", views.pool_edit, name="pool_edit"),
     path("experts/assignments/", views.inbox, name="inbox"),
     path("experts/assignments/<int:pk>/", views.score_form, name="score_form"),

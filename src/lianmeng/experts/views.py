@@ -9,7 +9,9 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from lianmeng.core import clock
@@ -17,7 +19,9 @@ from lianmeng.core.access import permission
 from lianmeng.core.errors import DomainError, NotFound
 from lianmeng.core.models import User
 from lianmeng.core.roles import Role
+from lianmeng.core.validity import policy_lapse_context
 from lianmeng.policy.loader import load_profiles
+from lianmeng.ui.confirm import confirmation_page, confirmed
 from lianmeng.ui.errors import error_page
 
 from . import selectors, services
@@ -104,6 +108,7 @@ def _round_context(request: HttpRequest, round: Any, **extra: Any) -> dict[str, 
     available = [(e.pk, _expert_label(e)) for e in pool if e.available]
     context = {
         "round": round,
+        "close_confirm": close_confirmation(),
         "entries": entries,
         "candidates": list(selectors.round_candidates(viewer=request.user, round=round)[:200]),
         "auto_form": AutoAssignForm(
@@ -126,7 +131,8 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
         round = selectors.round_get(viewer=request.user, pk=pk)
     except NotFound as exc:
         return _not_found(request, exc)
-    return render(request, "experts/round_detail.html", _round_context(request, round))
+    context = {**_round_context(request, round), **policy_lapse_context(round.profile)}
+    return render(request, "experts/round_detail.html", context)
 
 
 def _round_action(request: HttpRequest, pk: int, action: Any, success: str) -> HttpResponse:
@@ -150,7 +156,9 @@ def round_add(request: HttpRequest, pk: int) -> HttpResponse:
     return _round_action(
         request,
         pk,
-        lambda: services.round_add_proposals(actor=request.user, round_id=pk, proposal_ids=ids),
+        lambda: services.round_add_proposals(
+            actor=request.user, round_id=pk, proposal_ids=ids, basis=request.POST.get("basis", "")
+        ),
         lambda n: _("已将 %(n)s 份申报加入本轮评审。") % {"n": n},
     )
 
@@ -161,6 +169,24 @@ def _auto_message(result: services.AutoAssignResult) -> str:
         text += _("有 %(m)s 份申报因回避或专家不足未配齐专家，请人工指定。") % {
             "m": len(result.shortfalls)
         }
+    for proposal_id, given in result.off_field.items():
+        proposal = result.proposals.get(proposal_id)
+        names = pgettext("list separator", "、").join(
+            _("%(name)s（%(fields)s）")
+            % {
+                "name": expert,
+                "fields": pgettext("list separator", "、").join(expert.fields)
+                or _("未登记专业领域"),
+            }
+            for expert, _grade in given
+        )
+        near = all(grade == 1 for _expert, grade in given)
+        message = (
+            _("“%(proposal)s”：没有该领域的空闲专家，已分配相近领域专家：%(experts)s。")
+            if near
+            else _("“%(proposal)s”：没有该领域的空闲专家，已分配其他领域专家：%(experts)s。")
+        )
+        text += message % {"proposal": proposal.name if proposal else proposal_id, "experts": names}
     return text
 
 
@@ -234,12 +260,50 @@ def assignment_remove(request: HttpRequest, pk: int, assignment_id: int) -> Http
 @permission("experts.manage_rounds")
 @require_POST
 def round_close(request: HttpRequest, pk: int) -> HttpResponse:
+    if not confirmed(request):
+        try:
+            round = selectors.round_get(viewer=request.user, pk=pk)
+        except NotFound as exc:
+            return _not_found(request, exc)
+        text = close_confirmation()
+        return confirmation_page(
+            request,
+            title=text["title"],
+            consequence=text["consequence"],
+            confirm_label=text["label"],
+            back_url=reverse("experts:round_detail", args=[pk]),
+            details=[round.title],
+        )
     return _round_action(
         request,
         pk,
         lambda: services.round_close(actor=request.user, round_id=pk),
         _("评审轮次已结束，专家评分已定稿，可以作出决定。"),
     )
+
+
+def close_confirmation() -> dict[str, str]:
+    """What 结束评审 does, said before it is done."""
+    return {
+        "title": _("确认结束评审？"),
+        "consequence": _(
+            "结束后专家不能再提交或修改评分，尚未提交的评分不计入结果；"
+            "评审结果按已提交的评分计算，之后即可作出决定。评审结束后不能重新开启。"
+        ),
+        "label": _("确认结束评审"),
+    }
+
+
+def submit_confirmation() -> dict[str, str]:
+    """What 提交评分 does, said before it is done."""
+    return {
+        "title": _("确认提交评分？"),
+        "consequence": _(
+            "提交后评分和评语即成定稿，不能再修改；如确需更正，只能联系主管部门。"
+            "尚未打完分可以先“保存草稿”。"
+        ),
+        "label": _("确认提交评分"),
+    }
 
 
 @permission("experts.manage_rounds")
@@ -289,13 +353,7 @@ def round_results_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
 
 @permission("experts.manage_rounds")
 def pool(request: HttpRequest) -> HttpResponse:
-    users = (
-        User.objects.filter(role_grants__role=Role.EXPERT, is_active=True)
-        .select_related("unit__region", "expert_profile__region")
-        .order_by("id")
-        if selectors.may_organise(request.user)
-        else User.objects.none()
-    )
+    users = selectors.pool_users(viewer=request.user)
     return render(request, "experts/pool.html", _page(request, users, 50))
 
 
@@ -413,6 +471,28 @@ def _peer_rows(assignment: Any, viewer: User) -> list[dict[str, Any]] | None:
     return rows
 
 
+class _DryRun(Exception):
+    pass
+
+
+def _score_dry_run(actor: Any, assignment_id: int, scores: Any, comments: Any) -> None:
+    """Run the final submission's checks and roll everything back (DomainError if refused)."""
+    from django.db import transaction
+
+    try:
+        with transaction.atomic():
+            services.score_submit(
+                actor=actor,
+                assignment_id=assignment_id,
+                scores=scores,
+                comments=comments,
+                final=True,
+            )
+            raise _DryRun
+    except _DryRun:
+        return
+
+
 @permission("experts.review")
 def score_form(request: HttpRequest, pk: int) -> HttpResponse:
     try:
@@ -428,6 +508,19 @@ def score_form(request: HttpRequest, pk: int) -> HttpResponse:
         scores = {k: request.POST.get(f"score_{k}", "") for k in keys}
         comments = {k: request.POST.get(f"comment_{k}", "") for k in keys}
         try:
+            if final and not confirmed(request):
+                # check what would be submitted, keep nothing, and ask first
+                _score_dry_run(request.user, assignment.pk, scores, comments)
+                text = submit_confirmation()
+                return confirmation_page(
+                    request,
+                    title=text["title"],
+                    consequence=text["consequence"],
+                    confirm_label=text["label"],
+                    back_url=reverse("experts:score_form", args=[assignment.pk]),
+                    details=[assignment.proposal.name],
+                    danger=False,
+                )
             services.score_submit(
                 actor=request.user,
                 assignment_id=assignment.pk,
@@ -455,6 +548,7 @@ def score_form(request: HttpRequest, pk: int) -> HttpResponse:
         and assignment.submitted_at is None
         and not (assignment.round.closes_at and clock.now() > assignment.round.closes_at),
         "peers": _peer_rows(assignment, request.user),
+        "submit_confirm": submit_confirmation(),
     }
     return render(request, "experts/score_form.html", context, status=status)
 

@@ -13,7 +13,7 @@ from typing import Annotated, Any, Generic, Literal, TypeVar
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
 from lianmeng.policy.catalogue import RuleParams
-from lianmeng.policy.citation import Citation
+from lianmeng.policy.citation import Citation, cite
 from lianmeng.policy.interchange import Level, MaterialKind
 from lianmeng.policy.lifecycle import Lifecycle
 from lianmeng.policy.review import ReviewConfig
@@ -189,6 +189,14 @@ class Profile(_Strict):
 
     def applies(self, rule_id: str) -> bool:
         return rule_id in self._applied
+
+    def cite(self, citation: Citation | dict[str, Any], *, number: bool = False) -> str:
+        """``《文件标题》条款`` — a citation as people read it (never the seed file name)."""
+        return cite(citation, self.documents, number=number)
+
+    def document_of(self, citation: Citation | dict[str, Any]) -> PolicyDocument | None:
+        seed = citation.get("seed") if isinstance(citation, dict) else citation.seed
+        return next((d for d in self.documents if d.seed and d.seed == seed), None)
 
     def call_for(self, year: int) -> Call | None:
         return next((call for call in self.calls if call.year.value == year), None)

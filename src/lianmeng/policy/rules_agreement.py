@@ -25,7 +25,7 @@ CLAUSE_NAMES = {
     "has_dissolution_rules": "联盟的解散和清算",
 }
 BODY_NAMES = {"decision": "决策机构", "advisory": "咨询机构", "executive": "执行机构"}
-NO_AGREEMENT = "未填写联盟协议情况（agreement），请按协议书填写签署和约定事项"
+NO_AGREEMENT = "未填写“联盟协议要点”，请按协议书填写签署情况和约定事项"
 
 
 def _clauses(ctx: Context, params: cat.Clauses, topic: str) -> Outcome:
@@ -88,7 +88,7 @@ def agreement_term(ctx: Context, params: cat.Term) -> Outcome:
     evidence = {"term_years": term, "min_years": low, "max_years": high}
     if term is None:
         return Outcome(
-            "fail", f"未填写联盟协议期限（term_years）；联盟协议应 {window}签署一次", evidence
+            "fail", f"未填写“联盟协议要点”中的协议期限；联盟协议应 {window}签署一次", evidence
         )
     if low <= term <= high:
         return Outcome("pass", f"联盟协议期限 {term:g} 年，在 {window}之内", evidence)
@@ -109,7 +109,7 @@ def governance_bodies(ctx: Context, params: cat.Bodies) -> Outcome:
     ]
     party = ctx.proposal.agreement.external_liability_party if ctx.proposal.agreement else None
     if params.liability_party and not (party and party.strip()):
-        missing.append("对外承担责任的主体（agreement.external_liability_party）")
+        missing.append("对外承担责任的主体（“联盟协议要点”）")
     evidence = {
         "required": list(params.bodies),
         "missing": missing,
@@ -160,5 +160,7 @@ def governance_fund_management(ctx: Context, _: cat.NoParams) -> Outcome:
     if value is False:
         return Outcome("fail", "尚未建立经费管理制度；请制定经费内部管理办法和监督机制", evidence)
     return Outcome(
-        "fail", "未填写是否建立经费管理制度（governance.rules.fund_management），请补充", evidence
+        "fail",
+        "未填写是否建立经费管理制度（“四、运行管理基本情况”中的“管理制度”），请补充",
+        evidence,
     )

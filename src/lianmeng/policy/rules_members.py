@@ -5,6 +5,7 @@ Rules on the lead unit, the member roster, R&D platforms and duplicate alliances
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Sequence
 from typing import Any
@@ -39,7 +40,7 @@ def lead_registered_locally(ctx: Context, _: cat.NoParams) -> Outcome:
     if region is None:
         return Outcome(
             "manual",
-            "无法从统一社会信用代码或 region_code 判断牵头单位注册地，请补充牵头单位的统一社会信用代码",
+            "无法从统一社会信用代码或成员名单中的“所在地”判断牵头单位注册地，请补充牵头单位的统一社会信用代码",
             evidence,
         )
     if region.startswith(prefix):
@@ -59,7 +60,7 @@ def lead_is_member(ctx: Context, _: cat.NoParams) -> Outcome:
     if not leads:
         return Outcome(
             "fail",
-            "成员名单中没有牵头单位（role 为 lead），请把牵头单位列入成员名单并标明其角色",
+            "成员名单中没有牵头单位，请把“二、牵头单位基本情况”中的牵头单位列入成员名单",
             evidence,
         )
     if len(leads) > 1:
@@ -86,6 +87,20 @@ def lead_is_member(ctx: Context, _: cat.NoParams) -> Outcome:
 
 def _problem(path: str, name: str, problem: str) -> dict[str, str]:
     return {"path": path, "name": name, "problem": problem}
+
+
+_CODE_NAMES = {"uscc": "统一社会信用代码", "org_code": "组织机构代码"}
+
+
+def _where(path: str) -> str:
+    """A problem's JSON path as the form names the place: ``$.members[2].org_code`` →
+    ``成员名单第 3 行的组织机构代码`` (the path itself stays in the evidence)."""
+    match = re.fullmatch(r"\$\.(?:members\[(\d+)\]|(lead_unit))(?:\.(\w+))?", path)
+    if not match:
+        return path
+    row, _lead, attr = match.groups()
+    where = f"成员名单第 {int(row) + 1} 行" if row is not None else "牵头单位基本情况"
+    return where + (f"的{_CODE_NAMES.get(attr, attr)}" if attr else "")
 
 
 def _member_identity(member: Member, path: str) -> tuple[list[str], list[dict[str, str]]]:
@@ -131,7 +146,7 @@ def _identity_problems(ctx: Context) -> list[dict[str, str]]:
             text = f"与 {seen[duplicate]} 重复（{kind}相同），请删除重复的成员"
             problems.append(_problem(path, member.name, text))
         for key in keys:
-            seen.setdefault(key, f"{path}“{member.name}”")
+            seen.setdefault(key, f"{_where(path)}“{member.name}”")
     return problems
 
 
@@ -143,7 +158,7 @@ def members_identity_valid(ctx: Context, _: cat.NoParams) -> Outcome:
         return Outcome(
             "pass", f"{len(ctx.proposal.members)} 家成员单位的代码均有效且不重复", evidence
         )
-    listed = "；".join(f"{p['path']}“{p['name']}”：{p['problem']}" for p in problems[:3])
+    listed = "；".join(f"{_where(p['path'])}“{p['name']}”：{p['problem']}" for p in problems[:3])
     more = f"；另有 {len(problems) - 3} 处" if len(problems) > 3 else ""
     return Outcome("fail", f"单位身份代码有误：{listed}{more}", evidence)
 
@@ -193,7 +208,7 @@ def members_mostly_local(ctx: Context, params: cat.MostlyLocal) -> Outcome:
     if local + len(unknown) > share * total:
         return Outcome(
             "manual",
-            f"在{ctx.area}注册的成员单位 {local} 家；{_names(unknown)} 的注册地无法判断，请补充其统一社会信用代码或 region_code",
+            f"在{ctx.area}注册的成员单位 {local} 家；{_names(unknown)} 的注册地无法判断，请补充其统一社会信用代码或“所在地”",
             evidence,
         )
     return Outcome(
@@ -215,7 +230,7 @@ def members_chain_coverage(ctx: Context, params: cat.ChainCoverage) -> Outcome:
     names = "、".join(POSITION_NAMES[p] for p in missing)
     return Outcome(
         "fail",
-        f"成员企业未覆盖产业链{names}；请补充相应企业，或为各成员企业填写产业链位置（chain_position）",
+        f"成员企业未覆盖产业链{names}；请补充相应企业，或在成员名单中为各成员企业填写“产业链位置”",
         evidence,
     )
 
@@ -266,7 +281,7 @@ def platforms_min_provincial(ctx: Context, params: cat.MinProvincial) -> Outcome
         )
     return Outcome(
         "fail",
-        f"成员单位建有省级及以上研发平台 {count} 个，少于 {needed} 个；请在成员名单中补充平台（platforms）或说明理由",
+        f"成员单位建有省级及以上研发平台 {count} 个，少于 {needed} 个；请在成员名单中补充“研发平台”或说明理由",
         evidence,
     )
 

@@ -75,9 +75,7 @@ def call_focus_area(ctx: Context, _: cat.NoParams) -> Outcome:
     area = ctx.proposal.focus_area
     evidence = {"focus_area": area, "supported": areas}
     if not area:
-        return Outcome(
-            "manual", "未填写重点领域（focus_area），需人工判断是否属于支持范围", evidence
-        )
+        return Outcome("manual", "未填写“重点领域”，需人工判断是否属于支持范围", evidence)
     wanted = normalise(area)
     hits = [a for a in areas if normalise(a) in wanted or wanted in normalise(a)]
     if hits:

@@ -11,6 +11,8 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
+from lianmeng.core.validity import lapse_for, submit_refusal
+
 from .models import Proposal
 
 
@@ -57,10 +59,16 @@ def editor_context(proposal: Proposal, active: str, **extra: Any) -> dict[str, A
         }
         for p in PARTS
     ]
+    editable = proposal.status in Proposal.EDITABLE
+    lapsed = lapse_for(proposal.profile) if editable else None
     return {
         "proposal": proposal,
         "editor_nav": nav,
         "editor_active": active,
-        "editable": proposal.status in Proposal.EDITABLE,
+        "editable": editable,
+        # the banner on every part: the policy is not in force, nothing can be submitted
+        "policy_lapse": lapsed,
+        "policy_refusal": submit_refusal(lapsed) if lapsed else "",
+        "policy_lapse_text": "",
         **extra,
     }

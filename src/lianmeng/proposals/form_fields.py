@@ -25,6 +25,8 @@ from django.utils.translation import gettext, gettext_lazy, pgettext
 
 from lianmeng.policy.interchange import proposal_json_schema
 
+from .phones import PhoneInvalid, normalise_fax, normalise_mobile, normalise_phone
+
 __all__ = [
     "UNBOUNDED_TEXT_LIMIT",
     "FieldInvalid",
@@ -50,6 +52,9 @@ _NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)")
 _DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?")
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+")
 _SIX_DIGITS = "^[0-9]{6}$"
+#: text fields checked further by the form only (the interchange format takes any string):
+#: the widget names the check
+_TEXT_KINDS = frozenset({"email", "phone", "mobile", "fax"})
 _TRUE = frozenset({"true", "1", "yes", "on", "有", "是"})
 _FALSE = frozenset({"false", "0", "no", "off", "无", "否"})
 
@@ -169,7 +174,7 @@ class FieldSpec:
 
     @property
     def kind(self) -> str:
-        return "email" if self.widget == "email" else self.rule.kind
+        return self.widget if self.widget in _TEXT_KINDS else self.rule.kind
 
     @property
     def max_length(self) -> int | None:
@@ -358,6 +363,18 @@ def _to_email(spec: FieldSpec, text: str) -> str:
     return text
 
 
+def _to_number_text(normalise: Any) -> Any:
+    """A telephone field (phones.py): the length limit, then the number tidied or refused."""
+
+    def convert(spec: FieldSpec, text: str) -> str:
+        try:
+            return normalise(_to_text(spec, text))
+        except PhoneInvalid as exc:
+            raise FieldInvalid(exc.message) from None
+
+    return convert
+
+
 _CONVERTERS = {
     "integer": _to_integer,
     "number": _to_number,
@@ -368,6 +385,9 @@ _CONVERTERS = {
     "multi": _to_multi,
     "text": _to_text,
     "email": _to_email,
+    "phone": _to_number_text(normalise_phone),
+    "mobile": _to_number_text(normalise_mobile),
+    "fax": _to_number_text(normalise_fax),
 }
 
 

@@ -25,7 +25,9 @@ __all__ = [
     "KIND",
     "Step",
     "allowed_transitions",
+    "can_reopen",
     "next_steps",
+    "proposal_reopen",
     "proposal_transition",
     "record_state_change",
     "register",
@@ -58,8 +60,24 @@ def register() -> None:
             # them); expert review starts from a review round
             owners={"approve": _DECIDE, "decline": _DECIDE, "review": _REVIEW},
             audit_prefix="lianmeng.proposal",
+            # every edit of the lead unit bumps the revision (editing.document_saved)
+            version=lambda proposal: proposal.revision,
         )
     )
+
+
+#: what the lead unit is told when a return is reopened (reviews.notifications.DEFAULTS)
+REOPENED_EVENT = "proposal.reopened"
+
+
+def proposal_reopen(*, actor: User, pk: int, reason: str = "") -> Proposal:
+    """撤销退回: undo a return made by mistake while the lead unit has changed nothing
+    (lianmeng.workflow.engine.reopen_last); the lead unit is told."""
+    return engine.reopen_last(actor=actor, kind=KIND, pk=pk, reason=reason, event=REOPENED_EVENT)
+
+
+def can_reopen(*, actor: User, proposal: Proposal) -> bool:
+    return engine.can_reopen(actor=actor, subject=proposal)
 
 
 def proposal_transition(

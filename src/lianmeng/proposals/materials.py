@@ -112,6 +112,50 @@ FILE_TYPES: dict[str, FileType] = {
 ZIP_ARCHIVE = gettext_lazy("ZIP 压缩包")
 WEB_PAGE = gettext_lazy("网页（HTML）")
 UNRECOGNISED = gettext_lazy("无法识别的内容")
+#: what other recognised content is, by the extension ``filetype`` guesses, as a person would
+#: name it (“可执行程序（EXE）”, not “EXE 文件”); anything else: OTHER_FORMAT
+OTHER_KINDS: dict[str, Any] = {
+    "exe": gettext_lazy("可执行程序（EXE）"),
+    "elf": gettext_lazy("可执行程序（ELF）"),
+    "wasm": gettext_lazy("可执行程序（WebAssembly）"),
+    "swf": gettext_lazy("Flash 程序（SWF）"),
+    "crx": gettext_lazy("浏览器扩展程序（CRX）"),
+    "deb": gettext_lazy("软件安装包（DEB）"),
+    "rpm": gettext_lazy("软件安装包（RPM）"),
+    "cab": gettext_lazy("软件安装包（CAB）"),
+    "zip": ZIP_ARCHIVE,
+    "rar": gettext_lazy("RAR 压缩包"),
+    "7z": gettext_lazy("7-Zip 压缩包"),
+    "gz": gettext_lazy("压缩文件（GZ）"),
+    "bz2": gettext_lazy("压缩文件（BZ2）"),
+    "xz": gettext_lazy("压缩文件（XZ）"),
+    "tar": gettext_lazy("TAR 归档文件"),
+    "doc": gettext_lazy("旧版 Word 文档（.doc）"),
+    "xls": gettext_lazy("旧版 Excel 工作簿（.xls）"),
+    "ppt": gettext_lazy("旧版 PowerPoint 演示文稿（.ppt）"),
+    "pptx": gettext_lazy("PowerPoint 演示文稿（.pptx）"),
+    "rtf": gettext_lazy("RTF 文档"),
+    "odt": gettext_lazy("OpenDocument 文本"),
+    "ods": gettext_lazy("OpenDocument 表格"),
+    "odp": gettext_lazy("OpenDocument 演示文稿"),
+    "epub": gettext_lazy("电子书（EPUB）"),
+    "gif": gettext_lazy("GIF 图片"),
+    "bmp": gettext_lazy("BMP 图片"),
+    "tif": gettext_lazy("TIFF 图片"),
+    "webp": gettext_lazy("WebP 图片"),
+    "heic": gettext_lazy("HEIC 图片"),
+    "psd": gettext_lazy("Photoshop 图像（PSD）"),
+    "ico": gettext_lazy("图标文件（ICO）"),
+    "mp3": gettext_lazy("音频（MP3）"),
+    "wav": gettext_lazy("音频（WAV）"),
+    "mp4": gettext_lazy("视频（MP4）"),
+    "avi": gettext_lazy("视频（AVI）"),
+    "mov": gettext_lazy("视频（MOV）"),
+    "wmv": gettext_lazy("视频（WMV）"),
+    "sqlite": gettext_lazy("SQLite 数据库"),
+}
+#: recognised content of a format not in OTHER_KINDS (its extension in capitals)
+OTHER_FORMAT = gettext_lazy("%(type)s 格式的其他文件")
 _BY_EXTENSION = {ext: t for t in FILE_TYPES.values() for ext in t.extensions}
 ACCEPT = ",".join(ext for t in FILE_TYPES.values() for ext in t.extensions)
 ALLOWED_TEXT = gettext_lazy("PDF、Word（.docx）、Excel（.xlsx）、JPEG、PNG 或 OFD")
@@ -167,7 +211,10 @@ def sniff(stream: Any) -> tuple[str | None, str]:
             return kind, str(FILE_TYPES[kind].label)
         return None, str(ZIP_ARCHIVE)
     if guess is not None:
-        return None, gettext("%(type)s 文件") % {"type": guess.extension.upper()}
+        named = OTHER_KINDS.get(guess.extension)
+        if named is not None:
+            return None, str(named)
+        return None, str(OTHER_FORMAT) % {"type": guess.extension.upper()}
     text = head.lstrip()[:200].lower()
     if text.startswith((b"<!doctype html", b"<html", b"<script")) or b"<html" in text:
         return None, str(WEB_PAGE)

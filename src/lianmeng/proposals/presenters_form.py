@@ -15,7 +15,9 @@ from lianmeng.policy.loader import UnknownProfileError, get_profile
 from .checks import proposal_eligibility
 from .duplicates import existing_status_label
 from .editor import PARTS
+from .evidence import evidence_rows
 from .models import Proposal
+from .path_labels import message_text, path_label
 from .sections import SECTIONS, field_for_path, form_errors
 
 STATUS = {
@@ -123,6 +125,14 @@ def _titles(profile_id: str) -> dict[str, str]:
     return {doc.seed: doc.title.value for doc in profile.documents if doc.seed}
 
 
+def _numbers(profile_id: str) -> dict[str, str]:
+    try:
+        profile = get_profile(profile_id)
+    except UnknownProfileError:
+        return {}
+    return {doc.seed: doc.number.value for doc in profile.documents if doc.seed and doc.number}
+
+
 def eligibility_view(
     proposal: Proposal, eligibility: dict[str, Any] | None = None
 ) -> dict[str, Any]:
@@ -144,13 +154,15 @@ def eligibility_view(
         anchor = "#f-" + field_name.replace(".", "-").replace("_", "-") if field_name else ""
         view.update(
             path=eligibility["path"],
-            message=eligibility["message"],
+            #: where, as the form names it (never the JSON path)
+            where=path_label(eligibility["path"]),
+            message=message_text(eligibility["message"]),
             field_label=label,
             part_label=part.label,
             fix_url=f"/proposals/{proposal.pk}/{part.path}{anchor}",
         )
         return view
-    titles = _titles(proposal.profile)
+    titles, numbers = _titles(proposal.profile), _numbers(proposal.profile)
     findings = []
     for item in eligibility["findings"]:
         status_label, colour, icon = STATUS[item["status"]]
@@ -174,8 +186,14 @@ def eligibility_view(
                     "seed": cite["seed"],
                     "article": cite["article"],
                     "title": titles.get(cite["seed"], ""),
+                    "number": numbers.get(cite["seed"], ""),
+                    #: 《文件标题》条款, as people read it
+                    "text": (f"《{titles[cite['seed']]}》" if cite["seed"] in titles else "")
+                    + cite["article"],
                 },
-                evidence=_evidence(item.get("evidence") or {}),
+                evidence=evidence_rows(
+                    item.get("evidence") or {}, profile_id=proposal.profile, rule=item["rule"]
+                ),
                 fix_url=_fix_url(proposal, item),
             )
         )
@@ -217,7 +235,7 @@ def form_error_rows(proposal: Proposal) -> list[dict[str, Any]]:
             rows.append(
                 {
                     "section": section.title,
-                    "label": spec.label if spec else name,
+                    "label": spec.label if spec else path_label(name),
                     "message": message,
                     "url": f"/proposals/{proposal.pk}/{part.path}{anchor}",
                 }

@@ -555,6 +555,10 @@ def member_confirm(*, actor: User, pk: int, signature: bool) -> MemberConfirmati
             )
         member = proposal.document["members"][position]
         code = member_code(member)
+        existing = MemberConfirmation.objects.filter(proposal=proposal, member_code=code).first()
+        if existing is not None and (existing.signature_confirmed or not signature):
+            # a second click (or an older page) confirms nothing new: nothing changes
+            return existing
         confirmation, created = MemberConfirmation.objects.update_or_create(
             proposal=proposal,
             member_code=code,

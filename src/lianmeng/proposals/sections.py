@@ -386,9 +386,15 @@ SECTIONS: dict[str, Section] = {
                     _("联盟联系人"),
                     (
                         F("contact.name", _("联系人")),
-                        F("contact.phone", _("电话"), placeholder="0371-12345678"),
-                        F("contact.fax", _("传真")),
-                        F("contact.mobile", _("手机"), placeholder="13800000000"),
+                        F(
+                            "contact.phone",
+                            _("电话"),
+                            widget="phone",
+                            placeholder="0371-64581230",
+                            help=_("固定电话写明区号，分机号写在后面；也可填手机号码"),
+                        ),
+                        F("contact.fax", _("传真"), widget="fax", placeholder="0371-64581231"),
+                        F("contact.mobile", _("手机"), widget="mobile", placeholder="13812345678"),
                         F("contact.email", _("电子邮箱"), widget="email"),
                     ),
                 ),
@@ -428,7 +434,9 @@ SECTIONS: dict[str, Section] = {
                         F(
                             "lead_unit.free_trade_zone",
                             _("所在自由贸易试验区片区"),
-                            help=_("位于自贸区内的，由片区管委会负责审核（seed 001 三(四)）"),
+                            help=_(
+                                "位于自贸区内的，由片区管委会负责审核（《关于组织申报2020年河南省产业技术创新战略联盟的通知》三(四)）"
+                            ),
                         ),
                         F(
                             "lead_unit.qualifications",

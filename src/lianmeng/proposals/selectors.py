@@ -179,3 +179,35 @@ class ConfirmationItem:
     member: dict[str, Any]
     code: str
     confirmation: Any = None
+
+
+def profiles_for(viewer: User) -> list[Any]:
+    """The policy profiles that apply to what ``viewer`` may see, by the jurisdiction tree: a
+    profile applies when its area contains the viewer's (a county under Henan: the Henan
+    profile) or lies within it (the province: Henan and Luoyang). A viewer without an area
+    is placed by the unit's registered region; one with neither (an expert, an
+    administrator) gets every profile. In the order of the profiles' names."""
+    from lianmeng.core.models import Jurisdiction
+    from lianmeng.policy.loader import load_profiles
+
+    profiles = list(load_profiles().values())
+    area = None
+    if viewer.is_authenticated:
+        if viewer.jurisdiction_id:
+            area = viewer.jurisdiction
+        elif viewer.unit_id and viewer.unit.region_id:
+            area = viewer.unit.region
+    if area is None:
+        return sorted(profiles, key=lambda p: (p.name.value, p.id))
+    paths = dict(
+        Jurisdiction.objects.filter(code__in={p.jurisdiction.value for p in profiles}).values_list(
+            "code", "path"
+        )
+    )
+    chosen = [
+        p
+        for p in profiles
+        if (path := paths.get(p.jurisdiction.value))
+        and (area.path.startswith(path) or path.startswith(area.path))
+    ]
+    return sorted(chosen, key=lambda p: (p.name.value, p.id))

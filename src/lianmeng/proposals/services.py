@@ -16,6 +16,7 @@ from lianmeng.core.models import Jurisdiction, Unit, User
 from lianmeng.core.roles import Role
 from lianmeng.core.selectors import jurisdiction_for_region
 from lianmeng.core.services import unit_create
+from lianmeng.core.validity import apply_refusal, lapse_for
 from lianmeng.policy.interchange import InterchangeError, parse_proposal
 from lianmeng.policy.loader import load_profiles
 from lianmeng.policy.uscc import IdentityError, uscc_region, validate_uscc
@@ -144,6 +145,9 @@ def proposal_create(*, actor: User, call: Any) -> Proposal:
         raise PermissionDenied(_("只有申报单位（牵头单位）的账号可以在线填报。"))
     if call.status != Call.Status.PUBLISHED:
         raise PermissionDenied(_("该申报通知尚未发布。"))
+    lapsed = lapse_for(call.profile)
+    if lapsed is not None:
+        raise PermissionDenied(apply_refusal(lapsed), details={"reason": "policy_lapsed"})
     unit = actor.unit
     lead: dict[str, Any] = {"name": unit.name}
     member: dict[str, Any] = {"name": unit.name, "role": "lead", "kind": unit.kind}
@@ -186,12 +190,16 @@ def proposal_create(*, actor: User, call: Any) -> Proposal:
 
 
 def proposal_apply(*, actor: User, call_pk: int) -> Proposal:
-    """Open a draft proposal for a published call (在线申报); refused outside the window."""
+    """Open a draft proposal for a published call (在线申报); refused outside the window and
+    while the call's policy is not in force."""
     call = call_list_public().filter(pk=call_pk).first()
     if call is None:
         raise NotFound(_("未找到该申报通知。"))
     if not actor.has_role(Role.APPLICANT) or actor.unit_id is None:
         raise PermissionDenied(_("只有申报单位（牵头单位）的账号可以在线申报。"))
+    lapsed = lapse_for(call.profile)
+    if lapsed is not None:  # the policy is not in force: nothing filed could be submitted
+        raise PermissionDenied(apply_refusal(lapsed), details={"reason": "policy_lapsed"})
     state = window_state(call, clock.now())
     if state == "upcoming":
         raise PermissionDenied(not_open_message(call))

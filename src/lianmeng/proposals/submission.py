@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Max
@@ -29,10 +28,12 @@ from lianmeng.calls.windows import closed_message, not_open_message, window_end,
 from lianmeng.core import clock
 from lianmeng.core.audit import audit_record
 from lianmeng.core.clock import as_beijing, format_moment
+from lianmeng.core.dates import show_moment
 from lianmeng.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from lianmeng.core.models import User
 from lianmeng.core.roles import Role
 from lianmeng.documents.pdf import CODE_ALPHABET, CODE_LENGTH, VersionStamp, render_proposal_pdf
+from lianmeng.policy.catalogue import RULE_TITLES
 from lianmeng.workflow.models import StateChange
 from lianmeng.workflow.routing import state_label
 
@@ -40,6 +41,7 @@ from .checks import proposal_eligibility
 from .editing import document_saved, lock_for_edit
 from .lifecycle import record_state_change
 from .models import Proposal, ProposalVersion
+from .path_labels import message_text, path_label
 
 #: the shortest explanation accepted for a failed 原则上 rule
 MIN_EXPLANATION = 10
@@ -68,11 +70,11 @@ class Window:
 
     @property
     def opens_text(self) -> str:
-        return format_moment(self.opens)
+        return show_moment(self.opens, seconds=True)
 
     @property
     def closes_text(self) -> str:
-        return format_moment(self.closes)
+        return show_moment(self.closes, seconds=True)
 
     def state(self, moment: datetime) -> str:
         moment = as_beijing(moment)
@@ -133,6 +135,15 @@ def window_refusal(window: Window | None, moment: datetime) -> str | None:
     return None
 
 
+def validity_refusal(proposal: Proposal, moment: datetime) -> str | None:
+    """Why nothing can be submitted under the proposal's policy at ``moment`` (its document,
+    文号 and validity, in the reader's language), or None while the policy is in force."""
+    from lianmeng.core.validity import lapse_for, submit_refusal
+
+    lapsed = lapse_for(proposal.profile, moment)
+    return submit_refusal(lapsed) if lapsed is not None else None
+
+
 def submission_review(proposal: Proposal, *, at: datetime | None = None) -> dict[str, Any]:
     """What stands between the proposal and its submission at ``at`` (default: now).
 
@@ -146,6 +157,8 @@ def submission_review(proposal: Proposal, *, at: datetime | None = None) -> dict
         "at": moment,
         "window": window,
         "window_refusal": window_refusal(window, moment),
+        #: the policy is not in force (submission and resubmission alike; core.validity)
+        "validity_refusal": validity_refusal(proposal, moment),
         "findings": [],
         "required": [],
         "principle": [],
@@ -153,7 +166,8 @@ def submission_review(proposal: Proposal, *, at: datetime | None = None) -> dict
     result = proposal_eligibility(proposal, at=moment)
     review["complete"] = result["complete"]
     if not result["complete"]:
-        review["path"], review["message"] = result["path"], result["message"]
+        review["path"], review["message"] = result["path"], message_text(result["message"])
+        review["where"] = path_label(result["path"])  # as the form names it
     else:
         findings = result["findings"]
         review["findings"] = findings
@@ -165,7 +179,10 @@ def submission_review(proposal: Proposal, *, at: datetime | None = None) -> dict
         ]
     review["passed"] = sum(1 for f in review["findings"] if f["status"] == "pass")
     review["ready"] = (
-        review["complete"] and not review["required"] and review["window_refusal"] is None
+        review["complete"]
+        and not review["required"]
+        and review["window_refusal"] is None
+        and review["validity_refusal"] is None
     )
     return review
 
@@ -186,10 +203,12 @@ def new_verification_code() -> str:
 
 
 def verify_url(code: str, site_url: str | None = None) -> str:
-    """``<site>/verify/<code>``: absolute when the site's address is known (setting
-    ``LIANMENG_SITE_URL``, else the address the request came to), else the path alone."""
-    base = getattr(settings, "LIANMENG_SITE_URL", "") or site_url or ""
-    return f"{base.rstrip('/')}/verify/{code}"
+    """``<site>/verify/<code>`` on the site's configured public address (setting
+    ``SITE_URL``); ``site_url`` (the address a request came to) is no longer used: behind a
+    proxy it is the internal address, which a paper copy's reader cannot reach."""
+    from lianmeng.core.site import absolute_url
+
+    return absolute_url(f"/verify/{code}")
 
 
 def _is_lead_staff(actor: User, proposal: Proposal) -> bool:
@@ -198,21 +217,37 @@ def _is_lead_staff(actor: User, proposal: Proposal) -> bool:
 
 def _refuse(review: dict[str, Any], explanations: dict[str, str]) -> dict[str, str]:
     """Raise ValidationFailed for the first thing in the way; else the explanations to keep."""
+    if review.get("validity_refusal"):
+        raise ValidationFailed(review["validity_refusal"], details={"reason": "policy_lapsed"})
     if review["window_refusal"]:
         raise ValidationFailed(review["window_refusal"], details={"reason": "window"})
     if not review["complete"]:
+        text = gettext("申报书尚未填写完整，不能提交：%(path)s：%(problem)s")
         raise ValidationFailed(
-            gettext("申报书尚未填写完整，不能提交：%(path)s：%(problem)s")
-            % {"path": review["path"], "problem": review["message"]},
-            details={"reason": "incomplete", "path": review["path"]},
+            text % {"path": review["path"], "problem": review["message"]},
+            #: ``text``: the field as the form names it, for pages
+            details={
+                "reason": "incomplete",
+                "path": review["path"],
+                "text": text % {"path": review["where"], "problem": review["message"]},
+            },
         )
     if review["required"]:
         lines = pgettext("list separator", "；").join(
             f"{f['rule']}：{f['message']}" for f in review["required"]
         )
+        #: the same, each rule by its title, for pages (the message keeps the rule ids)
+        titled = pgettext("list separator", "；").join(
+            f"{RULE_TITLES.get(f['rule'], f['rule'])}：{f['message']}" for f in review["required"]
+        )
         raise ValidationFailed(
             gettext("以下必须满足的条件未满足，不能提交：%(findings)s") % {"findings": lines},
-            details={"reason": "required", "rules": [f["rule"] for f in review["required"]]},
+            details={
+                "reason": "required",
+                "rules": [f["rule"] for f in review["required"]],
+                "text": gettext("以下必须满足的条件未满足，不能提交：%(findings)s")
+                % {"findings": titled},
+            },
         )
     kept: dict[str, str] = {}
     missing = []
@@ -262,6 +297,46 @@ def _refuse_typed_errors(proposal: Proposal) -> None:
     )
 
 
+def store_version(
+    *, proposal: Proposal, actor: User | None, at: datetime, site_url: str | None = None
+) -> ProposalVersion:
+    """Store version n+1 of ``proposal`` as it stands (document, write-ups, explanations),
+    submitted at ``at``, with its SHA-256, verification code and printed PDF.
+
+    The one way a version is made: :func:`proposal_submit` calls it inside its transaction,
+    and the demo data files its examples' versions through it at their filing dates.
+    """
+    document = proposal.document
+    kept = proposal.explanations or {}
+    number = (proposal.versions.aggregate(n=Max("number"))["n"] or 0) + 1
+    digest = canonical_sha256(document, proposal.writeups, kept)
+    code = new_verification_code()
+    stamp = VersionStamp(
+        label=f"第 {number} 版 · {format_moment(at)} 提交",
+        code=code,
+        number=number,
+        submitted_at=at,
+        sha256=digest,
+        verify_url=verify_url(code, site_url),
+    )
+    pdf = render_proposal_pdf(document, writeups=proposal.writeups, version=stamp)
+    version = ProposalVersion(
+        proposal=proposal,
+        number=number,
+        document=copy.deepcopy(document),
+        writeups=copy.deepcopy(proposal.writeups or {}),
+        explanations=dict(kept),
+        sha256=digest,
+        verification_code=code,
+        pdf_sha256=hashlib.sha256(pdf).hexdigest(),
+        submitted_at=at,
+        submitted_by=actor,
+    )
+    version.pdf.save(f"proposal-{proposal.pk}-v{number}.pdf", ContentFile(pdf), save=False)
+    version.save()
+    return version
+
+
 def proposal_submit(
     *,
     actor: User,
@@ -299,32 +374,8 @@ def proposal_submit(
         proposal.status = Proposal.Status.SUBMITTED
         proposal.submitted_at = now
 
-        number = (proposal.versions.aggregate(n=Max("number"))["n"] or 0) + 1
-        digest = canonical_sha256(document, proposal.writeups, kept)
-        code = new_verification_code()
-        stamp = VersionStamp(
-            label=f"第 {number} 版 · {format_moment(now)} 提交",
-            code=code,
-            number=number,
-            submitted_at=now,
-            sha256=digest,
-            verify_url=verify_url(code, site_url),
-        )
-        pdf = render_proposal_pdf(document, writeups=proposal.writeups, version=stamp)
-        version = ProposalVersion(
-            proposal=proposal,
-            number=number,
-            document=document,
-            writeups=copy.deepcopy(proposal.writeups or {}),
-            explanations=kept,
-            sha256=digest,
-            verification_code=code,
-            pdf_sha256=hashlib.sha256(pdf).hexdigest(),
-            submitted_at=now,
-            submitted_by=actor,
-        )
-        version.pdf.save(f"proposal-{proposal.pk}-v{number}.pdf", ContentFile(pdf), save=False)
-        version.save()
+        version = store_version(proposal=proposal, actor=actor, at=now, site_url=site_url)
+        number, code, digest = version.number, version.verification_code, version.sha256
         record_state_change(
             proposal=proposal,
             from_state=from_state,

@@ -559,4 +559,6 @@ def member_confirm_view(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("已确认加入联盟，并确认法定代表人已签署联盟协议。"))
         else:
             messages.success(request, _("已确认加入联盟。法定代表人签署协议后，请再次确认签署。"))
+    if request.POST.get("next") == "home":
+        return redirect(reverse("web:home"))
     return redirect(reverse("proposals:confirmations"))

@@ -13,13 +13,14 @@ from django.views.decorators.http import require_POST
 from lianmeng.calls.windows import time_left
 from lianmeng.core import clock
 from lianmeng.core.access import permission
-from lianmeng.core.clock import format_moment
+from lianmeng.core.dates import show_moment
 from lianmeng.core.errors import DomainError, NotFound, ValidationFailed
 from lianmeng.documents.pdf import code_display
 from lianmeng.ui.errors import error_page
 
 from .editor import editor_context
 from .models import Proposal
+from .path_labels import path_label
 from .selectors import proposal_get
 from .submission import (
     MIN_EXPLANATION,
@@ -74,7 +75,7 @@ def _submit_page(
         min_explanation=MIN_EXPLANATION,
         latest=latest,
         latest_code=code_display(latest.verification_code) if latest else "",
-        latest_time=format_moment(latest.submitted_at) if latest else "",
+        latest_time=show_moment(latest.submitted_at, seconds=True) if latest else "",
         returned_reason=return_reason(proposal)
         if proposal.status == Proposal.Status.RETURNED
         else "",
@@ -116,7 +117,8 @@ def submit(request: HttpRequest, pk: int) -> HttpResponse:
     except NotFound as exc:
         return _not_found(request, exc)
     except ValidationFailed as exc:
-        messages.error(request, _(exc.message))
+        #: rules named by their titles, not their ids (details["text"])
+        messages.error(request, (exc.details or {}).get("text") or _(exc.message))
         if typed:
             try:
                 proposal_explanations_save(
@@ -156,7 +158,7 @@ def _version_row(version: Any) -> dict[str, Any]:
     return {
         "v": version,
         "code": code_display(version.verification_code),
-        "time": format_moment(version.submitted_at),
+        "time": show_moment(version.submitted_at, seconds=True),
     }
 
 
@@ -180,6 +182,8 @@ def versions(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, _(exc.message))
         else:
             comparison = {"old": old, "new": new, **compare_versions(old, new)}
+            for change in comparison["fields"] + comparison["changed"]:
+                change["label"] = path_label(change["path"])  # as the form names it
     return render(
         request,
         "proposals/submission/versions.html",

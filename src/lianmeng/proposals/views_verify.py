@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django_ratelimit.decorators import ratelimit
 
 from lianmeng.core.access import public
-from lianmeng.core.clock import format_moment
+from lianmeng.core.dates import show_moment
 from lianmeng.core.errors import NotFound
 from lianmeng.documents.pdf import code_display, normalise_code
 from lianmeng.ui.errors import error_page
@@ -69,7 +69,7 @@ def verify(request: HttpRequest, code: str) -> HttpResponse:
             "version": version,
             "proposal": version.proposal,
             "code": code_display(version.verification_code),
-            "time": format_moment(version.submitted_at),
+            "time": show_moment(version.submitted_at, seconds=True),
             "superseded": latest is not None and latest > version.number,
             "latest": latest,
         },

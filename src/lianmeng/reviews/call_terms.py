@@ -12,9 +12,6 @@ from datetime import date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.utils import dateformat
-from django.utils.translation import gettext
-
 BEIJING = ZoneInfo("Asia/Shanghai")
 #: seed 001 三(三): 申报材料（一式两份）
 DEFAULT_PAPER_COPIES = 2
@@ -52,9 +49,17 @@ class CallTerms:
         return False
 
     def paper_window_text(self) -> str:
-        """``2020年9月21日、9月22日 08:00—12:00、15:00—18:00``."""
+        """``2020年9月21日、9月22日 08:00—12:00、15:00—18:00`` in Chinese; in English
+        ``21 September 2020, 22 September 2020 08:00–12:00, 15:00–18:00``."""
+        from lianmeng.core.dates import is_chinese, show_day
+
         if not self.paper_days:
             return ""
+        if not is_chinese():
+            days = ", ".join(show_day(d.day) for d in self.paper_days)
+            hours = self.paper_days[0].hours
+            spans = ", ".join(f"{a:%H:%M}–{b:%H:%M}" for a, b in hours)
+            return f"{days} {spans}" if spans else days
         days = "、".join(
             (
                 f"{d.day.year}年{d.day.month}月{d.day.day}日"
@@ -84,7 +89,9 @@ def format_moment(moment: datetime) -> str:
 def display_moment(moment: datetime) -> str:
     """:func:`format_moment` in the reader's language, for a message shown now (never one
     that is stored: notifications and records keep :func:`format_moment`)."""
-    return dateformat.format(as_beijing(moment), gettext("Y年n月j日 H:i"))
+    from lianmeng.core.dates import show_moment
+
+    return show_moment(moment)
 
 
 def _stored_call(proposal: Any) -> Any:

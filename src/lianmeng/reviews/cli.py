@@ -11,7 +11,7 @@ import sys
 
 USAGE = (
     "用法：lianmeng proposal history ID | "
-    "lianmeng proposal transition ID NAME --as 用户名 [--reason 意见] [--data JSON]"
+    "lianmeng proposal transition ID NAME --as 用户名 [--reason 意见] [--basis 依据] [--data JSON]"
 )
 
 
@@ -49,6 +49,8 @@ def _history(pk: int) -> int:
         )
         if change.reason:
             line += f"  意见：{change.reason}"
+        if (change.data or {}).get("basis"):
+            line += f"  依据：{change.data['basis']}"
         print(line)
     return 0
 
@@ -72,6 +74,8 @@ def _transition(pk: int, name: str, argv: list[str]) -> int:
         return _fail("--data 须为 JSON 对象，如 '{\"category\": 2}'")
     if not isinstance(data, dict):
         return _fail("--data 须为 JSON 对象，如 '{\"category\": 2}'")
+    if _option(argv, "--basis"):  # 依据: required while the profile is not in force
+        data["basis"] = _option(argv, "--basis")
     try:
         proposal = proposal_transition(
             actor=actor, pk=pk, transition=name, reason=_option(argv, "--reason") or "", data=data

@@ -23,20 +23,23 @@ def _style(form: forms.Form) -> None:
         widget.attrs.setdefault("class", css)
 
 
-def state_choices() -> list[tuple[str, str]]:
-    """Every state of every profile's table, once, in the reader's language; a state that
-    profiles name differently (已提交 / 已提交（待县级初审）) gets its plain name."""
+def state_choices(
+    profiles: list[Any] | None = None, *, draft: bool = False
+) -> list[tuple[str, str]]:
+    """Every state of the ``profiles``' tables (default: every profile), once, in the
+    reader's language; a state that they name differently (已提交 / 已提交（待县级初审）) gets
+    its plain name. ``draft``: offer 草稿 too (an applicant's own list)."""
     from django.utils.translation import gettext
 
     from lianmeng.proposals.models import Proposal
 
     seen: dict[str, str] = {}
     names: dict[str, set[str]] = {}
-    for profile in load_profiles().values():
+    for profile in load_profiles().values() if profiles is None else profiles:
         if profile.lifecycle is None:
             continue
         for state in profile.lifecycle.states:
-            if state.id != "draft":
+            if draft or state.id != "draft":
                 seen.setdefault(state.id, state.label)
                 names.setdefault(state.id, set()).add(state.label)
     plain = {value: str(label) for value, label in Proposal.Status.choices}
@@ -52,11 +55,21 @@ class InboxFilterForm(forms.Form):
     profile = forms.ChoiceField(label=_("政策档案"), required=False)
     year = forms.IntegerField(label=_("年度"), required=False, min_value=2000, max_value=2100)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, viewer: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        profiles = sorted((pid, p.name.value) for pid, p in load_profiles().items())
-        self.fields["status"].choices = [("", _("全部状态")), *state_choices()]
-        self.fields["profile"].choices = [("", _("全部政策档案")), *profiles]
+        # only what the viewer's jurisdiction has: the profiles that apply to its area, by
+        # name, and the states of their tables, named as those profiles name them
+        if viewer is not None:
+            from lianmeng.proposals.selectors import profiles_for
+
+            applicable = profiles_for(viewer)
+        else:
+            applicable = sorted(load_profiles().values(), key=lambda p: (p.name.value, p.id))
+        self.fields["status"].choices = [("", _("全部状态")), *state_choices(applicable)]
+        self.fields["profile"].choices = [
+            ("", _("全部政策档案")),
+            *[(p.id, p.name.value) for p in applicable],
+        ]
         _style(self)
         self.fields["q"].widget.attrs["placeholder"] = _("联盟名称或牵头单位")
         self.fields["year"].widget.attrs["placeholder"] = _("如 2020")
@@ -103,6 +116,10 @@ class BulkForm(forms.Form):
             "所选申报已不在列表中，请刷新后重试。"
         )
         self.fields["transition"].choices = transitions
+        self.fields["transition"].error_messages["required"] = _("请选择要办理的操作。")
+        self.fields["transition"].error_messages["invalid_choice"] = _(
+            "您不能批量办理所选的操作，请刷新页面后从菜单中重新选择。"
+        )
         _style(self)
 
 

@@ -57,6 +57,11 @@ DEFAULTS: dict[str, tuple[str, str]] = {
         "退回原因：{原因}\n\n"
         "请登录联盟管理平台，按意见修改后在网上填报截止前重新提交。" + _SIGNATURE,
     ),
+    "proposal.reopened": (
+        "【撤销退回】{联盟名称}",
+        _GREETING + "{部门}撤销了对“{联盟名称}”的退回，申报恢复为“{状态}”，继续办理，"
+        "无需修改或重新提交。\n说明：{原因}" + _SIGNATURE,
+    ),
     "proposal.recommended": (
         "【已推荐】{联盟名称}",
         _GREETING + "您单位牵头申报的“{联盟名称}”已由{部门}推荐，当前状态：{状态}。\n"
@@ -123,6 +128,22 @@ def profile_events(profile_id: str) -> list[str]:
     return events
 
 
+def event_label(profile_id: str, event: str) -> str:
+    """The event as staff know it: the names of the steps that send it, from the profile's
+    table (推荐、审核推荐), in the reader's language — never the key ``proposal.recommended``."""
+    from django.utils.translation import gettext, pgettext
+
+    try:
+        lifecycle = get_profile(profile_id).lifecycle
+    except UnknownProfileError:
+        lifecycle = None
+    names: list[str] = []
+    for transition in lifecycle.transitions if lifecycle else []:
+        if transition.event == event and gettext(transition.label) not in names:
+            names.append(gettext(transition.label))
+    return pgettext("list separator", "、").join(names) if names else event
+
+
 @dataclass(frozen=True)
 class Text:
     profile: str
@@ -132,6 +153,10 @@ class Text:
     customised: bool
     updated_at: Any = None
     updated_by: Any = None
+
+    @property
+    def label(self) -> str:
+        return event_label(self.profile, self.event)
 
 
 def notification_text(profile_id: str, event: str) -> Text:
@@ -318,6 +343,17 @@ def deliver(change_id: int, event: str) -> list[Notification]:
     return created
 
 
+def email_body(notification: Notification) -> str:
+    """The inbox text and, below it, the absolute link to the proposal on the site's public
+    address (setting ``SITE_URL``), so the e-mail can be followed from outside the site."""
+    from django.urls import reverse
+
+    from lianmeng.core.site import absolute_url
+
+    link = absolute_url(reverse("web:proposal_detail", args=[notification.proposal_id]))
+    return f"{notification.body}\n\n在联盟管理平台查看：{link}"
+
+
 def _email(notifications: Iterable[Notification], recipients: list[User]) -> None:
     by_user = {user.pk: user for user in recipients}
     sent = []
@@ -328,7 +364,7 @@ def _email(notifications: Iterable[Notification], recipients: list[User]) -> Non
         try:
             send_mail(
                 notification.subject,
-                notification.body,
+                email_body(notification),
                 settings.DEFAULT_FROM_EMAIL,
                 [user.email],
             )

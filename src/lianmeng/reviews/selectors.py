@@ -307,18 +307,46 @@ def recommendation_rows(*, viewer: User, year: int) -> list[RecommendationRow]:
 
 
 def recommendation_years(*, viewer: User) -> list[int]:
+    """Call years in which the viewer's department (its office) made a recommendation that
+    still stands — the years whose 推荐表 has rows — newest first."""
     if not viewer.is_authenticated or not viewer.jurisdiction_id:
         return []
     recommended = StateChange.objects.filter(
         subject_kind=KIND, kind="recommend", actor_jurisdiction_id=viewer.jurisdiction_id
-    ).values("subject_id")
+    )
+    if viewer.unit_id:
+        recommended = recommended.filter(actor_office=viewer.unit.name)
     years = (
-        Proposal.objects.filter(pk__in=recommended, call_year__isnull=False)
+        Proposal.objects.filter(
+            proposal_visibility(viewer),
+            pk__in=recommended.values("subject_id"),
+            call_year__isnull=False,
+        )
+        .exclude(status__in=FILING_SIDE)
         .order_by()
         .values_list("call_year", flat=True)
         .distinct()
     )
     return sorted(set(years), reverse=True)
+
+
+def recommendation_default_year(*, viewer: User, years: list[int] | None = None) -> int:
+    """The year the 推荐表 page opens at: the latest year in which the department
+    recommended something; before its first recommendation, the latest call year of the
+    proposals it sees; else the current year."""
+    from lianmeng.core import clock
+
+    years = recommendation_years(viewer=viewer) if years is None else years
+    if years:
+        return years[0]
+    latest = (
+        Proposal.objects.filter(proposal_visibility(viewer), call_year__isnull=False)
+        .exclude(status="draft")
+        .order_by("-call_year")
+        .values_list("call_year", flat=True)
+        .first()
+    )
+    return latest or clock.beijing_now().year
 
 
 # -- zone filings (M-03) -----------------------------------------------------------------------
@@ -358,3 +386,35 @@ def zone_filing_list(*, viewer: User) -> QuerySet[ZoneFiling]:
     else:
         qs = ZoneFiling.objects.filter(filed_with=area)
     return qs.select_related("zone", "filed_with", "submitted_by").order_by("-submitted_at", "-id")
+
+
+# -- the category the 推荐公函 asked for (Baoding 备案) ------------------------------------------
+
+
+def recommended_categories(proposals: list[Proposal]) -> dict[int, int]:
+    """The 备案类别 each proposal's recommendation (the 推荐公函) asked for, by proposal id:
+    the category the recommending department chose with its recommendation
+    (``StateChange.data["category"]``), else the one the applicant chose in the proposal
+    (what the letter prints). One query for the whole list."""
+    asked: dict[int, int] = {}
+    ids = [p.pk for p in proposals]
+    if not ids:
+        return asked
+    chosen = Proposal.objects.filter(pk__in=ids).values_list("pk", "document__category")
+    for pk, value in chosen:
+        try:
+            asked[pk] = int(value)
+        except (TypeError, ValueError):
+            continue
+    changes = (
+        StateChange.objects.filter(subject_kind=KIND, subject_id__in=ids, kind="recommend")
+        .order_by("subject_id", "at", "id")
+        .values_list("subject_id", "data")
+    )
+    for subject_id, data in changes:  # the latest recommendation wins
+        value = (data or {}).get("category")
+        try:
+            asked[subject_id] = int(value)
+        except (TypeError, ValueError):
+            continue
+    return asked

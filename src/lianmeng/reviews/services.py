@@ -24,7 +24,8 @@ from lianmeng.proposals.models import Proposal
 from lianmeng.proposals.selectors import proposal_visibility
 from lianmeng.workflow.routing import lifecycle_of, office_for, route_of, state_label
 
-from .call_terms import call_terms_for, format_moment
+from .bulk import Step, bulk_steps
+from .call_terms import call_terms_for, display_moment
 from .models import PaperReceipt, ZoneFiling
 from .selectors import zone_approved
 
@@ -89,7 +90,7 @@ def paper_copies_record(
                     "纸质材料报送时间为 %(window)s；接收时间 %(received)s 不在报送时间内。"
                     "如确需接收，请填写原因后再登记。"
                 )
-                % {"window": terms.paper_window_text(), "received": format_moment(received_at)},
+                % {"window": terms.paper_window_text(), "received": display_moment(received_at)},
                 details={"field": "reason", "outside_hours": True},
             )
         receipt = PaperReceipt.objects.create(
@@ -153,6 +154,80 @@ def proposals_transition_bulk(
     return result
 
 
+@dataclass
+class StepOutcome:
+    """What a bulk step did to one proposal: ``done`` or not, and the sentence that says it."""
+
+    pk: int
+    name: str
+    done: bool
+    message: str
+
+
+def _bulk_transition_for(actor: User, proposal: Proposal, action: str) -> Any:
+    """The step of kind (or id) ``action`` the actor may take on ``proposal`` now; else the
+    table's step of that kind on the proposal's way, for the engine to say why not."""
+    for step in bulk_steps(viewer=actor, proposal=proposal):
+        if action in (step.transition.kind, step.transition.id):
+            return step
+    lifecycle = lifecycle_of(proposal)
+    if lifecycle is None:
+        return None
+    for candidate in lifecycle.transitions:
+        if action in (candidate.kind, candidate.id) and candidate.bulk and not candidate.external:
+            return candidate
+    return None
+
+
+def proposals_step_bulk(
+    *, actor: User, pks: Iterable[int], action: str, reason: str = ""
+) -> list[StepOutcome]:
+    """Take the step ``action`` (a kind of step such as ``recommend``, or a transition id) on
+    each selected proposal with one opinion: each proposal gets the step that fits where it
+    stands (县级推荐 for one, 市级推荐 for another), in its own transaction, and the outcome
+    says what happened to it ("已推荐至河南省科学技术厅")."""
+    ids = list(dict.fromkeys(int(pk) for pk in pks))
+    if not ids:
+        raise ValidationFailed(_("请至少选择一项申报。"))
+    visible = Proposal.objects.filter(proposal_visibility(actor), pk__in=ids).select_related(
+        "region", "zone", "lead_unit"
+    )
+    proposals = {p.pk: p for p in visible}
+    outcomes: list[StepOutcome] = []
+    for pk in ids:
+        proposal = proposals.get(pk)
+        if proposal is None:
+            outcomes.append(StepOutcome(pk, "", False, _("未找到该申报，或您无权查看。")))
+            continue
+        found = _bulk_transition_for(actor, proposal, action)
+        if found is None:
+            outcomes.append(
+                StepOutcome(pk, proposal.name, False, _("此操作不能批量办理，请逐项办理。"))
+            )
+            continue
+        step = found if isinstance(found, Step) else None
+        wanted = step.transition if step is not None else found
+        try:
+            done = proposal_transition(actor=actor, pk=pk, transition=wanted.id, reason=reason)
+        except DomainError as exc:
+            outcomes.append(StepOutcome(pk, proposal.name, False, exc.message))
+            continue
+        state = _(state_label(done.profile, done.status))
+        if step is not None and step.destination:
+            message = _("已%(action)s至%(office)s，当前状态：%(state)s。") % {
+                "action": _(wanted.label),
+                "office": step.destination,
+                "state": state,
+            }
+        else:
+            message = _("已办理“%(action)s”，当前状态：%(state)s。") % {
+                "action": _(wanted.label),
+                "state": state,
+            }
+        outcomes.append(StepOutcome(pk, proposal.name, True, message))
+    return outcomes
+
+
 # -- zone filings (M-03) -----------------------------------------------------------------------
 
 
@@ -213,8 +288,10 @@ def filing_label(filing: ZoneFiling) -> str:
 
 __all__ = [
     "BulkResult",
+    "StepOutcome",
     "filing_label",
     "paper_copies_record",
+    "proposals_step_bulk",
     "proposals_transition_bulk",
     "zone_filing_submit",
 ]

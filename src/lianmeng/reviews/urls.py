@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import views, views_exports
 
 app_name = "reviews"
 
@@ -10,6 +10,8 @@ urlpatterns = [
     path("reviews/", views.inbox, name="inbox"),
     path("reviews/bulk/", views.bulk, name="bulk"),
     path("reviews/acceptance/", views.acceptance, name="acceptance"),
+    path("reviews/export.xlsx", views_exports.inbox_xlsx, name="inbox_xlsx"),
+    path("reviews/acceptance/export.xlsx", views_exports.acceptance_xlsx, name="acceptance_xlsx"),
     path("reviews/recommendations/", views.recommendations, name="recommendations"),
     path(
         "reviews/recommendations/<int:year>.xlsx",
@@ -24,6 +26,7 @@ urlpatterns = [
     path("reviews/zone-filings/", views.zone_filings, name="zone_filings"),
     path("reviews/proposals/<int:pk>/", views.review, name="review"),
     path("reviews/proposals/<int:pk>/transition/", views.transition, name="transition"),
+    path("reviews/proposals/<int:pk>/reopen/", views.reopen, name="reopen"),
     path("reviews/proposals/<int:pk>/paper/", views.paper, name="paper"),
     path("reviews/proposals/<int:pk>/letter.pdf", views.letter, name="letter"),
     path("notifications/", views.notification_list, name="notification_list"),

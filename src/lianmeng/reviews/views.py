@@ -20,16 +20,25 @@ from lianmeng.core import clock
 from lianmeng.core.access import login_only, permission
 from lianmeng.core.errors import DomainError, NotFound
 from lianmeng.core.models import Jurisdiction
+from lianmeng.core.validity import lapse_for, policy_lapse_context, return_refusal
 from lianmeng.policy.loader import UnknownProfileError, get_profile, load_profiles
-from lianmeng.proposals.lifecycle import allowed_transitions, next_steps, proposal_transition
+from lianmeng.proposals.lifecycle import (
+    allowed_transitions,
+    can_reopen,
+    next_steps,
+    proposal_reopen,
+    proposal_transition,
+)
 from lianmeng.proposals.models import Proposal
 from lianmeng.proposals.selectors import proposal_get
+from lianmeng.ui.confirm import confirmation_page, confirmed
 from lianmeng.ui.errors import error_page
 from lianmeng.workflow.guards import SITUATIONAL, GuardContext, refusals
 from lianmeng.workflow.models import Deadline, StateChange
 from lianmeng.workflow.routing import actor_office, lifecycle_of, profile_of, state_label
 
 from . import exports, notifications, selectors
+from .bulk import bulk_actions, steps_by_proposal
 from .call_terms import call_terms_for
 from .forms import (
     AcceptanceFilterForm,
@@ -42,7 +51,7 @@ from .forms import (
 )
 from .guards import paper_copies_counted
 from .models import PaperReceipt
-from .services import paper_copies_record, proposals_transition_bulk, zone_filing_submit
+from .services import paper_copies_record, proposals_step_bulk, zone_filing_submit
 
 PER_PAGE = 20
 BOXES = {
@@ -109,22 +118,42 @@ def _bulk_choices(viewer: Any) -> list[tuple[str, str]]:
     return [(tid, " / ".join(names)) for tid, names in labels.items()]
 
 
+def _bulk_keys(viewer: Any) -> list[tuple[str, str]]:
+    """What the bulk form accepts: a kind of step (the menu's entries) or, as before, a
+    transition id; the service then takes, on each proposal, the step that fits it."""
+    keys: dict[str, str] = {}
+    for tid, name in _bulk_choices(viewer):
+        keys[tid] = name
+    for profile in load_profiles().values():
+        if profile.lifecycle is None:
+            continue
+        for transition in profile.lifecycle.transitions:
+            if transition.id in keys:
+                keys.setdefault(transition.kind, transition.label)
+    return list(keys.items())
+
+
 # -- inbox and one proposal ---------------------------------------------------------------------
 
 
 @permission("reviews.review_proposals")
 def inbox(request: HttpRequest) -> HttpResponse:
     box = request.GET.get("box") if request.GET.get("box") in BOXES else "todo"
-    form = InboxFilterForm(request.GET or None)
+    form = InboxFilterForm(request.GET or None, viewer=request.user)
     queryset = selectors.review_inbox(viewer=request.user, box=box, **_filters(form))
     context: dict[str, Any] = {
         "form": form,
         "box": box,
         "boxes": BOXES,
-        "bulk_choices": _bulk_choices(request.user),
         **_paginate(request, queryset),
     }
-    _label_rows(context["page_obj"].object_list)
+    rows = context["page_obj"].object_list
+    _label_rows(rows)
+    if box == "todo":
+        steps = steps_by_proposal(viewer=request.user, proposals=rows)
+        for row in rows:
+            row.bulk_steps = steps.get(row.pk, [])
+        context["bulk_actions"] = bulk_actions(viewer=request.user, proposals=rows)
     return render(request, "reviews/inbox.html", context)
 
 
@@ -154,6 +183,7 @@ def _elsewhere(request: HttpRequest, proposal: Proposal) -> dict[str, list[str]]
 
 def _actions(request: HttpRequest, proposal: Proposal) -> list[dict[str, Any]]:
     profile = profile_of(proposal)
+    lapsed = lapse_for(proposal.profile)
     actions = []
     for transition in allowed_transitions(actor=request.user, proposal=proposal):
         if transition.kind in ELSEWHERE:
@@ -171,15 +201,47 @@ def _actions(request: HttpRequest, proposal: Proposal) -> list[dict[str, Any]]:
         if any(name in SITUATIONAL for name, _message in refused):
             continue
         hints = [message for _name, message in refused]
+        if lapsed is not None and transition.kind == "return":
+            hints.append(return_refusal(lapsed))
         actions.append(
             {
                 "transition": transition,
                 "hints": hints,
                 "needs_category": "category_chosen" in transition.guards,
                 "negative": transition.kind in {"return", "refuse", "decline"},
+                "confirm": confirmation_text(transition),
             }
         )
+    # the positive step first, the return and the refusals after it, on every step
+    actions.sort(key=lambda action: action["negative"])
     return actions
+
+
+#: steps that cannot be undone by the department (or, for a return, only until the applicant
+#: changes anything): confirmed with their consequence before they are taken
+CONFIRMED_KINDS = frozenset({"return", "refuse", "decline"})
+
+
+def confirmation_text(transition: Any) -> dict[str, str] | None:
+    """Title, consequence and button of the confirmation of ``transition`` (None: none)."""
+    if transition.kind not in CONFIRMED_KINDS:
+        return None
+    action = _(transition.label)
+    if transition.kind == "return":
+        consequence = _(
+            "退回后申报单位可以修改申报材料并重新提交；退回原因将通过站内消息和电子邮件告知申报单位。"
+            "在申报单位修改之前，您可以在本页“撤销退回”；申报单位修改后就不能撤销了。"
+        )
+    else:
+        consequence = _(
+            "“%(action)s”后本申报的办理即告结束：申报单位不能再修改或重新提交本申报，"
+            "理由将通过站内消息和电子邮件告知申报单位。此操作不能撤销。"
+        ) % {"action": action}
+    return {
+        "title": _("确认%(action)s？") % {"action": action},
+        "consequence": consequence,
+        "label": _("确认%(action)s") % {"action": action},
+    }
 
 
 NUMERALS = {1: "一类", 2: "二类", 3: "三类"}
@@ -204,12 +266,13 @@ def _kept(request: HttpRequest, actions: list[dict[str, Any]]) -> dict[str, str]
     """The opinion typed before a refusal, back in its box (or the first one if that action
     is no longer offered)."""
     kept = request.session.pop("reviews_kept", {})
-    if not kept.get("reason") or not actions:
+    if not (kept.get("reason") or kept.get("basis")) or not actions:
         return {}
     ids = [a["transition"].id for a in actions]
     return {
         "transition": kept["transition"] if kept.get("transition") in ids else ids[0],
-        "reason": kept["reason"],
+        "reason": kept.get("reason", ""),
+        "basis": kept.get("basis", ""),
     }
 
 
@@ -242,6 +305,8 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
         "letter": _letter_change(proposal),
         "office": actor_office(request.user),
         "kept": _kept(request, actions),
+        "can_reopen": can_reopen(actor=request.user, proposal=proposal),
+        **policy_lapse_context(proposal.profile),
     }
     return render(request, "reviews/review.html", context)
 
@@ -266,9 +331,31 @@ def transition(request: HttpRequest, pk: int) -> HttpResponse:
             _("“%(action)s”请在“%(page)s”页面办理。") % {"action": wanted.label, "page": page},
         )
         return redirect(back)
+    confirm = confirmation_text(wanted) if wanted is not None else None
+    reason = (form.cleaned_data.get("reason") or "").strip()
+    if (
+        confirm is not None
+        and not confirmed(request)
+        and (reason or not wanted.reason_required)
+        and wanted in allowed_transitions(actor=request.user, proposal=proposal)
+    ):
+        return confirmation_page(
+            request,
+            title=confirm["title"],
+            consequence=confirm["consequence"],
+            confirm_label=confirm["label"],
+            back_url=back,
+            details=[
+                _("申报：%(name)s") % {"name": proposal.name},
+                _("%(field)s：%(reason)s")
+                % {"field": _(wanted.reason_label or "意见"), "reason": reason or "—"},
+            ],
+        )
     data: dict[str, Any] = {}
     if form.cleaned_data.get("category"):
         data["category"] = form.cleaned_data["category"]
+    if request.POST.get("basis", "").strip():  # 依据: under a policy not in force (core.validity)
+        data["basis"] = request.POST["basis"].strip()
     try:
         proposal = proposal_transition(
             actor=request.user,
@@ -285,6 +372,7 @@ def transition(request: HttpRequest, pk: int) -> HttpResponse:
         request.session["reviews_kept"] = {
             "transition": form.cleaned_data["transition"],
             "reason": form.cleaned_data.get("reason") or "",
+            "basis": request.POST.get("basis", ""),
         }
         return redirect(back)
     change = StateChange.objects.of(proposal).order_by("-at", "-id").first()
@@ -301,30 +389,55 @@ def transition(request: HttpRequest, pk: int) -> HttpResponse:
 
 @permission("reviews.review_proposals")
 @require_POST
+def reopen(request: HttpRequest, pk: int) -> HttpResponse:
+    """撤销退回: the department that returned the proposal by mistake takes the return back
+    while the lead unit has changed nothing."""
+    back = reverse("reviews:review", args=[pk])
+    reason = (request.POST.get("reason") or "").strip()
+    try:
+        proposal = proposal_reopen(actor=request.user, pk=pk, reason=reason)
+    except NotFound as exc:
+        return error_page(request, 404, _("未找到"), _(exc.message))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect(back)
+    messages.success(
+        request,
+        _("已撤销退回，当前状态：%(state)s。申报单位会收到通知。")
+        % {"state": _(state_label(proposal.profile, proposal.status))},
+    )
+    return redirect(back)
+
+
+@permission("reviews.review_proposals")
+@require_POST
 def bulk(request: HttpRequest) -> HttpResponse:
     ids = [int(v) for v in request.POST.getlist("ids") if v.isdigit()]
-    form = BulkForm(request.POST, ids=ids, transitions=_bulk_choices(request.user))
+    form = BulkForm(request.POST, ids=ids, transitions=_bulk_keys(request.user))
     back = reverse("reviews:inbox")
     if not form.is_valid():
         first = next(iter(form.errors.values()))[0]
         messages.error(request, first)
         return redirect(back)
     try:
-        result = proposals_transition_bulk(
+        outcomes = proposals_step_bulk(
             actor=request.user,
             pks=form.cleaned_data["ids"],
-            transition=form.cleaned_data["transition"],
+            action=form.cleaned_data["transition"],
             reason=form.cleaned_data.get("reason") or "",
         )
     except DomainError as exc:
         messages.error(request, exc.message)
         return redirect(back)
-    if result.done:
-        messages.success(request, _("已批量办理 %(n)s 项。") % {"n": len(result.done)})
-    for _pk, name, message in result.failed:
-        messages.warning(
-            request, _("%(name)s：%(message)s") % {"name": name or _pk, "message": message}
-        )
+    done = [o for o in outcomes if o.done]
+    if done:
+        messages.success(request, _("已批量办理 %(n)s 项。") % {"n": len(done)})
+    for outcome in outcomes:
+        text = _("%(name)s：%(message)s") % {
+            "name": outcome.name or outcome.pk,
+            "message": outcome.message,
+        }
+        (messages.info if outcome.done else messages.warning)(request, text)
     return redirect(back)
 
 
@@ -360,7 +473,7 @@ def paper(request: HttpRequest, pk: int) -> HttpResponse:
 
 @permission("reviews.accept_proposals")
 def acceptance(request: HttpRequest) -> HttpResponse:
-    form = AcceptanceFilterForm(request.GET or None)
+    form = AcceptanceFilterForm(request.GET or None, viewer=request.user)
     filters = _filters(form)
     paper_filter = form.cleaned_data.get("paper") if form.is_bound else None
     queryset = selectors.acceptance_list(viewer=request.user, paper=paper_filter or None, **filters)
@@ -384,10 +497,11 @@ def _profile_name_for(viewer: Any, year: int) -> str:
 @permission("reviews.recommendation_tables")
 def recommendations(request: HttpRequest) -> HttpResponse:
     years = selectors.recommendation_years(viewer=request.user)
+    default = selectors.recommendation_default_year(viewer=request.user, years=years)
     try:
-        year = int(request.GET.get("year") or (years[0] if years else clock.beijing_now().year))
+        year = int(request.GET.get("year") or default)
     except ValueError:
-        year = years[0] if years else clock.beijing_now().year
+        year = default
     rows = selectors.recommendation_rows(viewer=request.user, year=year)
     heading = exports.table_heading(
         profile_name=_profile_name_for(request.user, year) or "",

@@ -30,9 +30,19 @@ class ProposalFilterForm(forms.Form):
     status = forms.ChoiceField(label=_("状态"), required=False)
     profile = forms.ChoiceField(label=_("政策档案"), required=False)
 
-    def __init__(self, *args, profiles: list[tuple[str, str]], **kwargs) -> None:
+    def __init__(
+        self,
+        *args,
+        profiles: list[tuple[str, str]],
+        states: list[tuple[str, str]] | None = None,
+        **kwargs,
+    ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["status"].choices = [("", _("全部状态")), *Proposal.Status.choices]
+        # ``states``: those of the profiles that apply to the viewer's area (by their names)
+        self.fields["status"].choices = [
+            ("", _("全部状态")),
+            *(states if states is not None else Proposal.Status.choices),
+        ]
         self.fields["profile"].choices = [("", _("全部政策档案")), *profiles]
         self.fields["q"].widget.attrs.update(
             {"class": "form-control", "placeholder": _("联盟名称或牵头单位")}

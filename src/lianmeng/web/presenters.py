@@ -18,6 +18,7 @@ from lianmeng.core.models import Unit
 from lianmeng.policy.catalogue import RULE_TITLES
 from lianmeng.policy.models import Call, Citation, Cited, Profile
 from lianmeng.policy.timeutil import closes_at, opens_at
+from lianmeng.policy.validity import lapse
 
 LEVELS: dict[str, Promise] = {
     "national": _("国家级"),
@@ -98,6 +99,8 @@ class CitationView:
     seed: str
     article: str
     title: str  # the policy document the seed file holds, if the profile names it
+    number: str = ""  # its 文号
+    text: str = ""  # 《title》article, as people read it (never the seed file name)
 
 
 @dataclass
@@ -136,8 +139,14 @@ class CallView:
 
 
 def _citation(profile: Profile, citation: Citation) -> CitationView:
-    titles = {doc.seed: doc.title.value for doc in profile.documents if doc.seed}
-    return CitationView(citation.seed, citation.article, titles.get(citation.seed, ""))
+    doc = profile.document_of(citation)
+    return CitationView(
+        citation.seed,
+        citation.article,
+        doc.title.value if doc else "",
+        doc.number.value if doc and doc.number else "",
+        profile.cite(citation),
+    )
 
 
 def _cited(profile: Profile, cited: Cited[Any] | None) -> dict[str, Any] | None:
@@ -188,7 +197,11 @@ def material_views(profile: Profile, materials: list[Cited[Any]]) -> list[dict[s
     ]
 
 
-def _call_state(opens: datetime, closes: datetime, now: datetime) -> tuple[Promise, str]:
+def _call_state(
+    opens: datetime, closes: datetime, now: datetime, profile: Profile | None = None
+) -> tuple[Promise, str]:
+    if now <= closes and profile is not None and lapse(profile, max(now, opens)) is not None:
+        return _("政策已失效"), "text-bg-warning"  # never 正在受理 outside the validity
     if now < opens:
         return _("尚未开始"), "text-bg-info"
     if now <= closes:
@@ -206,7 +219,7 @@ def call_views(profile: Profile, *, now: datetime | None = None) -> list[CallVie
 
 def _call_view(profile: Profile, call: Call, now: datetime) -> CallView:
     opens, closes = opens_at(call.online_opens.value), closes_at(call.online_closes.value)
-    state, state_class = _call_state(opens, closes, now)
+    state, state_class = _call_state(opens, closes, now, profile)
     return CallView(
         year=call.year.value,
         title=call.title.value,
@@ -234,9 +247,8 @@ def validity_text(profile: Profile) -> str:
 
 
 def in_force(profile: Profile, today: date | None = None) -> bool:
-    today = today or timezone.localdate()
-    start, end = profile.validity.valid_from, profile.validity.valid_until
-    return (start is None or start.value <= today) and (end is None or today <= end.value)
+    """lianmeng.policy.validity.in_force, today (Beijing) by default."""
+    return lapse(profile, today or timezone.now()) is None
 
 
 def profile_summary(profile: Profile, jurisdiction_names: dict[str, str]) -> dict[str, Any]:

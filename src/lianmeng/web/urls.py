@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_reading
 
 app_name = "web"
 
@@ -12,8 +12,25 @@ urlpatterns = [
     path("accounts/logout/", views.logout, name="logout"),
     path("home/", views.home, name="home"),
     path("proposals/", views.proposals, name="proposal_list"),
+    path("proposals/export.xlsx", views.proposals_xlsx, name="proposal_list_xlsx"),
     path("proposals/<int:pk>/", views.proposal_detail, name="proposal_detail"),
     path("proposals/<int:pk>/export.json", views.proposal_export_json, name="proposal_export"),
+    path("proposals/<int:pk>/read/", views_reading.proposal_read, name="proposal_read"),
+    path(
+        "proposals/<int:pk>/read/v<int:number>/",
+        views_reading.proposal_read,
+        name="proposal_read_version",
+    ),
+    path(
+        "proposals/<int:pk>/read/v<int:number>/pdf",
+        views_reading.version_pdf_inline,
+        name="proposal_read_pdf",
+    ),
+    path(
+        "proposals/<int:pk>/read/files/<int:mid>",
+        views_reading.material_file,
+        name="proposal_read_file",
+    ),
     path("audit/", views.audit_list, name="audit_list"),
     path("audit/verify/", views.audit_verify_view, name="audit_verify"),
     path("admin-users/", views.users, name="user_list"),

@@ -13,7 +13,7 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.core.paginator import Page, Paginator
 from django.db import transaction
-from django.db.models import Count, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -34,7 +34,7 @@ from lianmeng.proposals.services import proposal_export
 from lianmeng.ui.context import role_labels
 from lianmeng.ui.errors import error_page
 
-from . import presenters
+from . import inbox, presenters
 from .forms import AuditFilterForm, LoginForm, ProposalFilterForm
 from .selectors import audit_search, jurisdiction_names, login_failure_list, user_list
 
@@ -189,41 +189,9 @@ def _home_sections(roles: frozenset[str]) -> list[str]:
     return sections
 
 
-def _state_labels() -> dict[str, str]:
-    """Every lifecycle state of every profile, in table order, with its Chinese label."""
-    from lianmeng.policy.loader import load_profiles
-
-    named: dict[str, set[str]] = {}
-    labels: dict[str, str] = {}
-    for profile in load_profiles().values():
-        if profile.lifecycle is not None:
-            for state in profile.lifecycle.states:
-                labels.setdefault(state.id, state.label)
-                named.setdefault(state.id, set()).add(state.label)
-    generic = {value: str(label) for value, label in Proposal.Status.choices}
-    for value, label in generic.items():
-        # profiles that name a shared state differently (已提交 / 已提交（待县级初审）) are
-        # counted together under the plain name
-        if len(named.get(value, ())) > 1 or value not in labels:
-            labels[value] = label
-    return labels
-
-
-def _status_counts(viewer: Any) -> list[dict[str, Any]]:
-    counts = dict(
-        proposal_list(viewer=viewer).order_by().values_list("status").annotate(n=Count("id"))
-    )
-    return [
-        {"status": value, "label": _(label), "count": counts.get(value, 0)}
-        for value, label in _state_labels().items()
-        if value != Proposal.Status.DRAFT
-        and (counts.get(value) or value in {Proposal.Status.SUBMITTED, Proposal.Status.WITHDRAWN})
-    ]
-
-
 def _open_calls_for(user: Any) -> list[dict[str, Any]]:
     """Calls open now whose area covers the applicant's unit (a Baoding unit is not offered
-    Luoyang's call), soonest closing first."""
+    Luoyang's call) and whose policy is in force, soonest closing first."""
     from lianmeng.calls.presenters import call_card
     from lianmeng.calls.selectors import call_list_public
     from lianmeng.core import clock
@@ -236,7 +204,8 @@ def _open_calls_for(user: Any) -> list[dict[str, Any]]:
         for call in calls.order_by("online_closes_at", "id")[:20]
         if region is None or call.jurisdiction.contains(region)
     ]
-    return cards[:5]
+    # a call whose policy is not in force is not open (calls.presenters.call_state)
+    return [card for card in cards if card["state"] == "open"][:5]
 
 
 @login_only
@@ -253,10 +222,20 @@ def home(request: HttpRequest) -> HttpResponse:
         context["own_proposals"] = list(proposal_list(viewer=user)[:10])
         context["open_calls"] = _open_calls_for(user)
     if roles & DEPARTMENT_ROLES:
-        context["status_counts"] = _status_counts(user)
-        context["latest_submitted"] = list(
-            proposal_list(viewer=user, status=Proposal.Status.SUBMITTED)[:5]
+        context["status_counts"] = inbox.status_counts(user)
+        context["tasks"], context["task_total"] = inbox.department_tasks(user)
+        context["zone_tasks"] = inbox.zone_filing_tasks(user)
+        context["latest_filed"] = list(
+            proposal_list(viewer=user).exclude(status=Proposal.Status.DRAFT)[:5]
         )
+    if Role.COORDINATION in roles:
+        context["pilot"] = inbox.pilot_selection(user)
+    if Role.EXPERT in roles:
+        context["expert_tasks"], context["expert_task_total"] = inbox.expert_tasks(user)
+    if Role.MEMBER in roles:
+        context["memberships"] = inbox.memberships(user)
+    if Role.EVALUATOR in roles:
+        context["registry_count"] = inbox.registry_count()
     if Role.SYSADMIN in roles:
         context["user_count"] = user_list(viewer=user).count()
     if Role.SECADMIN in roles:
@@ -269,10 +248,18 @@ def home(request: HttpRequest) -> HttpResponse:
 # -- proposals --------------------------------------------------------------------------
 
 
-@permission("proposals.list_proposals")
-def proposals(request: HttpRequest) -> HttpResponse:
-    names = _profile_names()
-    form = ProposalFilterForm(request.GET or None, profiles=list(names.items()))
+def _proposal_filtered(request: HttpRequest) -> tuple[ProposalFilterForm, QuerySet[Proposal]]:
+    """The filter form (offering only the viewer's profiles and their states) and the list
+    it selects; the page and its XLSX export share it."""
+    from lianmeng.proposals.selectors import profiles_for
+    from lianmeng.reviews.forms import state_choices
+
+    applicable = profiles_for(request.user)
+    form = ProposalFilterForm(
+        request.GET or None,
+        profiles=[(p.id, p.name.value) for p in applicable],
+        states=state_choices(applicable, draft=request.user.has_role(Role.APPLICANT)),
+    )
     filters: dict[str, Any] = {}
     if form.is_bound:
         form.is_valid()  # an invalid field is left out of cleaned_data; the valid ones still filter
@@ -283,10 +270,51 @@ def proposals(request: HttpRequest) -> HttpResponse:
         profile=filters.get("profile") or None,
         search=(filters.get("q") or "").strip() or None,
     )
+    return form, queryset
+
+
+@permission("proposals.list_proposals")
+def proposals(request: HttpRequest) -> HttpResponse:
+    names = _profile_names()
+    form, queryset = _proposal_filtered(request)
     context = {"form": form, **_paginate(request, queryset, PROPOSALS_PER_PAGE)}
     for proposal in context["page_obj"].object_list:
         proposal.profile_name = names.get(proposal.profile, proposal.profile)
     return render(request, "web/proposal_list.html", context)
+
+
+@permission("proposals.list_proposals")
+def proposals_xlsx(request: HttpRequest) -> HttpResponse:
+    """The proposal list as filtered on the page, every row (not one page), as XLSX."""
+    from lianmeng.documents.xlsx import write_table, xlsx_response
+    from lianmeng.workflow.routing import state_label
+
+    names = _profile_names()
+    _form, queryset = _proposal_filtered(request)
+    headers = [
+        _("联盟名称"),
+        _("牵头单位"),
+        _("政策档案"),
+        _("年度"),
+        _("所在地"),
+        _("成员数"),
+        _("状态"),
+        _("更新时间"),
+    ]
+    rows = (
+        [
+            p.name,
+            p.lead_unit.name,
+            names.get(p.profile, p.profile),
+            p.call_year,
+            p.region.name if p.region_id else "",
+            p.member_count,
+            _(state_label(p.profile, p.status)),
+            p.updated_at,
+        ]
+        for p in queryset.order_by("-updated_at", "-id").iterator(chunk_size=1000)
+    )
+    return xlsx_response(write_table(headers, rows, sheet_title=_("申报列表")), "申报列表.xlsx")
 
 
 _ROLE_LABELS = {"lead": gettext_noop("牵头单位"), "member": gettext_noop("成员单位")}

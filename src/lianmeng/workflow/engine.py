@@ -28,8 +28,10 @@ from lianmeng.core import clock
 from lianmeng.core.audit import audit_record
 from lianmeng.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from lianmeng.core.models import User
+from lianmeng.core.validity import BASIS_FIELD, basis_required_message, return_refusal
 from lianmeng.policy.lifecycle import Lifecycle, Transition
 from lianmeng.policy.models import Profile
+from lianmeng.policy.validity import lapse
 
 from .guards import GuardContext, run_guards
 from .kinds import SubjectKind, get_kind, kind_of, subject_key
@@ -50,8 +52,10 @@ MAX_REASON = 2000
 __all__ = [
     "Step",
     "allowed_transitions",
+    "can_reopen",
     "next_steps",
     "record_change",
+    "reopen_last",
     "transition",
 ]
 
@@ -174,7 +178,7 @@ def _start_deadline(
         "months": months,
         "due_date": f"{due.year}年{due.month}月{due.day}日",
         "due_at": due.isoformat(),
-        "citation": cited.citation.label(),
+        "citation": profile.cite(cited.citation),  # 《文件标题》条款, for people
     }
 
 
@@ -271,6 +275,7 @@ def transition(
                 details={"field": "reason"},
             )
         now = clock.now()
+        _check_validity(profile, wanted, now, data)
         problems = run_guards(
             GuardContext(
                 subject=subject,
@@ -285,6 +290,8 @@ def transition(
             raise ValidationFailed(" ".join(problems), details={"guards": problems})
         if not reason and wanted.kind in {"refuse", "decline", "return"}:
             reason = wanted.label
+        if wanted.kind == "return" and subject_kind.version is not None:
+            data = {**data, "version": subject_kind.version(subject)}
         setattr(subject, subject_kind.state_field, wanted.to)
         subject.save(update_fields=[subject_kind.state_field, "updated_at"])
         change = StateChange.objects.create(
@@ -317,6 +324,44 @@ def transition(
         )
         changed(change, wanted.event)
     return subject
+
+
+def _check_validity(
+    profile: Profile, wanted: Transition, now: datetime, data: dict[str, Any]
+) -> None:
+    """Under a policy that is not in force (lianmeng.policy.validity) a department acts only
+    on a basis it records (``data["basis"]``: the document or instruction it relies on),
+    which is kept in the change's data and shown in the history; a return is refused, since
+    the lead unit could never submit again (docs/decisions/0012-policy-validity.md)."""
+    basis = str(data.pop(BASIS_FIELD, "") or "").strip()
+    lapsed = lapse(profile, now)
+    if lapsed is not None:
+        details = {
+            "reason": "policy_lapsed",
+            "field": BASIS_FIELD,
+            "document": lapsed.document,
+            "valid_from": lapsed.valid_from.isoformat() if lapsed.valid_from else None,
+            "valid_until": lapsed.valid_until.isoformat() if lapsed.valid_until else None,
+        }
+        if wanted.kind == "return":
+            raise ValidationFailed(return_refusal(lapsed), details=details)
+        if not basis:
+            raise ValidationFailed(
+                basis_required_message(lapsed, _named(wanted.label)), details=details
+            )
+        if len(basis) > MAX_REASON:
+            raise ValidationFailed(
+                _("%(field)s不能超过 %(max)s 个字符。") % {"field": _("依据"), "max": MAX_REASON},
+                details=details,
+            )
+        data["policy_lapsed"] = {
+            "document": lapsed.document,
+            "reason": lapsed.reason,
+            "valid_from": details["valid_from"],
+            "valid_until": details["valid_until"],
+        }
+    if basis:
+        data[BASIS_FIELD] = basis[:MAX_REASON]
 
 
 def _not_your_office(
@@ -385,3 +430,97 @@ def record_change(
     change.__dict__["subject"] = subject
     changed(change, step.event if step is not None else None)
     return change
+
+
+#: the history's name of :func:`reopen_last` (no profile table has such a transition)
+REOPEN = "reopen"
+REOPEN_LABEL = "撤销退回"
+
+
+def reopen_last(*, actor: User, kind: str, pk: int, reason: str = "", event: str = "") -> Any:
+    """Undo the subject's last change when it was a return (退回修改) made by mistake: the
+    subject goes back to the state before the return, recorded as the change ``reopen``
+    (撤销退回) with its audit entry, and the kind's listeners are told (``event``).
+
+    Allowed only while the subject is still in the returned state, the return is its last
+    change, the actor holds the office (and role) that made the return, and — for a kind that
+    records a version — the owner has changed nothing since (the version recorded with the
+    return is still the subject's). Raises NotFound, Conflict, PermissionDenied or
+    ValidationFailed as :func:`transition` does.
+    """
+    subject_kind = get_kind(kind)
+    reason = (reason or "").strip()
+    if len(reason) > MAX_REASON:
+        raise ValidationFailed(
+            _("%(field)s不能超过 %(max)s 个字符。") % {"field": _("说明"), "max": MAX_REASON},
+            details={"field": "reason"},
+        )
+    with db_transaction.atomic():
+        subject = _lock(actor, subject_kind, pk)
+        last = _reopenable(actor, subject)
+        state = _state(subject, subject_kind)
+        before, after = state, last.from_state
+        setattr(subject, subject_kind.state_field, after)
+        subject.save(update_fields=[subject_kind.state_field, "updated_at"])
+        change = StateChange.objects.create(
+            **subject_key(subject),
+            from_state=before,
+            to_state=after,
+            transition=REOPEN,
+            kind=REOPEN,
+            label=REOPEN_LABEL,
+            actor=actor,
+            actor_office=actor_office(actor),
+            actor_jurisdiction=actor.jurisdiction if actor.jurisdiction_id else None,
+            at=clock.now(),
+            reason=reason,
+            data={"reopens": last.pk, "return": last.transition},
+        )
+        change.__dict__["subject"] = subject
+        audit_record(
+            actor=actor,
+            action=subject_kind.audit_action(REOPEN),
+            obj=subject,
+            before={subject_kind.state_field: before, "return": last.pk},
+            after={subject_kind.state_field: after, "reason": reason},
+        )
+        changed(change, event or None)
+    return subject
+
+
+def _reopenable(actor: User, subject: Any) -> StateChange:
+    """The return :func:`reopen_last` would undo; raises why it cannot."""
+    subject_kind = kind_of(subject)
+    profile, lifecycle = _table(subject)
+    state = _state(subject, subject_kind)
+    last = StateChange.objects.of(subject).order_by("-at", "-id").first()
+    if last is None or last.kind != "return" or last.to_state != state:
+        raise Conflict(
+            _("只有最近一次办理是“退回修改”、且尚未重新提交时才能撤销退回；当前状态为“%(state)s”。")
+            % {"state": _named(lifecycle.state_label(state))}
+        )
+    returned = lifecycle.transition(last.transition)
+    if returned is None:
+        raise Conflict(_("办理流程中已没有这次退回所用的步骤，不能撤销退回。"))
+    route = route_of(subject, lifecycle, profile)
+    office = office_for(subject, effective_level(returned, route, lifecycle))
+    if not holds_office(actor, office, returned.role):
+        raise PermissionDenied(
+            _("这次退回由%(office)s办理，只有%(office)s可以撤销。") % {"office": office.name}
+        )
+    if subject_kind.version is not None:
+        recorded = (last.data or {}).get("version")
+        if recorded is None or subject_kind.version(subject) != recorded:
+            raise Conflict(
+                _("退回后申报单位已修改了申报材料，不能再撤销退回；请等待其重新提交后再办理。")
+            )
+    return last
+
+
+def can_reopen(*, actor: User, subject: Any) -> bool:
+    """Whether :func:`reopen_last` would undo the subject's last return for ``actor`` now."""
+    try:
+        _reopenable(actor, subject)
+    except (Conflict, PermissionDenied):
+        return False
+    return True

@@ -62,6 +62,9 @@ class SubjectKind:
     #: the audit action of a transition is ``<audit_prefix>.<transition id>``
     audit_prefix: str = ""
     state_field: str = "status"
+    #: what the owner's edits change (a proposal's ``revision``): recorded with a return, so
+    #: that the return can be reopened (``engine.reopen_last``) only while nothing changed
+    version: Callable[[Any], Any] | None = None
 
     def audit_action(self, transition: str) -> str:
         return f"{self.audit_prefix or 'lianmeng.' + self.name}.{transition}"

@@ -79,7 +79,11 @@ def test_every_required_kind_uploaded_makes_materials_complete_pass(henan_draft,
     [
         (b"<!DOCTYPE html><html><script>alert(1)</script></html>", "x.pdf", "网页（HTML）"),
         (zip_bytes(), "x.pdf", "ZIP 压缩包"),
-        (b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff" + b"\x00" * 64, "x.pdf", "EXE 文件"),
+        (
+            b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff" + b"\x00" * 64,
+            "x.pdf",
+            "可执行程序（EXE）",
+        ),
         (png_bytes(), "x.pdf", "PNG 图片"),
     ],
 )

@@ -1,0 +1,57 @@
+"""The landing page says only what the platform does today (issue 11): no annual reports,
+evaluations, rewards or supervision offered as working features; the filter's "all" choice
+reads properly in English."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+NOT_YET = ("年度报告", "绩效评价", "奖补", "奖励", "监管", "整改", "一站式", "上线后")
+NOT_YET_EN = ("annual report", "evaluation", "subsidy", "reward", "supervision", "rectification")
+
+
+def _visible(page: str) -> str:
+    body = page.split("<main", 1)[1].split("</main>", 1)[0]
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", body))
+
+
+def _claims(text: str) -> str:
+    """The text without the one sentence saying what is not available yet."""
+    return re.sub(r"[^。]*尚未上线[^。]*。|[^.]*not available yet[^.]*\.", "", text)
+
+
+def test_landing_page_in_chinese_says_what_works(client, db):
+    text = _visible(client.get("/").content.decode())
+    for works in ("构建申报", "推荐与受理", "专家评审与决定", "名录与核验", "核验码"):
+        assert works in text
+    claims = _claims(text)
+    for missing in NOT_YET:
+        assert missing not in claims, missing
+    assert "尚未上线，目前不能在平台办理" in text
+
+
+def test_landing_page_in_english_says_what_works(client, db):
+    client.cookies["django_language"] = "en"
+    page = client.get("/").content.decode()
+    text = _visible(page)
+    assert "What you can do here today" in text
+    assert "Registry and verification" in text
+    # the section about the platform is English throughout (profile names are data)
+    assert not re.search(r"[\u4e00-\u9fff]", text.split("What you can do here today", 1)[1])
+    claims = _claims(text).lower()
+    for missing in NOT_YET_EN:
+        assert missing not in claims, missing
+    assert "not available yet" in text
+    for link in ('href="/calls/"', 'href="/registry/"', 'href="/verify/"', 'href="/policies/"'):
+        assert link in page
+
+
+@pytest.mark.parametrize("url", ["/proposals/", "/registry/"])
+def test_the_status_filter_reads_any_status_in_english(client, db, make_user, url):
+    client.force_login(make_user(["competent"], jurisdiction="410000"))
+    client.cookies["django_language"] = "en"
+    page = client.get(url).content.decode()
+    assert ">Any status</option>" in page
+    assert "All statuse<" not in page
