@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 
 from django.db import transaction
 
+from lianmeng.calls.models import Call
 from lianmeng.core.models import Jurisdiction, Unit, User
 from lianmeng.core.roles import Role
 from lianmeng.core.services import unit_create, user_create
@@ -97,6 +99,20 @@ def _mark_submitted(proposal: Proposal, doc: dict) -> None:
         actor=None,
     )
     StateChange.objects.filter(pk=change.pk).update(at=at, actor_office=proposal.lead_unit.name)
+
+
+def _open_call(profile: str, now: datetime) -> Call | None:
+    """The profile's published call whose online window is open at ``now`` (the latest)."""
+    return (
+        Call.objects.filter(
+            profile=profile,
+            status=Call.Status.PUBLISHED,
+            online_opens_at__lte=now,
+            online_closes_at__gte=now,
+        )
+        .order_by("-year", "-id")
+        .first()
+    )
 
 
 def load_demo() -> Iterator[str]:
@@ -398,7 +414,6 @@ def _submit_henan_example() -> Iterator[str]:
     """The Henan example, still a draft of the 2020 call, filed to this year's open call by
     its lead unit's account (as the submission page would, without the PDF copy: the example
     carries no uploaded materials)."""
-    from lianmeng.calls.models import Call
     from lianmeng.core import clock
     from lianmeng.proposals.editing import document_saved
 
@@ -413,16 +428,7 @@ def _submit_henan_example() -> Iterator[str]:
         .first()
     )
     now = clock.now()
-    call = (
-        Call.objects.filter(
-            profile="henan",
-            status=Call.Status.PUBLISHED,
-            online_opens_at__lte=now,
-            online_closes_at__gte=now,
-        )
-        .order_by("-year", "-id")
-        .first()
-    )
+    call = _open_call("henan", now)
     if proposal is None or call is None:
         return
     document = dict(proposal.document)
@@ -473,7 +479,6 @@ XINZHENG = ("xinzheng", "新郑市科技局", [Role.RECOMMENDER], "410184", None
 def _zhengzhou_bulk_examples() -> Iterator[str]:
     """Two proposals filed to this year's Henan call by lead units in 新郑市 and recommended
     by 新郑市科技局 through the engine: 郑州市科技局's inbox then holds two it can recommend."""
-    from lianmeng.calls.models import Call
     from lianmeng.core import clock
     from lianmeng.core.errors import DomainError
     from lianmeng.proposals.editing import document_saved
@@ -481,16 +486,7 @@ def _zhengzhou_bulk_examples() -> Iterator[str]:
 
     example = _example("henan")
     now = clock.now()
-    call = (
-        Call.objects.filter(
-            profile="henan",
-            status=Call.Status.PUBLISHED,
-            online_opens_at__lte=now,
-            online_closes_at__gte=now,
-        )
-        .order_by("-year", "-id")
-        .first()
-    )
+    call = _open_call("henan", now)
     if example is None or call is None:
         return
     username, name, roles, code, _unit = XINZHENG

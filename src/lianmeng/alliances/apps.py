@@ -9,7 +9,7 @@ class AlliancesConfig(AppConfig):
     def ready(self) -> None:
         # the duplicate check (and ``alliance.unique_in_field``) compares proposals with the
         # alliances decided before the system, imported into the registry
-        from lianmeng.proposals.duplicates import (
+        from lianmeng.proposals.existing import (
             ExistingAllianceSource,
             register_existing_alliances,
         )

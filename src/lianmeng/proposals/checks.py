@@ -15,6 +15,7 @@ from typing import Any
 
 from lianmeng.policy.results import ExistingAlliance
 
+from .existing import existing_alliance_rows
 from .models import Proposal
 
 #: statuses that do not count as an existing or pending alliance
@@ -68,8 +69,6 @@ def existing_alliances(
         if exclude_lead and exclude_lead in lead_codes and row["name"] == exclude_name:
             continue
         found.append(_existing(row, f"proposal:{row['id']}"))
-    from .duplicates import existing_alliance_rows  # (imports this module)
-
     # alliances of the registered sources: those decided before the system, imported with
     # `lianmeng alliance import` (registered by the alliances app)
     found += [_existing(row, row["reference"]) for row in existing_alliance_rows(profile_id)]

@@ -13,14 +13,13 @@ names share by form — region names (河南省, 洛阳市 …) and words such a
 so two alliances do not look alike only because both are "洛阳市…产业技术创新战略联盟".
 
 Alliances that already exist (the registry, those imported from before the system) are not
-this app's: the app that keeps them registers an :class:`ExistingAllianceSource` with
-:func:`register_existing_alliances` from its ``AppConfig.ready()``; the duplicate list and
-``checks.existing_alliances`` ask every registered source.
+this app's: the app that keeps them registers a source with
+:func:`lianmeng.proposals.existing.register_existing_alliances` from its ``AppConfig.ready()``;
+the duplicate list and ``checks.existing_alliances`` ask every registered source.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -35,16 +34,13 @@ from lianmeng.policy.similarity import (
 )
 
 from .checks import NOT_IN_PLAY
+from .existing import existing_alliance_rows
 from .models import Proposal
 
 __all__ = [
     "LIST_THRESHOLD",
     "Candidate",
-    "ExistingAllianceSource",
     "duplicate_candidates",
-    "existing_alliance_rows",
-    "existing_status_label",
-    "register_existing_alliances",
 ]
 
 #: from this score a record is listed as close (a person looks; the rule decides at 80)
@@ -52,49 +48,6 @@ LIST_THRESHOLD = 50.0
 #: words alliance names share by form, removed before the second look at two names
 _FORM_WORDS = ("产业", "技术", "创新", "战略", "行业", "协同", "发展")
 COMPARED = ("name", "industry", "product")
-
-
-@dataclass(frozen=True)
-class ExistingAllianceSource:
-    """Alliances that exist already, for the duplicate check and ``alliance.unique_in_field``.
-
-    ``kind`` names the source's records in references (``"alliance"`` → ``alliance:<id>``);
-    ``rows(profile_id)`` lists those of the profile still in play, oldest first, each a mapping
-    with ``id``, ``name``, ``industry``, ``product``, ``focus_area``, ``status`` and
-    ``lead_unit__name``; ``status_label(status)`` names one of the source's statuses for the
-    reader (筹建中, 已认定 …).
-    """
-
-    kind: str
-    rows: Callable[[str], Iterable[Mapping[str, Any]]]
-    status_label: Callable[[str], str]
-
-
-#: registered sources by kind, in the order they were registered
-_SOURCES: dict[str, ExistingAllianceSource] = {}
-
-
-def register_existing_alliances(source: ExistingAllianceSource) -> None:
-    """Compare proposals with ``source`` too; registering a kind again replaces its source."""
-    if source.kind == "proposal":
-        raise ValueError("the kind 'proposal' is the proposals' own")
-    _SOURCES[source.kind] = source
-
-
-def existing_alliance_rows(profile_id: str) -> list[dict[str, Any]]:
-    """The rows of every registered source for ``profile_id``, each with its ``reference``."""
-    return [
-        {**row, "reference": f"{source.kind}:{row['id']}"}
-        for source in _SOURCES.values()
-        for row in source.rows(profile_id)
-    ]
-
-
-def existing_status_label(reference: str, status: str) -> str | None:
-    """``status`` as named by the source of ``reference``; None when no registered source made
-    the reference (a proposal's: its state is named from its profile's table)."""
-    source = _SOURCES.get(reference.partition(":")[0])
-    return None if source is None else source.status_label(status)
 
 
 @dataclass(frozen=True)

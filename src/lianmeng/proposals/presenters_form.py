@@ -13,9 +13,9 @@ from lianmeng.policy.catalogue import RULE_TITLES
 from lianmeng.policy.loader import UnknownProfileError, get_profile
 
 from .checks import proposal_eligibility
-from .duplicates import existing_status_label
 from .editor import PARTS
 from .evidence import evidence_rows
+from .existing import existing_status_label
 from .models import Proposal
 from .path_labels import message_text, path_label
 from .sections import SECTIONS, field_for_path, form_errors
