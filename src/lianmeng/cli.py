@@ -9,7 +9,11 @@
                                                         recommend, accept … (the engine)
     lianmeng proposal pdf FILE -o OUT.pdf               the printable PDF of a file (no database)
     lianmeng alliance import FILE.json [--as USER]      import the legacy registry (decided before the system)
-    lianmeng audit verify                               verify the audit hash chain
+    lianmeng audit verify                               verify the audit hash chain and the
+                                                        sealed records (versions, decisions)
+    lianmeng backup DIR_OR_FILE                         database, uploaded files and secret key
+                                                        in one .tar.gz with a manifest
+    lianmeng restore FILE [--force]                     put a backup back (checks every hash)
     lianmeng setup                                      migrate, compile translations, collect static
     lianmeng demo                                       load demo data (idempotent)
     lianmeng serve [ADDR:PORT]                          serve the site (gunicorn)
@@ -203,13 +207,79 @@ def cmd_audit(argv: list[str]) -> int:
         return _fail("用法：lianmeng audit verify")
     _django()
     from lianmeng.core.audit import audit_verify
+    from lianmeng.core.integrity import integrity_verify
 
     result = audit_verify()
-    if result.intact:
-        print(f"intact：审计链完整，共 {result.checked} 条记录")
-        return 0
-    print(f"broken：第 {result.broken_id} 号记录：{result.reason}（此前 {result.checked} 条完好）")
-    return 1
+    if not result.intact:
+        print(
+            f"broken：第 {result.broken_id} 号记录：{result.reason}（此前 {result.checked} 条完好）"
+        )
+        return 1
+    # second pass: every sealed business record (submitted versions, published decisions)
+    # against the hash its audit entry holds
+    business = integrity_verify()
+    for mismatch in business.mismatches:
+        print(f"broken：{mismatch.message}")
+    if not business.intact:
+        print(
+            f"审计链完整（{result.checked} 条记录），但 {len(business.mismatches)} 条业务数据"
+            f"与审计记录不符（共核对 {business.checked} 条）"
+        )
+        return 1
+    print(
+        f"intact：审计链完整，共 {result.checked} 条记录；"
+        f"业务数据与审计记录相符，共核对 {business.checked} 条"
+    )
+    return 0
+
+
+def cmd_backup(argv: list[str]) -> int:
+    if len(argv) != 1 or argv[0].startswith("-"):
+        return _fail("用法：lianmeng backup 目录或文件名.tar.gz")
+    _django()
+    from lianmeng.core.backup import BackupError, backup
+
+    try:
+        result = backup(Path(argv[0]))
+    except BackupError as exc:
+        return _fail(str(exc))
+    manifest = result.manifest
+    print(
+        f"已备份到 {result.path}（{result.size / 1024 / 1024:.1f} MB，用时 {result.seconds:.1f} 秒）："
+        f"{manifest['engine']} 数据库 {sum(manifest['counts'].values())} 行、"
+        f"{manifest['files']} 个上传文件、密钥。文件含密钥，请加密保存。"
+    )
+    return 0
+
+
+def cmd_restore(argv: list[str]) -> int:
+    force = "--force" in argv
+    rest = [a for a in argv if a != "--force"]
+    if len(rest) != 1 or rest[0].startswith("-"):
+        return _fail("用法：lianmeng restore 备份文件.tar.gz [--force]")
+    _django()
+    from lianmeng.core.audit import audit_verify
+    from lianmeng.core.backup import BackupError, restore
+
+    try:
+        result = restore(Path(rest[0]), force=force)
+    except BackupError as exc:
+        return _fail(str(exc))
+    manifest = result.manifest
+    print(
+        f"已恢复 {manifest['created_at']} 的备份（{manifest['engine']}，"
+        f"{manifest['files']} 个上传文件，用时 {result.seconds:.1f} 秒）。"
+    )
+    for table, (expected, found) in sorted(result.counts_differ.items()):
+        print(f"行数不符：{table} 备份中 {expected} 行，恢复后 {found} 行", file=sys.stderr)
+    chain = audit_verify()
+    print(
+        f"审计链{'完整' if chain.intact else '不完整'}，共 {chain.checked} 条记录"
+        "（lianmeng audit verify 可再次核对全部业务数据）。"
+    )
+    if "SECRET_KEY" in os.environ:
+        print("注意：环境变量 SECRET_KEY 优先于恢复的密钥文件，请改为备份中的密钥。")
+    return 0 if chain.intact and not result.counts_differ else 1
 
 
 def cmd_setup(argv: list[str]) -> int:
@@ -272,6 +342,8 @@ COMMANDS: dict[str, Callable[[list[str]], int]] = {
     "proposal": cmd_proposal,
     "alliance": cmd_alliance,
     "audit": cmd_audit,
+    "backup": cmd_backup,
+    "restore": cmd_restore,
     "setup": cmd_setup,
     "demo": cmd_demo,
     "serve": cmd_serve,

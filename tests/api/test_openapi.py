@@ -87,3 +87,18 @@ def test_docs_assets_are_served(client):
     for asset in ("swagger-ui-bundle.js", "swagger-ui.css", "swagger-ui-init.js"):
         response = client.get(f"/static/ninja/{asset}")
         assert response.status_code == 200, asset
+
+
+def test_no_operation_lists_a_status_twice(client):
+    """The Swagger page refuses a document whose responses repeat a status ("duplicated
+    mapping key"): read the served text itself, where 404 and "404" would both appear."""
+    import json
+
+    text = client.get(f"{API}/openapi.json").content.decode()
+
+    def no_repeats(pairs):
+        keys = [key for key, _value in pairs]
+        assert len(keys) == len(set(keys)), f"repeated keys: {sorted(keys)}"
+        return dict(pairs)
+
+    json.loads(text, object_pairs_hook=no_repeats)

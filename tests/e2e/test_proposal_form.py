@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 from datetime import datetime
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.conftest import PASSWORD
 from tests.e2e.browser import ARTEFACTS, CHROMIUM
@@ -71,9 +73,9 @@ def _sign_in(page, live_server, user) -> None:
 
 
 def _autosaved(page) -> None:
-    page.wait_for_function(
-        "document.getElementById('lm-autosave-status').textContent.startsWith('已自动保存')",
-        timeout=10_000,
+    # a locator, not wait_for_function: the pages' CSP forbids evaluating strings
+    expect(page.locator("#lm-autosave-status")).to_have_text(
+        re.compile(r"^已自动保存"), timeout=10_000
     )
 
 

@@ -193,6 +193,8 @@ def test_results_page_and_score_sheet_export(client, login, henan_staff, review)
             scores=_full(80),
             comments={"members": "评语"},
         )
+    # scores by name and the ranking are shown once the round is closed (issue 12, finding 6)
+    services.round_close(actor=henan_staff, round_id=round.pk)
     login(henan_staff)
     page = client.get(f"/staff/reviews/{round.pk}/results/").content.decode()
     assert proposals[0].name in page and "去极值平均分" in page and "80.00" in page

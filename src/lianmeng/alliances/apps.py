@@ -14,7 +14,11 @@ class AlliancesConfig(AppConfig):
             register_existing_alliances,
         )
 
+        from .integrity import register_integrity
         from .legacy import alliance_status_label, legacy_alliances
+
+        # published decisions are sealed in the audit chain, re-checked by `audit verify`
+        register_integrity()
 
         register_existing_alliances(
             ExistingAllianceSource(

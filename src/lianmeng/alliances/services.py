@@ -21,6 +21,7 @@ from django.utils.translation import pgettext
 from lianmeng.core import clock
 from lianmeng.core.audit import audit_record
 from lianmeng.core.errors import Conflict, DomainError, NotFound, PermissionDenied, ValidationFailed
+from lianmeng.core.integrity import seal
 from lianmeng.core.models import Jurisdiction, User
 from lianmeng.core.validity import basis_required_message, lapse_for
 from lianmeng.policy.lifecycle import Transition
@@ -442,6 +443,8 @@ def _publish_all(
                 **_facts(decision),
                 "alliance": decision.alliance_id,
                 "reference": notice.reference,
+                # the seal, re-checked by `lianmeng audit verify` (lianmeng.core.integrity)
+                **seal(decision),
             },
         )
         published.append(decision)

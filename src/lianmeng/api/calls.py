@@ -26,7 +26,16 @@ from lianmeng.core.errors import PermissionDenied
 from lianmeng.proposals.selectors import proposal_get
 from lianmeng.proposals.services import proposal_apply
 
-from .schemas import AUTH_ERRORS, READ_ERRORS, ErrorOut, Pagination, ProposalDetailOut, StrictIn
+from .schemas import (
+    AUTH_ERRORS,
+    READ_ERRORS,
+    DateOrMoment,
+    ErrorOut,
+    Pagination,
+    PathId,
+    ProposalDetailOut,
+    StrictIn,
+)
 
 router = Router(tags=["申报通知"])
 
@@ -49,10 +58,10 @@ class CallIn(StrictIn):
     document_number: str = Field("", max_length=60)
     scope: str = ""
     focus_areas: list[str] = Field(default_factory=list)
-    online_opens: datetime | date = Field(
+    online_opens: DateOrMoment = Field(
         description="日期（当日 0 时开始）或日期时间；无时区按北京时间"
     )
-    online_closes: datetime | date = Field(
+    online_closes: DateOrMoment = Field(
         description="日期（当日 23:59:59.999999 北京时间截止）或日期时间；无时区按北京时间"
     )
     paper_days: list[PaperDayIn] = Field(default_factory=list)
@@ -126,7 +135,7 @@ def calls_list(request: HttpRequest) -> QuerySet[Call]:
 @router.get(
     "/calls/{call_id}", auth=None, response={200: CallOut, 404: ErrorOut}, summary="申报通知详情"
 )
-def calls_get(request: HttpRequest, call_id: int) -> Call:
+def calls_get(request: HttpRequest, call_id: PathId) -> Call:
     return call_get_public(pk=call_id)
 
 
@@ -148,7 +157,7 @@ def calls_create(request: HttpRequest, payload: CallIn) -> Status:
     response={200: CallOut, **READ_ERRORS},
     summary="发布申报通知（主管部门）",
 )
-def calls_publish(request: HttpRequest, call_id: int) -> Call:
+def calls_publish(request: HttpRequest, call_id: PathId) -> Call:
     _require(request, "calls.manage_calls", _("只有主管部门的账号可以发布和管理申报通知。"))
     return call_publish(actor=request.user, pk=call_id)
 
@@ -158,7 +167,7 @@ def calls_publish(request: HttpRequest, call_id: int) -> Call:
     response={201: ProposalDetailOut, **AUTH_ERRORS, 404: ErrorOut},
     summary="在线申报：为该通知创建申报草稿（申报单位）",
 )
-def calls_apply(request: HttpRequest, call_id: int) -> Status:
+def calls_apply(request: HttpRequest, call_id: PathId) -> Status:
     """Refused (403) outside the call's online window, judged in Beijing time to the second."""
     _require(request, "proposals.edit_drafts", _("只有申报单位（牵头单位）的账号可以在线申报。"))
     proposal = proposal_apply(actor=request.user, call_pk=call_id)

@@ -30,9 +30,16 @@ INTERCHANGE_REQUEST_BODY: dict[str, Any] = {
     "description": "联盟构建申报交换格式（第 1 版），与 `lianmeng check` 读取的文件相同",
     "content": {"application/json": {"schema": _REF}},
 }
+#: a proposal's stored document: a draft opened online has no name or domain yet
+DRAFT_SCHEMA_NAME = f"{SCHEMA_NAME}Draft"
+#: what a draft always has; a submitted proposal's document has every field of the format
+DRAFT_REQUIRED = ["format_version", "profile"]
 INTERCHANGE_RESPONSE: dict[str, Any] = {
-    "description": "联盟构建申报交换格式（第 1 版）",
-    "content": {"application/json": {"schema": _REF}},
+    "description": "联盟构建申报交换格式（第 1 版）。已提交的申报是完整的文件；"
+    "草稿只含已填写的部分（可能缺少 name、domain 等）",
+    "content": {
+        "application/json": {"schema": {"$ref": f"#/components/schemas/{DRAFT_SCHEMA_NAME}"}}
+    },
 }
 
 
@@ -75,4 +82,10 @@ def interchange_components() -> dict[str, Any]:
         schema.pop(key, None)
     components = {f"{SCHEMA_PREFIX}{name}": value for name, value in definitions.items()}
     components[SCHEMA_NAME] = schema
+    components[DRAFT_SCHEMA_NAME] = {
+        **schema,
+        "title": "InterchangeProposalDraft",
+        "description": "申报中保存的交换格式文件；草稿可能尚不完整（只要求 format_version 和 profile）",
+        "required": [key for key in schema.get("required", []) if key in DRAFT_REQUIRED],
+    }
     return components

@@ -16,6 +16,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, Throttled
 from ninja.errors import ValidationError as NinjaValidationError
@@ -226,6 +227,16 @@ def install(api: NinjaAPI) -> None:
     @api.exception_handler(RequestDataTooBig)
     def too_big(request: HttpRequest, exc: Exception) -> HttpResponse:
         return respond(request, "payload_too_large", "请求体过大，请缩小后重试。", 413)
+
+    @api.exception_handler(MultiPartParserError)
+    def unparsable_form(request: HttpRequest, exc: MultiPartParserError) -> HttpResponse:
+        return respond(
+            request,
+            "bad_request",
+            "无法读取上传的表单：请以 multipart/form-data 提交（须带 boundary），"
+            "文件放在 file 字段中。",
+            400,
+        )
 
     @api.exception_handler(SuspiciousOperation)
     def suspicious(request: HttpRequest, exc: SuspiciousOperation) -> HttpResponse:

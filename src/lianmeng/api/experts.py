@@ -15,13 +15,13 @@ from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 from ninja.responses import Status
 
-from lianmeng.core.errors import PermissionDenied
+from lianmeng.core.errors import Conflict, PermissionDenied
 from lianmeng.experts import selectors, services
 from lianmeng.experts.export import score_sheet_xlsx
 from lianmeng.experts.models import Assignment, ReviewRound
 from lianmeng.experts.results import q2, round_results
 
-from .schemas import READ_ERRORS, ErrorOut, Pagination, StrictIn
+from .schemas import READ_ERRORS, ApiDateTime, ErrorOut, Id, Pagination, PathId, StrictIn, Year
 
 router = Router(tags=["专家评审"])
 
@@ -69,24 +69,26 @@ class RoundOut(Schema):
 
 class RoundIn(StrictIn):
     profile: str = Field(examples=["henan"])
-    call_year: int = Field(examples=[2020])
+    call_year: Year = Field(examples=[2020])
     title: str = ""
-    opens_at: datetime | None = None
-    closes_at: datetime | None = None
+    opens_at: ApiDateTime | None = None
+    closes_at: ApiDateTime | None = None
 
 
 class ProposalIdsIn(StrictIn):
-    proposals: list[int] = Field(min_length=1)
+    proposals: list[Id] = Field(min_length=1, max_length=1000)
 
 
 class AutoAssignIn(StrictIn):
     per_proposal: int = Field(2, ge=1, le=15, description="每份申报的专家人数")
-    experts: list[int] | None = Field(None, description="参加本轮的专家（专家库编号）；默认全部")
+    experts: list[Id] | None = Field(
+        None, max_length=1000, description="参加本轮的专家（专家库编号）；默认全部"
+    )
 
 
 class ManualAssignIn(StrictIn):
-    proposal: int
-    expert: int = Field(description="专家库编号")
+    proposal: Id
+    expert: Id = Field(description="专家库编号")
     reason: str = Field(description="人工指定理由（必填，记录在案）")
 
 
@@ -223,7 +225,7 @@ def rounds_create(request: HttpRequest, payload: RoundIn) -> Status:
 @router.get(
     "/review-rounds/{round_id}", response={200: RoundOut, **READ_ERRORS}, summary="评审轮次详情"
 )
-def rounds_get(request: HttpRequest, round_id: int) -> ReviewRound:
+def rounds_get(request: HttpRequest, round_id: PathId) -> ReviewRound:
     _organiser(request)
     return selectors.round_get(viewer=request.user, pk=round_id)
 
@@ -233,7 +235,7 @@ def rounds_get(request: HttpRequest, round_id: int) -> ReviewRound:
     response={200: dict[str, int], **WRITE_ERRORS},
     summary="加入待评审的申报",
 )
-def rounds_add(request: HttpRequest, round_id: int, payload: ProposalIdsIn) -> dict[str, int]:
+def rounds_add(request: HttpRequest, round_id: PathId, payload: ProposalIdsIn) -> dict[str, int]:
     """已受理 proposals move to 专家评审中 through the lifecycle engine."""
     _organiser(request)
     added = services.round_add_proposals(
@@ -247,7 +249,7 @@ def rounds_add(request: HttpRequest, round_id: int, payload: ProposalIdsIn) -> d
     response={200: AutoAssignOut, **WRITE_ERRORS},
     summary="自动分配专家（回避、均衡）",
 )
-def rounds_auto(request: HttpRequest, round_id: int, payload: AutoAssignIn) -> dict[str, Any]:
+def rounds_auto(request: HttpRequest, round_id: PathId, payload: AutoAssignIn) -> dict[str, Any]:
     _organiser(request)
     result = services.assign_automatically(
         actor=request.user,
@@ -263,7 +265,7 @@ def rounds_auto(request: HttpRequest, round_id: int, payload: AutoAssignIn) -> d
     response={201: AssignmentOut, **WRITE_ERRORS},
     summary="人工指定专家（须填写理由）",
 )
-def rounds_manual(request: HttpRequest, round_id: int, payload: ManualAssignIn) -> Status:
+def rounds_manual(request: HttpRequest, round_id: PathId, payload: ManualAssignIn) -> Status:
     _organiser(request)
     assignment = services.assign_manually(
         actor=request.user,
@@ -280,7 +282,7 @@ def rounds_manual(request: HttpRequest, round_id: int, payload: ManualAssignIn) 
     response={200: list[AssignmentOut], **READ_ERRORS},
     summary="本轮评审任务",
 )
-def rounds_assignments(request: HttpRequest, round_id: int) -> Any:
+def rounds_assignments(request: HttpRequest, round_id: PathId) -> Any:
     _organiser(request)
     round = selectors.round_get(viewer=request.user, pk=round_id)
     return round.assignments.select_related("proposal", "expert__user").order_by("id")
@@ -291,7 +293,7 @@ def rounds_assignments(request: HttpRequest, round_id: int) -> Any:
     response={200: RoundOut, **WRITE_ERRORS},
     summary="结束评审",
 )
-def rounds_close(request: HttpRequest, round_id: int) -> ReviewRound:
+def rounds_close(request: HttpRequest, round_id: PathId) -> ReviewRound:
     _organiser(request)
     return services.round_close(actor=request.user, round_id=round_id)
 
@@ -300,10 +302,28 @@ def rounds_close(request: HttpRequest, round_id: int) -> ReviewRound:
     "/review-rounds/{round_id}/results",
     response={200: list[ResultOut], **READ_ERRORS},
     summary="评审结果与排名",
+    description="评审结束前只返回进度（已评/分配），不返回评分、专家姓名和排名。",
 )
-def rounds_results(request: HttpRequest, round_id: int) -> list[dict[str, Any]]:
+def rounds_results(request: HttpRequest, round_id: PathId) -> list[dict[str, Any]]:
     _organiser(request)
     round = selectors.round_get(viewer=request.user, pk=round_id)
+    if round.is_open:
+        # before the round closes: progress only — no scores, no names, no ranking
+        return [
+            {
+                "rank": None,
+                "proposal": r.proposal.pk,
+                "proposal_name": r.proposal.name,
+                "lead_unit": r.proposal.lead_unit.name,
+                "assigned": r.assigned,
+                "submitted": r.submitted,
+                "criterion_means": {},
+                "mean": None,
+                "trimmed_mean": None,
+                "sheets": [],
+            }
+            for r in round_results(round)
+        ]
     return [
         {
             "rank": r.rank,
@@ -326,8 +346,9 @@ def rounds_results(request: HttpRequest, round_id: int) -> list[dict[str, Any]]:
 
 @router.get(
     "/review-rounds/{round_id}/results.xlsx",
-    response={200: None, **READ_ERRORS},
+    response={200: None, **READ_ERRORS, 409: ErrorOut},
     summary="导出评分表（Excel）",
+    description="评审结束后方可导出（409：评审尚未结束）。",
     openapi_extra={
         "responses": {
             200: {
@@ -339,9 +360,11 @@ def rounds_results(request: HttpRequest, round_id: int) -> list[dict[str, Any]]:
         }
     },
 )
-def rounds_xlsx(request: HttpRequest, round_id: int) -> HttpResponse:
+def rounds_xlsx(request: HttpRequest, round_id: PathId) -> HttpResponse:
     _organiser(request)
     round = selectors.round_get(viewer=request.user, pk=round_id)
+    if round.is_open:
+        raise Conflict(_(selectors.SCORES_AFTER_CLOSE))
     response = HttpResponse(
         score_sheet_xlsx(round, round_results(round)),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -368,7 +391,7 @@ def tasks_list(request: HttpRequest) -> Any:
     response={200: TaskOut, **READ_ERRORS},
     summary="评审任务详情",
 )
-def tasks_get(request: HttpRequest, assignment_id: int) -> dict[str, Any]:
+def tasks_get(request: HttpRequest, assignment_id: PathId) -> dict[str, Any]:
     _expert(request)
     return _task(selectors.assignment_get(viewer=request.user, pk=assignment_id))
 
@@ -378,7 +401,7 @@ def tasks_get(request: HttpRequest, assignment_id: int) -> dict[str, Any]:
     response={200: TaskOut, **WRITE_ERRORS},
     summary="保存或提交评分",
 )
-def tasks_score(request: HttpRequest, assignment_id: int, payload: ScoresIn) -> dict[str, Any]:
+def tasks_score(request: HttpRequest, assignment_id: PathId, payload: ScoresIn) -> dict[str, Any]:
     _expert(request)
     selectors.assignment_get(viewer=request.user, pk=assignment_id)
     services.score_submit(
@@ -397,7 +420,7 @@ def tasks_score(request: HttpRequest, assignment_id: int, payload: ScoresIn) -> 
     summary="声明回避",
 )
 def tasks_conflict(
-    request: HttpRequest, assignment_id: int, payload: ConflictIn
+    request: HttpRequest, assignment_id: PathId, payload: ConflictIn
 ) -> dict[str, bool]:
     _expert(request)
     services.expert_declare_conflict(

@@ -17,10 +17,11 @@ from ninja.responses import Status
 
 from lianmeng.core.errors import PermissionDenied
 from lianmeng.proposals import materials, writeups
+from lianmeng.proposals.editing import require_base
 from lianmeng.proposals.models import Material
 from lianmeng.proposals.selectors import proposal_get
 
-from .schemas import READ_ERRORS, ErrorOut, StrictIn
+from .schemas import READ_ERRORS, ErrorOut, PathId, StrictIn
 
 router = Router(tags=["申报材料"])
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -48,7 +49,10 @@ class WriteupIn(StrictIn):
         description="本节内容：有限的富文本（p, br, strong, em, u, 列表, h3, h4, 表格）"
     )
     base: str | None = Field(
-        None, description="读取时的版本（GET 返回的 base）；同事已修改时返回 409"
+        None,
+        description="读取时的版本（GET 或上次保存返回的 base；空节为空文本的 base）。必填："
+        "缺少时返回 422（请重新读取本节），同事已修改时返回 409（details.current 为现有内容，"
+        "details.base 为其版本）",
     )
 
 
@@ -78,7 +82,7 @@ def _edit_gate(request: HttpRequest) -> None:
     response={200: list[MaterialOut], **READ_ERRORS},
     summary="申报材料附件列表",
 )
-def materials_list(request: HttpRequest, proposal_id: int) -> list[Material]:
+def materials_list(request: HttpRequest, proposal_id: PathId) -> list[Material]:
     _view_gate(request)
     return materials.material_list(proposal_get(viewer=request.user, pk=proposal_id))
 
@@ -90,7 +94,7 @@ def materials_list(request: HttpRequest, proposal_id: int) -> list[Material]:
 )
 def materials_upload(
     request: HttpRequest,
-    proposal_id: int,
+    proposal_id: PathId,
     file: File[UploadedFile],
     kind: Form[str],
     title: Form[str | None] = None,
@@ -112,7 +116,7 @@ def materials_upload(
         "responses": {200: {"content": {"application/octet-stream": {}}, "description": "文件"}}
     },
 )
-def materials_download(request: HttpRequest, proposal_id: int, material_id: int) -> Any:
+def materials_download(request: HttpRequest, proposal_id: PathId, material_id: PathId) -> Any:
     _view_gate(request)
     proposal = proposal_get(viewer=request.user, pk=proposal_id)
     material = materials.material_get(proposal=proposal, mid=material_id)
@@ -132,7 +136,7 @@ def materials_download(request: HttpRequest, proposal_id: int, material_id: int)
     response={204: None, **WRITE_ERRORS},
     summary="删除申报材料",
 )
-def materials_remove(request: HttpRequest, proposal_id: int, material_id: int) -> Status:
+def materials_remove(request: HttpRequest, proposal_id: PathId, material_id: PathId) -> Status:
     _edit_gate(request)
     materials.material_remove(actor=request.user, pk=proposal_id, mid=material_id)
     return Status(204, None)
@@ -144,7 +148,7 @@ def materials_remove(request: HttpRequest, proposal_id: int, material_id: int) -
     summary="保存可行性研究报告或协议书的一节",
 )
 def writeups_save(
-    request: HttpRequest, proposal_id: int, part: str, section: str, payload: WriteupIn
+    request: HttpRequest, proposal_id: PathId, part: str, section: str, payload: WriteupIn
 ) -> dict[str, Any]:
     """``part``: feasibility（可行性研究报告，节 1–7）或 agreement（协议书，节 1、2、3、4.1–4.11、
     5、6）。内容经净化后保存（脚本、事件属性等一律去除）。"""
@@ -155,7 +159,7 @@ def writeups_save(
         part=part,
         section=section,
         html=payload.html,
-        base=payload.base,
+        base=require_base(payload.base),
     )
     return {
         "part": part,
@@ -172,7 +176,7 @@ def writeups_save(
     summary="联盟协议书草稿（DOCX）",
     openapi_extra={"responses": {200: {"content": {DOCX: {}}, "description": "DOCX 文档"}}},
 )
-def agreement_docx(request: HttpRequest, proposal_id: int) -> HttpResponse:
+def agreement_docx(request: HttpRequest, proposal_id: PathId) -> HttpResponse:
     """The agreement draft with the alliance, every member and a signature page."""
     _view_gate(request)
     proposal = proposal_get(viewer=request.user, pk=proposal_id)

@@ -24,6 +24,7 @@ from .schemas import (
     READ_ERRORS,
     ErrorOut,
     Pagination,
+    PathId,
     ProposalDetailOut,
     ProposalFilters,
     ProposalOut,
@@ -59,7 +60,7 @@ def proposals_list(request: HttpRequest, filters: Query[ProposalFilters]) -> Que
     response={200: ProposalDetailOut, **READ_ERRORS},
     summary="申报详情",
 )
-def proposals_get(request: HttpRequest, proposal_id: int) -> Proposal:
+def proposals_get(request: HttpRequest, proposal_id: PathId) -> Proposal:
     _require(request, "proposals.view_proposal", _("您的账号没有查看申报的权限。"))
     return proposal_get(viewer=request.user, pk=proposal_id)
 
@@ -70,7 +71,7 @@ def proposals_get(request: HttpRequest, proposal_id: int) -> Proposal:
     summary="导出申报（交换格式）",
     openapi_extra={"responses": {200: INTERCHANGE_RESPONSE}},
 )
-def proposals_document(request: HttpRequest, proposal_id: int) -> dict[str, Any]:
+def proposals_document(request: HttpRequest, proposal_id: PathId) -> dict[str, Any]:
     """The interchange document (``proposal.schema.json`` version 1) exactly as filed."""
     _require(request, "proposals.view_proposal", _("您的账号没有查看申报的权限。"))
     proposal = proposal_get(viewer=request.user, pk=proposal_id)

@@ -16,7 +16,7 @@ from lianmeng.alliances.plaque import plaque_pdf
 from lianmeng.core.errors import NotFound, PermissionDenied
 from lianmeng.core.site import absolute_url
 
-from .schemas import READ_ERRORS, ErrorOut, Pagination, StrictIn
+from .schemas import MAX_YEAR, MIN_YEAR, READ_ERRORS, ErrorOut, Id, Pagination, PathId, StrictIn
 
 router = Router(tags=["联盟名录与决定"])
 
@@ -115,14 +115,14 @@ class RegistryFilters(Schema):
     domain: str | None = None
     profile: str | None = None
     status: str | None = None
-    year: int | None = Field(None, description="决定年度")
+    year: int | None = Field(None, ge=MIN_YEAR, le=MAX_YEAR, description="决定年度")
 
 
 class StageIn(StrictIn):
-    proposal: int
+    proposal: Id = Field(description="申报编号")
     kind: str = Field(examples=["approve_to_build", "recognise", "file", "pilot", "decline"])
     reason: str = ""
-    category: int | None = Field(None, description="保定备案类别 1、2、3")
+    category: int | None = Field(None, ge=1, le=9, description="保定备案类别 1、2、3")
     name: str | None = Field(None, description="联盟名称（洛阳统一命名；留空按规则生成）")
     basis: str = Field(
         "",
@@ -132,7 +132,7 @@ class StageIn(StrictIn):
 
 
 class PublishIn(StrictIn):
-    decisions: list[int] = Field(min_length=1)
+    decisions: list[Id] = Field(min_length=1, max_length=1000)
     reference: str | None = Field(
         default=None,
         max_length=60,
@@ -172,7 +172,7 @@ def registry_list(request: HttpRequest, filters: Query[RegistryFilters]) -> Any:
     response={200: AllianceDetailOut, 404: ErrorOut},
     summary="联盟详情",
 )
-def registry_get(request: HttpRequest, alliance_id: int) -> Alliance:
+def registry_get(request: HttpRequest, alliance_id: PathId) -> Alliance:
     return selectors.alliance_get(pk=alliance_id)
 
 
@@ -184,7 +184,7 @@ def registry_get(request: HttpRequest, alliance_id: int) -> Alliance:
         "responses": {200: {"description": "A4 横版标牌", "content": {"application/pdf": {}}}}
     },
 )
-def registry_plaque(request: HttpRequest, alliance_id: int) -> HttpResponse:
+def registry_plaque(request: HttpRequest, alliance_id: PathId) -> HttpResponse:
     alliance = selectors.alliance_get(pk=alliance_id)
     if alliance.status != Alliance.Status.RECOGNISED or not selectors.may_download_plaque(
         request.user, alliance

@@ -32,7 +32,17 @@ from lianmeng.workflow.guards import GuardContext, run_guards
 from lianmeng.workflow.models import StateChange
 from lianmeng.workflow.routing import actor_office, profile_of, state_label
 
-from .schemas import READ_ERRORS, ErrorOut, Pagination, StrictIn
+from .schemas import (
+    MAX_YEAR,
+    MIN_YEAR,
+    READ_ERRORS,
+    ApiDateTime,
+    ErrorOut,
+    Pagination,
+    PathId,
+    PathYear,
+    StrictIn,
+)
 
 router = Router(tags=["推荐与受理"])
 
@@ -166,13 +176,13 @@ class InboxFilters(Schema):
     )
     status: str | None = Field(None, max_length=20)
     profile: str | None = Field(None, max_length=30)
-    year: int | None = Field(None, ge=2000, le=2100)
+    year: int | None = Field(None, ge=MIN_YEAR, le=MAX_YEAR)
     q: str | None = Field(None, max_length=100)
 
 
 class PaperIn(StrictIn):
     copies: int = Field(ge=1, le=20, description="份数")
-    received_at: datetime = Field(description="接收时间（无时区时按北京时间）")
+    received_at: ApiDateTime = Field(description="接收时间（无时区时按北京时间）")
     received_by: str = Field(min_length=1, max_length=60, description="接收人")
     reason: str = Field("", max_length=500, description="非报送时间接收的原因")
 
@@ -202,7 +212,7 @@ class NotificationOut(Schema):
 # --- history and transitions ------------------------------------------------------------------
 
 
-def _visible(request: HttpRequest, proposal_id: int) -> Proposal:
+def _visible(request: HttpRequest, proposal_id: PathId) -> Proposal:
     _require(request, "proposals.view_proposal", _("您的账号没有查看申报的权限。"))
     return proposal_get(viewer=request.user, pk=proposal_id)
 
@@ -212,7 +222,7 @@ def _visible(request: HttpRequest, proposal_id: int) -> Proposal:
     response={200: list[StateChangeOut], **READ_ERRORS},
     summary="办理记录（谁、何时、做了什么、为什么）",
 )
-def proposal_history(request: HttpRequest, proposal_id: int) -> QuerySet[StateChange]:
+def proposal_history(request: HttpRequest, proposal_id: PathId) -> QuerySet[StateChange]:
     proposal = _visible(request, proposal_id)
     return selectors.state_history(proposal=proposal)
 
@@ -248,7 +258,7 @@ def _transition_out(request: HttpRequest, proposal: Proposal, transition: Any) -
     response={200: TransitionsOut, **READ_ERRORS},
     summary="当前可办理的操作",
 )
-def proposal_transitions(request: HttpRequest, proposal_id: int) -> dict[str, Any]:
+def proposal_transitions(request: HttpRequest, proposal_id: PathId) -> dict[str, Any]:
     proposal = _visible(request, proposal_id)
     return {
         "state": proposal.status,
@@ -271,7 +281,7 @@ def proposal_transitions(request: HttpRequest, proposal_id: int) -> dict[str, An
     summary="办理（推荐、退回、受理、不予受理……）",
 )
 def proposal_transition_fire(
-    request: HttpRequest, proposal_id: int, name: str, payload: TransitionIn
+    request: HttpRequest, proposal_id: PathId, name: str, payload: TransitionIn
 ) -> dict[str, Any]:
     """Fire transition ``name`` of the proposal's profile table. Refused (409) with the list
     of what the caller can do now when the current state does not allow it."""
@@ -302,7 +312,7 @@ class ReopenIn(StrictIn):
     response={200: ProposalStateOut, **WRITE_ERRORS},
     summary="撤销退回（申报单位尚未修改时，由作出退回的部门撤销）",
 )
-def proposal_reopen_fire(request: HttpRequest, proposal_id: int, payload: ReopenIn) -> Any:
+def proposal_reopen_fire(request: HttpRequest, proposal_id: PathId, payload: ReopenIn) -> Any:
     """Undo the proposal's last return, made by the caller's department by mistake, while the
     lead unit has changed nothing (409 otherwise, with the reason; 403 for another office)."""
     _require(request, "reviews.review_proposals", _("只有推荐部门、主管部门和协调小组可以办理。"))
@@ -322,7 +332,7 @@ def proposal_reopen_fire(request: HttpRequest, proposal_id: int, payload: Reopen
     response={201: PaperOut, **WRITE_ERRORS},
     summary="登记纸质材料接收",
 )
-def proposal_paper_copies(request: HttpRequest, proposal_id: int, payload: PaperIn) -> Any:
+def proposal_paper_copies(request: HttpRequest, proposal_id: PathId, payload: PaperIn) -> Any:
     _require(request, "reviews.accept_proposals", _("只有主管部门可以登记纸质材料。"))
     receipt = paper_copies_record(
         actor=request.user,
@@ -386,7 +396,7 @@ def _heading(request: HttpRequest, year: int) -> tuple[Any, list[Any]]:
         }
     },
 )
-def recommendations_xlsx(request: HttpRequest, year: int) -> HttpResponse:
+def recommendations_xlsx(request: HttpRequest, year: PathYear) -> HttpResponse:
     heading, rows = _heading(request, year)
     response = HttpResponse(
         exports.recommendation_table_xlsx(heading, rows),
@@ -404,7 +414,7 @@ def recommendations_xlsx(request: HttpRequest, year: int) -> HttpResponse:
         "responses": {200: {"description": "推荐表", "content": {"application/pdf": {}}}}
     },
 )
-def recommendations_pdf(request: HttpRequest, year: int) -> HttpResponse:
+def recommendations_pdf(request: HttpRequest, year: PathYear) -> HttpResponse:
     heading, rows = _heading(request, year)
     response = HttpResponse(
         exports.recommendation_table_pdf(heading, rows, printed_at=clock.now()),
@@ -432,6 +442,6 @@ def notifications_list(request: HttpRequest) -> QuerySet[Notification]:
     response={204: None, **READ_ERRORS},
     summary="标为已读",
 )
-def notifications_read(request: HttpRequest, notification_id: int) -> Status:
+def notifications_read(request: HttpRequest, notification_id: PathId) -> Status:
     notifications.notification_mark_read(actor=request.user, pk=notification_id)
     return Status(204, None)

@@ -2,7 +2,11 @@
 
 ``index`` is the member's place in ``document["members"]`` counted from 0, as in the JSON path
 ``$.members[index]``; the lead unit is always 0. Writes are for the lead unit's staff while the
-proposal is a draft or returned; ``revision`` (optional) refuses a write based on an older read.
+proposal is a draft or returned. ``revision`` is the proposal's revision from the read the
+write is based on (``GET /proposals/{id}`` or ``/sections``): required for ``PUT`` and ``DELETE``
+of ``members/{index}`` — an index read before a colleague's change would hit another row —
+missing: 422 with a message to reload; stale: 409 with the current ``revision`` in
+``details``. Adding and importing accept it too (a stale one is refused with 409).
 """
 
 from __future__ import annotations
@@ -18,11 +22,12 @@ from ninja.responses import Status
 from lianmeng.core.errors import PermissionDenied
 from lianmeng.policy.loader import UnknownProfileError
 from lianmeng.proposals import roster
+from lianmeng.proposals.editing import require_revision
 from lianmeng.proposals.models import MemberConfirmation, Proposal
 from lianmeng.proposals.roster_fields import member_code, member_region_code, region_labels
 from lianmeng.proposals.selectors import proposal_get
 
-from .schemas import READ_ERRORS, ErrorOut, StrictIn
+from .schemas import READ_ERRORS, ErrorOut, PathId, PathIndex, StrictIn
 
 router = Router(tags=["成员单位"])
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -128,10 +133,16 @@ def _xlsx(content: bytes, filename: str) -> HttpResponse:
     response={200: list[MemberOut], **READ_ERRORS},
     summary="成员单位名单",
 )
-def members_list(request: HttpRequest, proposal_id: int) -> list[dict[str, Any]]:
-    """Every member, the lead first, with its registered area named from its code."""
+def members_list(
+    request: HttpRequest, proposal_id: PathId, response: HttpResponse
+) -> list[dict[str, Any]]:
+    """Every member, the lead first, with its registered area named from its code. The
+    ``X-Revision`` header is the proposal's revision these indexes belong to: send it as
+    ``revision`` with ``PUT``/``DELETE`` of ``members/{index}``."""
     _require(request, "proposals.view_proposal", gettext("您的账号没有查看申报的权限。"))
-    return _members_out(proposal_get(viewer=request.user, pk=proposal_id))
+    proposal = proposal_get(viewer=request.user, pk=proposal_id)
+    response["X-Revision"] = str(proposal.revision)
+    return _members_out(proposal)
 
 
 @router.post(
@@ -140,7 +151,7 @@ def members_list(request: HttpRequest, proposal_id: int) -> list[dict[str, Any]]
     summary="添加成员单位",
 )
 def members_add(
-    request: HttpRequest, proposal_id: int, payload: MemberIn, revision: int | None = None
+    request: HttpRequest, proposal_id: PathId, payload: MemberIn, revision: int | None = None
 ) -> Status:
     _edit_gate(request)
     proposal = roster.member_add(
@@ -157,16 +168,21 @@ def members_add(
 )
 def members_update(
     request: HttpRequest,
-    proposal_id: int,
-    index: int,
+    proposal_id: PathId,
+    index: PathIndex,
     payload: MemberIn,
     revision: int | None = None,
 ) -> dict[str, Any]:
     """Replace the member at ``index``. For the lead unit (index 0) name and codes come from
-    section 二 and may be left out."""
+    section 二 and may be left out. ``revision`` (query, required): the proposal's revision
+    the index was read at; missing: 422, stale: 409 with the current revision."""
     _edit_gate(request)
     proposal = roster.member_update(
-        actor=request.user, pk=proposal_id, revision=revision, index=index, data=_data(payload)
+        actor=request.user,
+        pk=proposal_id,
+        revision=require_revision(revision),
+        index=index,
+        data=_data(payload),
     )
     return _members_out(proposal, [index])[0]
 
@@ -177,11 +193,14 @@ def members_update(
     summary="删除成员单位",
 )
 def members_remove(
-    request: HttpRequest, proposal_id: int, index: int, revision: int | None = None
+    request: HttpRequest, proposal_id: PathId, index: PathIndex, revision: int | None = None
 ) -> Status:
-    """The lead unit cannot be removed (403)."""
+    """The lead unit cannot be removed (403). ``revision`` (query, required): the proposal's
+    revision the index was read at; missing: 422, stale: 409 with the current revision."""
     _edit_gate(request)
-    roster.member_remove(actor=request.user, pk=proposal_id, revision=revision, index=index)
+    roster.member_remove(
+        actor=request.user, pk=proposal_id, revision=require_revision(revision), index=index
+    )
     return Status(204, None)
 
 
@@ -192,7 +211,7 @@ def members_remove(
 )
 def members_import(
     request: HttpRequest,
-    proposal_id: int,
+    proposal_id: PathId,
     file: File[UploadedFile],
     revision: int | None = None,
 ) -> dict[str, Any]:
@@ -211,7 +230,7 @@ def members_import(
     summary="导出成员单位名单（Excel）",
     openapi_extra={"responses": {200: {"content": {XLSX: {}}, "description": "XLSX 工作簿"}}},
 )
-def members_export(request: HttpRequest, proposal_id: int) -> HttpResponse:
+def members_export(request: HttpRequest, proposal_id: PathId) -> HttpResponse:
     _require(request, "proposals.view_proposal", gettext("您的账号没有查看申报的权限。"))
     proposal = proposal_get(viewer=request.user, pk=proposal_id)
     return _xlsx(roster.roster_export_xlsx(proposal), f"成员单位名单-{proposal.pk}.xlsx")

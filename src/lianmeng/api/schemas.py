@@ -1,11 +1,12 @@
 """Request and response schemas of the REST API (OpenAPI 3.1 is generated from them)."""
 
-from datetime import datetime
-from typing import Any, Literal
+from datetime import date, datetime
+from typing import Annotated, Any, Literal
 
-from ninja import Field, Schema
+from ninja import Field, Path, Schema
 from ninja.pagination import LimitOffsetPagination
-from pydantic import ConfigDict, field_validator
+from pydantic import AfterValidator, BeforeValidator, ConfigDict, field_validator
+from pydantic_core import PydanticCustomError
 
 # --- shared -----------------------------------------------------------------------------------
 
@@ -23,12 +24,79 @@ AUTH_ERRORS: dict[int, type[Schema]] = {401: ErrorOut, 403: ErrorOut}
 READ_ERRORS: dict[int, type[Schema]] = {**AUTH_ERRORS, 404: ErrorOut, 422: ErrorOut}
 
 
+#: the largest value a database id (a signed 64-bit integer) can hold
+MAX_ID = 2**63 - 1
+#: no list of this API is longer; a larger offset is a mistake, not a page
+MAX_OFFSET = 1_000_000
+#: the years a call, a review round or a decision can belong to
+MIN_YEAR, MAX_YEAR = 1900, 2100
+
+#: a record's id in a request body or a query (1 … 2^63−1)
+Id = Annotated[int, Field(ge=1, le=MAX_ID, description="编号（正整数）")]
+#: a record's id in the path (1 … 2^63−1)
+PathId = Annotated[int, Path(..., ge=1, le=MAX_ID, description="编号（正整数）")]
+#: a member's place in the roster (0 is the lead unit)
+PathIndex = Annotated[int, Path(..., ge=0, le=10_000, description="位置（从 0 起）")]
+#: a year in a body or a query
+Year = Annotated[int, Field(ge=MIN_YEAR, le=MAX_YEAR, description=f"年度（{MIN_YEAR}–{MAX_YEAR}）")]
+#: a year in the path
+PathYear = Annotated[
+    int, Path(..., ge=MIN_YEAR, le=MAX_YEAR, description=f"年度（{MIN_YEAR}–{MAX_YEAR}）")
+]
+
+
+def _no_number(value: Any) -> Any:
+    """A date or time is written as text (ISO 8601); a number such as ``0`` would otherwise be
+    taken as seconds since 1970."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        raise PydanticCustomError(
+            "lm_datetime_number",
+            "应为日期时间文本，如 2020-09-01T10:00:00+08:00（不接受数字）",
+        )
+    return value
+
+
+def _in_years(value: Any) -> Any:
+    if not MIN_YEAR <= value.year <= MAX_YEAR:
+        raise PydanticCustomError(
+            "lm_datetime_range",
+            "日期时间应在 {low} 年至 {high} 年之间",
+            {"low": MIN_YEAR, "high": MAX_YEAR},
+        )
+    return value
+
+
+def _zoned(value: datetime) -> datetime:
+    from lianmeng.core.clock import as_beijing
+
+    return as_beijing(value)
+
+
+#: a moment given by a client: ISO 8601 text (never a number), in the years 1900–2100;
+#: without a time zone it is Beijing time (UTC+8), and it is answered with its zone
+ApiDateTime = Annotated[
+    datetime,
+    BeforeValidator(_no_number),
+    AfterValidator(_in_years),
+    AfterValidator(_zoned),
+    Field(
+        description=f"日期时间（ISO 8601，如 2020-09-01T10:00:00+08:00，{MIN_YEAR}–{MAX_YEAR} 年；"
+        "无时区按北京时间）",
+        examples=["2020-09-01T10:00:00+08:00"],
+    ),
+]
+
+
+#: a day (from 0:00) or a moment, as ISO 8601 text in the years 1900–2100
+DateOrMoment = Annotated[datetime | date, BeforeValidator(_no_number), AfterValidator(_in_years)]
+
+
 class Pagination(LimitOffsetPagination):
     """``limit``/``offset``, answered as ``{"items": [...], "count": total}``."""
 
     class Input(Schema):
         limit: int = Field(20, ge=1, le=100, description="每页条数（1–100）")
-        offset: int = Field(0, ge=0, description="跳过的条数")
+        offset: int = Field(0, ge=0, le=MAX_OFFSET, description=f"跳过的条数（0–{MAX_OFFSET}）")
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(max_limit=100, **kwargs)

@@ -33,7 +33,7 @@ from lianmeng.proposals.sections import (
 )
 from lianmeng.proposals.selectors import proposal_get
 
-from .schemas import READ_ERRORS, ErrorOut, LabelledFindingOut, StrictIn
+from .schemas import READ_ERRORS, ErrorOut, LabelledFindingOut, PathId, StrictIn
 
 router = Router(tags=["申报书填报"])
 
@@ -157,7 +157,7 @@ def _section_out(proposal: Proposal, section: Section) -> dict[str, Any]:
     response={200: SectionOut, **READ_ERRORS},
     summary="读取申报书的一部分",
 )
-def sections_get(request: HttpRequest, proposal_id: int, key: str) -> dict[str, Any]:
+def sections_get(request: HttpRequest, proposal_id: PathId, key: str) -> dict[str, Any]:
     """``key``: facts, lead, governance, background, plan, kpis, foundation, benefits,
     opinion, agreement_facts."""
     _require(request, "proposals.view_proposal", _("您的账号没有查看申报的权限。"))
@@ -172,7 +172,7 @@ def sections_get(request: HttpRequest, proposal_id: int, key: str) -> dict[str, 
     summary="保存申报书的一部分",
 )
 def sections_put(
-    request: HttpRequest, proposal_id: int, key: str, payload: SectionIn
+    request: HttpRequest, proposal_id: PathId, key: str, payload: SectionIn
 ) -> dict[str, Any]:
     """Save what was typed. Invalid values are kept as typed and listed in ``errors`` (the
     rest is saved: 200). 409 when a colleague changed this section since ``revision``."""
@@ -194,7 +194,7 @@ def sections_put(
     response={200: EligibilityOut, **READ_ERRORS},
     summary="资格预审（申报书当前内容）",
 )
-def sections_eligibility(request: HttpRequest, proposal_id: int) -> dict[str, Any]:
+def sections_eligibility(request: HttpRequest, proposal_id: PathId) -> dict[str, Any]:
     """The findings ``lianmeng check`` gives for the proposal as it stands, or — while it is
     incomplete — the field to fill first."""
     _require(request, "proposals.view_proposal", _("您的账号没有查看申报的权限。"))
@@ -221,7 +221,7 @@ def sections_eligibility(request: HttpRequest, proposal_id: int) -> dict[str, An
     response={200: list[CandidateOut], **READ_ERRORS},
     summary="查重：相近的联盟和在审申报",
 )
-def sections_duplicates(request: HttpRequest, proposal_id: int) -> list[dict[str, Any]]:
+def sections_duplicates(request: HttpRequest, proposal_id: PathId) -> list[dict[str, Any]]:
     """Alliances and pending proposals of the same profile whose name, industry or product
     is close, best first (at most 10)."""
     _require(request, "proposals.view_proposal", _("您的账号没有查看申报的权限。"))

@@ -25,7 +25,7 @@ from lianmeng.proposals.models import ProposalVersion
 from lianmeng.proposals.submission import proposal_submit, proposal_withdraw
 from lianmeng.proposals.versions import version_by_code, version_get, version_list
 
-from .schemas import READ_ERRORS, ErrorOut, StrictIn
+from .schemas import READ_ERRORS, ErrorOut, PathId, StrictIn
 
 router = Router(tags=["提交与核验"])
 
@@ -96,7 +96,7 @@ def _require(request: HttpRequest, perm: str, message: str) -> None:
     response={201: VersionOut, **READ_ERRORS, 409: ErrorOut},
     summary="提交申报（锁定并生成带核验码的 PDF）",
 )
-def proposals_submit(request: HttpRequest, proposal_id: int, payload: SubmitIn) -> Status:
+def proposals_submit(request: HttpRequest, proposal_id: PathId, payload: SubmitIn) -> Status:
     _require(request, "proposals.edit_drafts", _("只有申报单位（牵头单位）的账号可以提交申报。"))
     version = proposal_submit(
         actor=request.user,
@@ -113,7 +113,7 @@ def proposals_submit(request: HttpRequest, proposal_id: int, payload: SubmitIn) 
     response={200: dict[str, str], **READ_ERRORS},
     summary="撤回申报（受理前）",
 )
-def proposals_withdraw(request: HttpRequest, proposal_id: int, payload: WithdrawIn) -> dict:
+def proposals_withdraw(request: HttpRequest, proposal_id: PathId, payload: WithdrawIn) -> dict:
     _require(request, "proposals.edit_drafts", _("只有申报单位（牵头单位）的账号可以撤回申报。"))
     proposal = proposal_withdraw(actor=request.user, pk=proposal_id, reason=payload.reason)
     return {"status": proposal.status}
@@ -124,7 +124,7 @@ def proposals_withdraw(request: HttpRequest, proposal_id: int, payload: Withdraw
     response={200: list[VersionOut], **READ_ERRORS},
     summary="已提交的版本",
 )
-def proposals_versions(request: HttpRequest, proposal_id: int) -> list[ProposalVersion]:
+def proposals_versions(request: HttpRequest, proposal_id: PathId) -> list[ProposalVersion]:
     _require(request, "proposals.view_proposal", _("您的账号没有查看申报的权限。"))
     _proposal, versions = version_list(viewer=request.user, pk=proposal_id)
     return list(versions[:200])
@@ -138,7 +138,9 @@ def proposals_versions(request: HttpRequest, proposal_id: int) -> list[ProposalV
         "responses": {200: {"content": {"application/pdf": {"schema": {"type": "string"}}}}}
     },
 )
-def proposals_version_pdf(request: HttpRequest, proposal_id: int, number: int) -> HttpResponse:
+def proposals_version_pdf(
+    request: HttpRequest, proposal_id: PathId, number: PathId
+) -> HttpResponse:
     _require(request, "proposals.view_proposal", _("您的账号没有查看申报的权限。"))
     version = version_get(viewer=request.user, pk=proposal_id, number=number)
     if not version.pdf:

@@ -13,7 +13,7 @@ from lianmeng.core.models import ApiToken
 from lianmeng.core.tokens import token_create, token_get, token_list, token_revoke
 
 from .auth import session_auth
-from .schemas import AUTH_ERRORS, ErrorOut, TokenCreatedOut, TokenIn, TokenOut
+from .schemas import AUTH_ERRORS, ErrorOut, PathId, TokenCreatedOut, TokenIn, TokenOut
 
 router = Router(tags=["API 令牌"])
 
@@ -41,7 +41,7 @@ def tokens_list(request: HttpRequest) -> QuerySet[ApiToken]:
     response={200: TokenOut, **AUTH_ERRORS, 404: ErrorOut, 409: ErrorOut},
     summary="吊销 API 令牌",
 )
-def tokens_revoke(request: HttpRequest, token_id: int) -> ApiToken:
+def tokens_revoke(request: HttpRequest, token_id: PathId) -> ApiToken:
     """Revoke one of the caller's tokens; requests that present it fail from now on."""
     token = token_get(viewer=request.user, pk=token_id)
     return token_revoke(actor=request.user, token=token)

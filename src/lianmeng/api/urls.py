@@ -12,6 +12,7 @@ import functools
 from collections.abc import Callable
 from typing import Any
 
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.urls import URLPattern, URLResolver, re_path
 from ninja import NinjaAPI
@@ -51,9 +52,38 @@ def _method_not_allowed(response: HttpResponseNotAllowed) -> HttpResponse:
     return shaped
 
 
+def _nul_in_request(request: HttpRequest) -> str | None:
+    """Where the request carries a NUL character (U+0000), which no text of this API may hold
+    (PostgreSQL refuses it in text and JSON columns): ``path``, ``query`` or ``$`` (the JSON
+    body). Files in multipart bodies are binary and are not looked at."""
+    if "\x00" in request.path:
+        return "path"
+    if "%00" in request.META.get("QUERY_STRING", "") or any(
+        "\x00" in key or "\x00" in value for key, value in request.GET.items()
+    ):
+        return "query"
+    if request.content_type == "application/json":
+        try:
+            body = request.body
+        except RequestDataTooBig:
+            return None  # answered 413 by the operation
+        if b"\x00" in body or b"\\u0000" in body:
+            return "$"
+    return None
+
+
 def _shaped(view: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        where = _nul_in_request(request)
+        if where is not None:
+            message = "请求中含有 NUL 字符（\\u0000），请删除后重试。"
+            return errors.error_response(
+                "validation_failed",
+                f"{where}: {message}",
+                422,
+                {"errors": [{"path": where, "message": message, "type": "lm_nul_character"}]},
+            )
         response = view(request, *args, **kwargs)
         if isinstance(response, HttpResponseNotAllowed):
             return _method_not_allowed(response)
@@ -93,7 +123,53 @@ class LianmengAPI(NinjaAPI):
         components = schema.setdefault("components", {}).setdefault("schemas", {})
         for name, value in interchange_components().items():
             components.setdefault(name, value)
+        for operations in schema.get("paths", {}).values():
+            for operation in operations.values():
+                _document_errors(operation)
         return schema
+
+
+#: what each error status means, for the operations that can answer it
+_ERROR_DESCRIPTIONS = {
+    400: "请求无法解析（如 multipart/form-data 缺少 boundary）",
+    401: "未提供有效的 API 令牌或登录会话",
+    403: "无权执行此操作",
+    404: "资源不存在或无权查看",
+    413: "请求体过大",
+    422: "参数或请求体不符合要求（details.errors 逐项说明）",
+}
+
+
+def _document_errors(operation: dict[str, Any]) -> None:
+    """List every error status the API's own machinery can answer for ``operation``, in the
+    one error shape: unparsable or oversized bodies (400, 413), missing or insufficient
+    credentials (401, 403), unknown records in the path (404), invalid parameters (422).
+    What an operation declares itself is kept."""
+    parameters = operation.get("parameters", [])
+    has_body = "requestBody" in operation
+    statuses: set[int] = set()
+    if has_body:
+        statuses |= {400, 413, 422}
+    if parameters:
+        statuses.add(422)
+    if any(p.get("in") == "path" for p in parameters):
+        statuses.add(404)
+    if operation.get("security"):
+        statuses |= {401, 403}
+    responses = operation.setdefault("responses", {})
+    declared = {str(key) for key in responses}  # ninja keys them by int, JSON by text
+    for status in sorted(statuses):
+        if str(status) in declared:
+            continue
+        responses.setdefault(
+            str(status),
+            {
+                "description": _ERROR_DESCRIPTIONS[status],
+                "content": {
+                    "application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}
+                },
+            },
+        )
 
 
 api = LianmengAPI(

@@ -7,7 +7,7 @@ from datetime import date, time, timedelta
 from typing import Any
 
 from django import forms
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
 from lianmeng.core.clock import as_beijing
@@ -107,6 +107,12 @@ class CallForm(forms.Form):
             for pid, profile in load_profiles().items()
             if issuer_codes is None or profile.jurisdiction.value in issuer_codes
         ]
+        offered = pgettext("list separator", "；").join(
+            label for _pid, label in self.fields["profile"].choices
+        )
+        self.fields["profile"].error_messages["invalid_choice"] = gettext(
+            "只能按本辖区的政策档案发布申报通知，请从列表中选择：%(profiles)s。"
+        ) % {"profiles": offered or "—"}
 
     def clean_paper_hours(self) -> list[list[str]]:
         hours = []

@@ -15,6 +15,7 @@ from typing import Any, get_args
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from lianmeng.core import clock
 from lianmeng.core.audit import audit_record
@@ -23,7 +24,7 @@ from lianmeng.core.models import Jurisdiction, User
 from lianmeng.core.roles import Role
 from lianmeng.core.validity import call_window_message, lapse_for, publish_refusal
 from lianmeng.policy.interchange import MaterialKind
-from lianmeng.policy.loader import UnknownProfileError, get_profile
+from lianmeng.policy.loader import UnknownProfileError, get_profile, load_profiles
 from lianmeng.policy.validity import lapse
 
 from .models import Call
@@ -80,19 +81,59 @@ def _ensure_competent(actor: User | None, issuer: Jurisdiction) -> None:
         raise PermissionDenied(_("只能管理本辖区（及下级）发布的申报通知。"))
 
 
-def _check_profile(profile_id: str, issuer: Jurisdiction) -> None:
+def call_profiles_for(jurisdiction: Jurisdiction | None) -> list[Any]:
+    """The profiles a department may issue calls under: those of its own jurisdiction.
+
+    A city (洛阳市) does not issue under the province's profile (河南省), nor a province
+    under a city's. A zone committee that acts for the province under the profile's
+    ``lifecycle.zone_delegation`` (河南自贸区片区, seed 001 三(四)) does so only for the
+    ``levels`` named there — handling and approving proposals on the zone route and filing
+    them with the province — not for issuing the province's call, which covers the zone
+    already (docs/decisions/0014-sign-in-call-issuers-revisions.md). With no profile of its
+    own, it issues none.
+    """
+    if jurisdiction is None:
+        return []
+    return [p for p in load_profiles().values() if p.jurisdiction.value == jurisdiction.code]
+
+
+def profiles_refusal(jurisdiction: Jurisdiction) -> PermissionDenied:
+    allowed = call_profiles_for(jurisdiction)
+    if not allowed:
+        return PermissionDenied(
+            _(
+                "%(area)s没有本辖区的政策档案，不能发布申报通知。"
+                "申报通知由政策档案所属的科技主管部门发布；如需发布，请先由系统管理员登记本辖区的政策档案。"
+            )
+            % {"area": jurisdiction.name},
+            details={"field": "profile", "allowed": []},
+        )
+    return PermissionDenied(
+        _("%(area)s只能按本辖区的政策档案发布申报通知：%(profiles)s。")
+        % {
+            "area": jurisdiction.name,
+            "profiles": pgettext("list separator", "；").join(
+                f"{p.name.value}（{p.id}）" for p in allowed
+            ),
+        },
+        details={"field": "profile", "allowed": [p.id for p in allowed]},
+    )
+
+
+def _check_profile(profile_id: str, issuer: Jurisdiction, actor: User | None = None) -> None:
+    """The profile exists and is the issuer's own (and, for a person, that person's own
+    department's: a province does not issue a city's call either)."""
     try:
         profile = get_profile(profile_id)
     except UnknownProfileError:
         raise _invalid(
             "profile", _("未知政策档案 %(profile)s，请从列表中选择。") % {"profile": profile_id}
         ) from None
-    area = Jurisdiction.objects.filter(code=profile.jurisdiction.value).first()
-    if area is None or not area.contains(issuer):
-        raise PermissionDenied(
-            _("%(issuer)s不在政策档案“%(profile)s”的辖区内，不能按该档案发布申报通知。")
-            % {"issuer": issuer.name, "profile": profile.name.value}
-        )
+    own = actor.jurisdiction if actor is not None and actor.pk else None
+    if own is not None and profile.jurisdiction.value != own.code:
+        raise profiles_refusal(own)
+    if profile.jurisdiction.value != issuer.code:
+        raise profiles_refusal(issuer)
 
 
 def _check_validity(profile_id: str, opens: datetime, closes: datetime) -> None:
@@ -285,7 +326,7 @@ def call_create(
             "paper_copies": paper_copies,
         }
     )
-    _check_profile(fields["profile"], issuer)
+    _check_profile(fields["profile"], issuer, actor)
     _check_validity(fields["profile"], fields["online_opens_at"], fields["online_closes_at"])
     with transaction.atomic():
         call = Call.objects.create(
@@ -334,7 +375,10 @@ def call_update(*, actor: User | None, pk: int, **changes: Any) -> Call:
             "paper_copies": call.paper_copies,
         }
         fields = _clean({**current, **changes})
-        _check_profile(fields["profile"], call.jurisdiction)
+        # a changed profile must be the editor's own; an unchanged one stays the call's
+        _check_profile(
+            fields["profile"], call.jurisdiction, actor if "profile" in changes else None
+        )
         _check_validity(fields["profile"], fields["online_opens_at"], fields["online_closes_at"])
         before = _snapshot(call)
         for name, value in fields.items():

@@ -24,7 +24,13 @@ from lianmeng.ui.errors import error_page
 from . import presenters
 from .forms import CallForm
 from .selectors import call_get_public, call_get_staff, call_list_public, call_list_staff
-from .services import call_create, call_publish, call_update
+from .services import (
+    call_create,
+    call_profiles_for,
+    call_publish,
+    call_update,
+    profiles_refusal,
+)
 
 PER_PAGE = 20
 
@@ -88,13 +94,22 @@ def _apply_errors(form: CallForm, exc: DomainError) -> None:
         form.add_error(None, _(exc.message))
 
 
-def _issuer_codes(request: HttpRequest) -> set[str] | None:
+def _issuer_codes(request: HttpRequest) -> set[str]:
+    """A department issues calls only under its own jurisdiction's profiles
+    (calls.services.call_profiles_for)."""
     scope = request.user.jurisdiction
-    return set(scope.path.strip("/").split("/")) if scope is not None else None
+    return {scope.code} if scope is not None else set()
 
 
 @permission("calls.manage_calls")
 def staff_create(request: HttpRequest) -> HttpResponse:
+    if request.user.jurisdiction is not None and not call_profiles_for(request.user.jurisdiction):
+        return error_page(
+            request,
+            403,
+            _("不能发布申报通知"),
+            profiles_refusal(request.user.jurisdiction).message,
+        )
     form = CallForm(
         request.POST or None,
         issuer_codes=_issuer_codes(request),
@@ -123,7 +138,7 @@ def staff_edit(request: HttpRequest, pk: int) -> HttpResponse:
         return _not_found(request, exc)
     form = CallForm(
         request.POST or None,
-        issuer_codes=set(call.jurisdiction.path.strip("/").split("/")),
+        issuer_codes={call.jurisdiction.code},
         initial=CallForm.initial_for(call),
     )
     if request.method == "POST" and form.is_valid():

@@ -5,6 +5,7 @@ LIANMENG_DATA_DIR default: ./var (created on first run)
 SECRET_KEY        default: generated once into the data directory
 REDIS_URL         optional: cache (and queue) on Redis
 DEBUG             "1" for development
+LIANMENG_ENV      "production" behind HTTPS: SSL redirect, HSTS, Secure cookies (docs/operations.md)
 """
 
 from __future__ import annotations
@@ -69,6 +70,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "lianmeng.core.middleware.NoStoreForSignedInMiddleware",
+    "lianmeng.core.middleware.ContentSecurityPolicyMiddleware",
+    "lianmeng.core.middleware.SessionTimeoutMiddleware",
     "lianmeng.core.middleware.RequestContextMiddleware",
 ]
 
@@ -121,7 +125,15 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # the user name, the site name and passwords common in China (lianmeng.core.credentials)
+    {"NAME": "lianmeng.core.credentials.UserNamePasswordValidator"},
+    {"NAME": "lianmeng.core.credentials.SiteNamePasswordValidator"},
+    {"NAME": "lianmeng.core.credentials.CommonChinesePasswordValidator"},
 ]
+#: account lockout (lianmeng.web.lockout): this many failed sign-ins within the window lock
+#: the account until the security administrator unlocks it on /security/
+LIANMENG_LOCKOUT_ATTEMPTS = int(os.environ.get("LIANMENG_LOCKOUT_ATTEMPTS", "10"))
+LIANMENG_LOCKOUT_WINDOW_MINUTES = int(os.environ.get("LIANMENG_LOCKOUT_WINDOW_MINUTES", "30"))
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
@@ -174,8 +186,43 @@ RATELIMIT_USE_CACHE = "default"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True  # no script reads it: forms carry the token, the API uses bearer tokens
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+
+
+# Deployment behind HTTPS (docs/operations.md). LIANMENG_ENV=production turns every switch on;
+# each can also be set on its own. The defaults keep `make run` working on http://127.0.0.1:8000.
+def _env_flag(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None or value.strip() == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+LIANMENG_ENV = os.environ.get("LIANMENG_ENV", "development").strip().lower()
+PRODUCTION = LIANMENG_ENV == "production"
+SECURE_SSL_REDIRECT = _env_flag("LIANMENG_SSL_REDIRECT", PRODUCTION)
+SECURE_HSTS_SECONDS = int(
+    os.environ.get("LIANMENG_HSTS_SECONDS") or (31536000 if PRODUCTION else 0)
+)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = _env_flag("LIANMENG_HSTS_INCLUDE_SUBDOMAINS", PRODUCTION)
+SECURE_HSTS_PRELOAD = _env_flag("LIANMENG_HSTS_PRELOAD", PRODUCTION)
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = _env_flag("LIANMENG_SECURE_COOKIES", PRODUCTION)
+if _env_flag("LIANMENG_TRUST_PROXY", False):
+    # only when the one proxy in front sets X-Forwarded-Proto itself and strips the client's
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+#: Content-Security-Policy in report-only mode (for trying a change to the templates)
+LIANMENG_CSP_REPORT_ONLY = _env_flag("LIANMENG_CSP_REPORT_ONLY", False)
+
+# Session lifetime (core.middleware.SessionTimeoutMiddleware): signed out after this many
+# minutes without a request, and after this many hours whatever happens.
+LIANMENG_SESSION_IDLE_MINUTES = int(os.environ.get("LIANMENG_SESSION_IDLE_MINUTES") or 30)
+LIANMENG_SESSION_MAX_HOURS = int(os.environ.get("LIANMENG_SESSION_MAX_HOURS") or 12)
+SESSION_COOKIE_AGE = max(LIANMENG_SESSION_MAX_HOURS, 1) * 3600
+#: a password-reset link (web/views_password.py) works once, within one hour
+PASSWORD_RESET_TIMEOUT = 3600
 
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 

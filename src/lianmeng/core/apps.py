@@ -11,3 +11,11 @@ class CoreConfig(AppConfig):
         from lianmeng.policy.loader import load_profiles
 
         load_profiles()
+
+        from django.contrib.auth.signals import user_logged_in
+
+        from .middleware import SessionTimeoutMiddleware
+
+        user_logged_in.connect(
+            SessionTimeoutMiddleware.stamp, dispatch_uid="lianmeng.core.session_timeout"
+        )

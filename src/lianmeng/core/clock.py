@@ -30,3 +30,11 @@ def format_moment(moment: datetime) -> str:
     """``2020年9月20日 23:59:59`` in Beijing time (microseconds dropped, never rounded up)."""
     moment = as_beijing(moment)
     return f"{moment.year}年{moment.month}月{moment.day}日 {moment:%H:%M:%S}"
+
+
+def session_now() -> datetime:
+    """The time a session's idle and absolute timeouts are measured on
+    (core.middleware.SessionTimeoutMiddleware). The same wall clock as :func:`now` in
+    production; a separate function so that a test which moves the business calendar by days
+    does not sign its user out, and a test of the timeouts pins this one."""
+    return timezone.now()

@@ -13,6 +13,7 @@ from django.utils.translation import pgettext
 from lianmeng.policy.uscc import IdentityError, uscc_region, validate_org_code, validate_uscc
 
 from .audit import audit_record
+from .credentials import normalise_username
 from .errors import Conflict, ValidationFailed
 from .models import Jurisdiction, RoleGrant, Unit, User
 from .roles import ADMIN_ROLES, JURISDICTION_ROLES, UNIT_ROLES, Role
@@ -111,9 +112,14 @@ def user_create(
     roles: Iterable[str] = (),
 ) -> User:
     roles = set(roles)
+    # the one normalisation sign-in, limiter, lockout and audit use (core.credentials)
+    username = normalise_username(username)
+    if not username:
+        raise ValidationFailed(_("请填写用户名。"))
     _check_roles(roles, unit=unit, jurisdiction=jurisdiction)
     try:
-        validate_password(password)
+        # with the name, so the rules can refuse the name itself as password
+        validate_password(password, user=User(username=username, email=email))
     except ValidationError as exc:
         raise ValidationFailed(
             _("密码不符合要求：%(problems)s")

@@ -5,10 +5,20 @@ at any length) and returns the ``.xlsx`` bytes. It knows no business table: call
 headers in the reader's language and one sequence of plain values per row.
 
 Cells are written so that a spreadsheet never runs what an applicant typed: a text that
-starts with ``=`` ``+`` ``-`` ``@``, a tab or a carriage return (OWASP "CSV injection") is
-stored as a string cell with Excel's quote prefix — the apostrophe-equivalent that shows the
-text as typed and never evaluates it. Control characters XML cannot hold are dropped; times
-are shown in Beijing time.
+starts with ``=`` ``+`` ``-`` ``@`` (also after leading spaces), a tab, a carriage return or
+a line feed (OWASP "CSV injection") is stored as a string cell with Excel's quote prefix —
+the apostrophe-equivalent that shows the text as typed and never evaluates it. Control
+characters XML cannot hold are dropped; times are shown in Beijing time.
+
+Every XLSX the system writes goes through this module: list exports through
+``write_table``; laid-out workbooks (roster template and export, score sheet, 推荐表) set
+their cells with ``put`` / ``append_row`` and save with ``workbook_bytes``, which neutralises
+any formula cell left in the book before it is written (tests/documents/test_xlsx_writers.py
+checks that no other module saves a workbook).
+
+Every XLSX the system reads goes through ``read_table`` (documents/xlsx_reader.py): the
+archive is checked before any XML is parsed (members, declared and actual inflated sizes),
+then one sheet is streamed under row, cell and time budgets.
 """
 
 from __future__ import annotations
@@ -21,11 +31,22 @@ from typing import Any
 
 from lianmeng.core.clock import as_beijing
 
-__all__ = ["CONTENT_TYPE", "FORMULA_PREFIXES", "escape_text", "write_table", "xlsx_response"]
+__all__ = [
+    "CONTENT_TYPE",
+    "FORMULA_PREFIXES",
+    "append_row",
+    "escape_text",
+    "put",
+    "workbook_bytes",
+    "write_table",
+    "xlsx_response",
+]
 
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 #: what makes Excel, LibreOffice or WPS read a cell as a formula
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n")
+#: the formula characters also count after leading blanks (" =1+1", "\u3000=1+1")
+_FORMULA_STARTS = ("=", "+", "-", "@")
 #: widths (Excel character units) never narrower / wider than these
 MIN_WIDTH, MAX_WIDTH = 6, 60
 
@@ -35,7 +56,51 @@ def escape_text(value: str) -> tuple[str, bool]:
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
     text = ILLEGAL_CHARACTERS_RE.sub("", value)
-    return text, text.startswith(FORMULA_PREFIXES)
+    return text, text.startswith(FORMULA_PREFIXES) or text.lstrip().startswith(_FORMULA_STARTS)
+
+
+def put(cell: Any, value: Any) -> Any:
+    """Set ``value`` on an openpyxl cell so that a text is never a formula: the one escaping
+    rule of ``write_table``, for workbooks laid out cell by cell. Returns the cell."""
+    if isinstance(value, str):
+        text, risky = escape_text(value)
+        cell.value = text
+        if risky:
+            cell.data_type = "s"
+            cell.quotePrefix = True
+    else:
+        cell.value = value
+    return cell
+
+
+def append_row(sheet: Any, values: Sequence[Any]) -> int:
+    """``sheet.append(values)`` with every text set through ``put``; the new row's number."""
+    sheet.append([None] * len(values))
+    row = sheet.max_row
+    for column, value in enumerate(values, start=1):
+        put(sheet.cell(row=row, column=column), value)
+    return row
+
+
+def _neutralise(book: Any) -> None:
+    """Turn every formula or formula-like text cell of ``book`` into a quoted text cell."""
+    for sheet in book.worksheets:
+        for cell in list(getattr(sheet, "_cells", {}).values()):
+            if cell.data_type == "f" or (
+                isinstance(cell.value, str) and escape_text(cell.value)[1]
+            ):
+                if isinstance(cell.value, str):
+                    put(cell, cell.value)
+                else:  # an ArrayFormula / DataTableFormula object: keep its text
+                    put(cell, str(getattr(cell.value, "text", cell.value) or ""))
+
+
+def workbook_bytes(book: Any) -> bytes:
+    """The ``.xlsx`` bytes of an openpyxl workbook, with no cell a spreadsheet would evaluate."""
+    _neutralise(book)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
 
 
 def _width(value: Any) -> int:
@@ -90,9 +155,7 @@ def write_table(
     sheet.append([_cell(sheet, str(h), bold=True) for h in headers])
     for row in rows:
         sheet.append([_cell(sheet, value) for value in row])
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(book)
 
 
 def xlsx_response(content: bytes, filename: str) -> Any:

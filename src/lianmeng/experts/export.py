@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from io import BytesIO
 from typing import Any
 
 from openpyxl import Workbook
@@ -10,6 +9,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from lianmeng.core.clock import BEIJING
+from lianmeng.documents.xlsx import append_row, workbook_bytes
 
 from .models import ReviewRound
 from .results import ProposalResult, q2
@@ -25,8 +25,7 @@ def _number(value: Any) -> float | None:
 
 
 def _header(sheet: Any, titles: list[str], widths: list[int]) -> None:
-    sheet.append(titles)
-    row = sheet.max_row
+    row = append_row(sheet, titles)
     for column, width in enumerate(widths, start=1):
         cell = sheet.cell(row=row, column=column)
         cell.font, cell.fill, cell.alignment = HEADER, FILL, WRAP
@@ -40,20 +39,22 @@ def score_sheet_xlsx(round: ReviewRound, results: list[ProposalResult]) -> bytes
     book = Workbook()
     summary = book.active
     summary.title = "评审结果"
-    summary.append([round.title])
-    summary.append(
+    append_row(summary, [round.title])
+    append_row(
+        summary,
         [
             "说明：各项为专家平均分；加权总分 = Σ 得分/满分 × 权重；"
             "去极值平均分在 4 位及以上专家时去掉一个最高分和一个最低分后平均，否则为平均分；"
             "按去极值平均分排名。"
-        ]
+        ],
     )
     titles = ["排名", "联盟名称", "牵头单位", "已评/分配"]
     titles += [f"{c['title']}（权重{c['weight']}）" for c in criteria]
     titles += ["加权总分（平均）", "去极值平均分"]
     _header(summary, titles, [6, 36, 30, 10] + [14] * len(criteria) + [14, 14])
     for result in results:
-        summary.append(
+        append_row(
+            summary,
             [
                 result.rank,
                 result.proposal.name,
@@ -62,7 +63,7 @@ def score_sheet_xlsx(round: ReviewRound, results: list[ProposalResult]) -> bytes
                 *[_number(result.criterion_means.get(c["key"])) for c in criteria],
                 _number(result.mean),
                 _number(result.trimmed),
-            ]
+            ],
         )
     detail = book.create_sheet("评分明细")
     titles = ["联盟名称", "专家", "专家所在单位"]
@@ -80,9 +81,7 @@ def score_sheet_xlsx(round: ReviewRound, results: list[ProposalResult]) -> bytes
                 _number(sheet.total),
                 submitted.astimezone(BEIJING).strftime("%Y-%m-%d %H:%M") if submitted else "",
             ]
-            detail.append(row)
-            for cell in detail[detail.max_row]:
+            # an expert's comment "=HYPERLINK(…)" is stored as text (``put``), never a formula
+            for cell in detail[append_row(detail, row)]:
                 cell.alignment = WRAP
-    buffer = BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(book)

@@ -11,9 +11,9 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils.translation import gettext_noop
 
 from lianmeng.core.errors import NotFound
-from lianmeng.core.models import User
+from lianmeng.core.models import Jurisdiction, User
 from lianmeng.core.roles import Role
-from lianmeng.policy.loader import get_profile
+from lianmeng.policy.loader import get_profile, load_profiles
 from lianmeng.proposals.models import Proposal
 from lianmeng.proposals.selectors import proposal_list
 
@@ -21,6 +21,11 @@ from .conflicts import roster_codes, unit_codes
 from .models import Assignment, ExpertProfile, ReviewRound, Score
 
 ORGANISER_ROLES = frozenset({Role.COMPETENT, Role.COORDINATION})
+
+#: scores by expert name and the ranking are shown only once the round is closed
+SCORES_AFTER_CLOSE = gettext_noop(
+    "评审尚未结束：评分明细、专家姓名和排名在结束评审后才能查看和导出。目前可在本页查看评分进度。"
+)
 
 
 def expert_profile_of(user: User) -> ExpertProfile | None:
@@ -59,12 +64,104 @@ def expert_visible_proposals(viewer: User) -> Q:
 # -- staff -------------------------------------------------------------------------------------
 
 
-def may_organise(viewer: User) -> bool:
-    return (
+def may_organise(viewer: User, *, jurisdiction: Jurisdiction | None = None) -> bool:
+    """The viewer's department organises expert review — for ``jurisdiction`` if given: only
+    its own jurisdiction (a round organised elsewhere is not his)."""
+    if not (
         viewer.is_authenticated
         and bool(viewer.role_set() & ORGANISER_ROLES)
         and viewer.jurisdiction_id is not None
-    )
+    ):
+        return False
+    return jurisdiction is None or jurisdiction.pk == viewer.jurisdiction_id
+
+
+# -- the pool's scope (docs/decisions/0013-expert-pool-scope.md) ---------------------------------
+
+
+def pool_paths(area: Jurisdiction) -> tuple[list[str], list[str]]:
+    """(own, shared) area paths of the experts a department organises.
+
+    Own: experts based in its jurisdiction and below. Shared: a zone committee a profile
+    delegates the province's review to (``lifecycle.zone_delegation``, seed 001 三(四)) uses the
+    delegating jurisdiction's experts. No profile or agreement shares anything else.
+    """
+    own = [] if area.is_zone else [area.path]
+    shared: list[str] = []
+    if area.is_zone:
+        codes = set()
+        for profile in load_profiles().values():
+            delegation = profile.lifecycle.zone_delegation if profile.lifecycle else None
+            code = profile.jurisdiction.value
+            if delegation and area.kind in delegation.kinds and f"/{code}/" in f"/{area.path}":
+                codes.add(code)
+        shared = list(
+            Jurisdiction.objects.filter(code__in=codes)
+            .order_by("path")
+            .values_list("path", flat=True)
+        )
+    return own, shared
+
+
+def _area_q(paths: list[str], *, profile: str, unit: str) -> Q:
+    """Experts whose area (the pool entry's region, else the employer's) lies under a path."""
+    q = Q(pk__in=[])
+    for path in paths:
+        q |= Q(**{f"{profile}region__path__startswith": path}) | Q(
+            **{f"{profile}region__isnull": True, f"{unit}region__path__startswith": path}
+        )
+    return q
+
+
+def pool_q(area: Jurisdiction | None, *, profile: str = "", unit: str = "user__unit__") -> Q:
+    """Pool entries (or, with prefixes, expert accounts) a department of ``area`` organises."""
+    if area is None:
+        return Q(pk__in=[])
+    own, shared = pool_paths(area)
+    return _area_q(own + shared, profile=profile, unit=unit)
+
+
+def contact_paths(viewer: User) -> list[str]:
+    """Area paths whose experts' contact details the viewer may see: his own jurisdiction and
+    below (not the areas only shared with him)."""
+    if not may_organise(viewer):
+        return []
+    return pool_paths(viewer.jurisdiction)[0]
+
+
+def expert_area(user: User) -> Jurisdiction | None:
+    """Where an expert is based: the pool entry's region, else the employer's."""
+    profile = getattr(user, "expert_profile", None) if _has_profile(user) else None
+    if profile is not None and profile.region_id:
+        return profile.region
+    return user.unit.region if user.unit_id and user.unit.region_id else None
+
+
+def _has_profile(user: User) -> bool:
+    try:
+        user.expert_profile  # noqa: B018
+    except ExpertProfile.DoesNotExist:
+        return False
+    return True
+
+
+def contact_visible(viewer: User, user: User, paths: list[str] | None = None) -> bool:
+    """Phone and e-mail of the expert ``user``: for himself and for the departments whose own
+    jurisdiction he is based in (``paths`` from :func:`contact_paths`, computed once per page)."""
+    if viewer.pk == user.pk:
+        return True
+    area = expert_area(user)
+    paths = contact_paths(viewer) if paths is None else paths
+    return area is not None and any(area.path.startswith(p) for p in paths)
+
+
+def pool_user_get(*, viewer: User, user_id: int) -> User:
+    """One expert account of the viewer's pool; NotFound otherwise (also another
+    jurisdiction's)."""
+    try:
+        return pool_users(viewer=viewer).get(pk=user_id)
+    except (User.DoesNotExist, ValueError, TypeError, OverflowError) as exc:
+        raise NotFound(gettext_noop("未找到该专家账号。")) from exc
 
 
 def round_list(*, viewer: User) -> QuerySet[ReviewRound]:
@@ -156,7 +253,9 @@ def expert_pool(*, viewer: User, available_only: bool = False) -> QuerySet[Exper
     """The expert pool, for organising staff (contact details are for them only)."""
     if not may_organise(viewer):
         return ExpertProfile.objects.none()
-    qs = ExpertProfile.objects.filter(user__is_active=True, user__role_grants__role=Role.EXPERT)
+    qs = ExpertProfile.objects.filter(
+        pool_q(viewer.jurisdiction), user__is_active=True, user__role_grants__role=Role.EXPERT
+    )
     if available_only:
         qs = qs.filter(available=True)
     return qs.select_related("user__unit__region", "region").order_by("id")
@@ -238,7 +337,11 @@ def pool_users(*, viewer: User) -> QuerySet[User]:
     if not may_organise(viewer):
         return User.objects.none()
     return (
-        User.objects.filter(role_grants__role=Role.EXPERT, is_active=True)
+        User.objects.filter(
+            pool_q(viewer.jurisdiction, profile="expert_profile__", unit="unit__"),
+            role_grants__role=Role.EXPERT,
+            is_active=True,
+        )
         .select_related("unit__region", "expert_profile__region")
         .order_by("id")
     )

@@ -32,7 +32,14 @@ from . import lifecycle
 from .balance import balanced_assignment
 from .conflicts import ConflictFinding, expert_conflicts, roster_codes
 from .models import Assignment, ExpertProfile, ReviewRound, RoundProposal, Score
-from .selectors import ORGANISER_ROLES, reviewable_states, round_candidates
+from .selectors import (
+    ORGANISER_ROLES,
+    pool_paths,
+    pool_q,
+    pool_users,
+    reviewable_states,
+    round_candidates,
+)
 
 MAX_COMMENT = 2000
 MAX_REASON = 1000
@@ -80,12 +87,25 @@ def expert_profile_save(
         raise ValidationFailed(gettext("该账号不是评审专家，请先由系统管理员授予“评审专家”角色。"))
     if actor.pk != user.pk and not (actor.role_set() & ORGANISER_ROLES):
         raise PermissionDenied(gettext("只有专家本人或主管部门可以修改专家信息。"))
+    if actor.pk != user.pk and not pool_users(viewer=actor).filter(pk=user.pk).exists():
+        # another jurisdiction's expert: as if there were none (no hint that he exists)
+        raise NotFound(gettext("未找到该专家账号。"))
     region = None
     if region_code:
         region = jurisdiction_for_region(region_code)
         if region is None:
             raise ValidationFailed(
                 gettext("区划代码 %(code)s 不在 GB/T 2260 中，请核对。") % {"code": region_code}
+            )
+        if actor.pk != user.pk and not any(
+            region.path.startswith(path) for path in sum(pool_paths(actor.jurisdiction), [])
+        ):
+            raise ValidationFailed(
+                gettext(
+                    "所在地区 %(code)s 不在本部门辖区内：专家库只能登记本辖区的专家。"
+                    "如专家已调往其他地区，请联系该地区的主管部门。"
+                )
+                % {"code": region_code}
             )
     with transaction.atomic():
         profile, created = ExpertProfile.objects.select_for_update().get_or_create(
@@ -316,7 +336,10 @@ def _candidates(round: ReviewRound, expert_ids: Iterable[int] | None) -> list[Ex
             user=user, email=user.email, region=user.unit.region if user.unit_id else None
         )
     experts = ExpertProfile.objects.filter(
-        available=True, user__is_active=True, user__role_grants__role=Role.EXPERT
+        pool_q(round.jurisdiction),
+        available=True,
+        user__is_active=True,
+        user__role_grants__role=Role.EXPERT,
     ).select_related("user__unit__region", "region")
     if expert_ids is not None:
         experts = experts.filter(pk__in=list(expert_ids))
@@ -478,8 +501,10 @@ def assign_manually(
         except (Proposal.DoesNotExist, ValueError, TypeError) as exc:
             raise NotFound(gettext("该申报不在本轮评审中。")) from exc
         try:
-            expert = ExpertProfile.objects.select_related("user__unit__region", "region").get(
-                pk=expert_id, user__is_active=True
+            expert = (
+                ExpertProfile.objects.filter(pool_q(round.jurisdiction))
+                .select_related("user__unit__region", "region")
+                .get(pk=expert_id, user__is_active=True)
             )
         except (ExpertProfile.DoesNotExist, ValueError, TypeError) as exc:
             raise NotFound(gettext("未找到该专家。")) from exc

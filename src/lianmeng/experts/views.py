@@ -18,7 +18,6 @@ from lianmeng.core import clock
 from lianmeng.core.access import permission
 from lianmeng.core.errors import DomainError, NotFound
 from lianmeng.core.models import User
-from lianmeng.core.roles import Role
 from lianmeng.core.validity import policy_lapse_context
 from lianmeng.policy.loader import load_profiles
 from lianmeng.ui.confirm import confirmation_page, confirmed
@@ -313,6 +312,20 @@ def round_results_view(request: HttpRequest, pk: int) -> HttpResponse:
     except NotFound as exc:
         return _not_found(request, exc)
     results = round_results(round)
+    if round.is_open:
+        # before the round closes: progress only (no scores, no names, no ranking)
+        rows = [{"result": r} for r in results]
+        return render(
+            request,
+            "experts/round_results.html",
+            {
+                "round": round,
+                "rows": rows,
+                "scored": sum(r.submitted for r in results),
+                "assigned": sum(r.assigned for r in results),
+                "after_close": _(selectors.SCORES_AFTER_CLOSE),
+            },
+        )
     rows = [
         {
             "result": r,
@@ -339,6 +352,9 @@ def round_results_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
         round = selectors.round_get(viewer=request.user, pk=pk)
     except NotFound as exc:
         return _not_found(request, exc)
+    if round.is_open:
+        messages.error(request, _(selectors.SCORES_AFTER_CLOSE))
+        return redirect("experts:round_results", pk=pk)
     content = score_sheet_xlsx(round, round_results(round))
     response = HttpResponse(
         content,
@@ -354,7 +370,11 @@ def round_results_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
 @permission("experts.manage_rounds")
 def pool(request: HttpRequest) -> HttpResponse:
     users = selectors.pool_users(viewer=request.user)
-    return render(request, "experts/pool.html", _page(request, users, 50))
+    context = _page(request, users, 50)
+    paths = selectors.contact_paths(request.user)
+    for user in context["page_obj"].object_list:
+        user.show_contact = selectors.contact_visible(request.user, user, paths)
+    return render(request, "experts/pool.html", context)
 
 
 def _profile_form_initial(profile: ExpertProfile | None, user: User) -> dict[str, Any]:
@@ -371,7 +391,9 @@ def _profile_form_initial(profile: ExpertProfile | None, user: User) -> dict[str
     }
 
 
-def _profile_edit(request: HttpRequest, user: User, template: str, back: str) -> HttpResponse:
+def _profile_edit(
+    request: HttpRequest, user: User, template: str, back: str, *, show_contact: bool = True
+) -> HttpResponse:
     profile = ExpertProfile.objects.select_related("region").filter(user=user).first()
     if request.method == "POST":
         form = ExpertProfileForm(request.POST)
@@ -384,8 +406,8 @@ def _profile_edit(request: HttpRequest, user: User, template: str, back: str) ->
                     fields=split_list(data["fields_text"]),
                     region_code=data["region_code"] or None,
                     title=data["title"],
-                    phone=data["phone"],
-                    email=data["email"],
+                    phone=data["phone"] if show_contact else None,
+                    email=data["email"] if show_contact else None,
                     available=data["available"],
                     declared_conflicts=split_list(data["conflicts_text"]),
                 )
@@ -396,23 +418,33 @@ def _profile_edit(request: HttpRequest, user: User, template: str, back: str) ->
                 return redirect(back)
         status = 422
     else:
-        form = ExpertProfileForm(initial=_profile_form_initial(profile, user))
+        initial = _profile_form_initial(profile, user)
+        if not show_contact:
+            initial.pop("phone", None)
+            initial.pop("email", None)
+        form = ExpertProfileForm(initial=initial)
         status = 200
-    return render(request, template, {"form": form, "expert_user": user}, status=status)
+    if not show_contact:
+        # a department the expert is only shared with: no contact details, not even to edit
+        form.fields.pop("phone", None)
+        form.fields.pop("email", None)
+    context = {"form": form, "expert_user": user, "show_contact": show_contact}
+    return render(request, template, context, status=status)
 
 
 @permission("experts.manage_rounds")
 def pool_edit(request: HttpRequest, user_id: int) -> HttpResponse:
-    expert = (
-        User.objects.filter(pk=user_id, role_grants__role=Role.EXPERT)
-        .select_related("unit")
-        .first()
-        if selectors.may_organise(request.user)
-        else None
-    )
-    if expert is None:
+    try:
+        expert = selectors.pool_user_get(viewer=request.user, user_id=user_id)
+    except NotFound:
         return error_page(request, 404, _("未找到"), _("未找到该专家账号。"))
-    return _profile_edit(request, expert, "experts/pool_edit.html", "experts:pool")
+    return _profile_edit(
+        request,
+        expert,
+        "experts/pool_edit.html",
+        "experts:pool",
+        show_contact=selectors.contact_visible(request.user, expert),
+    )
 
 
 # -- the expert -------------------------------------------------------------------------------

@@ -37,8 +37,12 @@ def pool_xlsx(request: HttpRequest) -> HttpResponse:
     ]
     separator = pgettext("list separator", "、")
 
+    paths = selectors.contact_paths(request.user)
+    hidden = _("（非本辖区专家，不显示）")
+
     def rows() -> Any:
         for user in selectors.pool_users(viewer=request.user).iterator(chunk_size=1000):
+            contact = selectors.contact_visible(request.user, user, paths)
             profile = _profile(user)
             region = profile.region if profile is not None and profile.region_id else None
             if region is None and user.unit_id and user.unit.region_id:
@@ -49,8 +53,8 @@ def pool_xlsx(request: HttpRequest) -> HttpResponse:
                 user.unit.name if user.unit_id else "",
                 separator.join(profile.fields) if profile else "",
                 region.name if region else "",
-                profile.phone if profile else "",
-                (profile.email if profile else "") or user.email,
+                (profile.phone if profile else "") if contact else hidden,
+                ((profile.email if profile else "") or user.email) if contact else hidden,
                 (_("是") if profile.available else _("否")) if profile else _("未完善"),
                 len(profile.declared_conflicts) if profile else 0,
             ]

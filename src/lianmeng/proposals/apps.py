@@ -8,6 +8,9 @@ class ProposalsConfig(AppConfig):
 
     def ready(self) -> None:
         # a proposal's life runs on the lifecycle engine (lianmeng.workflow)
+        from .integrity import register_integrity
         from .lifecycle import register
 
         register()
+        # submitted versions are sealed in the audit chain, re-checked by `audit verify`
+        register_integrity()

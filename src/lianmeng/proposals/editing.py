@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lianmeng.core.audit import audit_record
-from lianmeng.core.errors import Conflict, NotFound, PermissionDenied
+from lianmeng.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from lianmeng.core.models import User
 from lianmeng.core.roles import Role
 
@@ -49,8 +49,38 @@ def ensure_editable(*, actor: User, proposal: Proposal, revision: int | None = N
             _(
                 "该申报已被同事修改。请刷新页面查看最新内容后再保存"
                 "（您填写的内容不会丢失，请先复制）。"
-            )
+            ),
+            details={"field": "revision", "revision": proposal.revision},
         )
+
+
+def require_revision(revision: int | None) -> int:
+    """Every write from a form or a client names the revision it was based on (the web
+    forms send it as a hidden field, the API as ``revision``); without it a stale index or
+    text would silently overwrite a colleague's change. Services accept ``None`` only from
+    callers that read and write in one go (imports, the CLI, tests)."""
+    if revision is None:
+        raise ValidationFailed(
+            _(
+                "缺少修订号（revision），无法确认您依据的是最新内容。"
+                "请重新载入页面（或重新读取该申报）后再保存。"
+            ),
+            details={"field": "revision"},
+        )
+    return revision
+
+
+def require_base(base: str | None) -> str:
+    """The same for a written section: ``base`` is the digest of the text the writer saw."""
+    if not base:
+        raise ValidationFailed(
+            _(
+                "缺少本节的读取版本（base），无法确认您依据的是最新内容。"
+                "请重新载入页面（或重新读取本节）后再保存。"
+            ),
+            details={"field": "base"},
+        )
+    return base
 
 
 def lock_for_edit(*, actor: User, pk: int, revision: int | None = None) -> Proposal:

@@ -8,22 +8,23 @@ are written as Chinese labels with drop-downs and read back from the label or th
 
 from __future__ import annotations
 
-import io
 import re
 import unicodedata
-import zipfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.utils.translation import gettext
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from lianmeng.core.errors import ValidationFailed
+from lianmeng.documents.xlsx import put, workbook_bytes
+from lianmeng.documents.xlsx_reader import read_table
 
 from .roster_fields import (
     CHAIN_LABELS,
@@ -39,6 +40,14 @@ HELP_SHEET = "填写说明"
 FORMATTED_ROWS = 1000
 #: the most data rows an import reads (a roster is tens of units, not thousands)
 MAX_ROWS = 2000
+#: bounds of the import's reader: a filled template inflates to well under 1 MB; a part that
+#: inflates beyond these is not a roster (XLSX bomb, issue 12)
+MAX_PART_INFLATED = 16 * 1024 * 1024
+MAX_TOTAL_INFLATED = 48 * 1024 * 1024
+#: cells read (empty ones included): 2000 rows of 50 columns
+MAX_CELLS = MAX_ROWS * 50
+#: the whole read, well within the worker's timeout
+MAX_SECONDS = 3.0
 #: separator of several platforms in one cell (full-width; the half-width one is read too)
 SEP = "；"
 
@@ -246,9 +255,7 @@ def _help_sheet(wb: Workbook, title: str, notes: Iterable[str]) -> None:
 
 
 def _workbook_bytes(wb: Workbook) -> bytes:
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(wb)
 
 
 def _notes(scope: str) -> list[str]:
@@ -312,7 +319,8 @@ def export_workbook(
     for seq, member in enumerate(members, start=1):
         values = [*_cell_values(member, seq), region_names.get(seq - 1, "")]
         for column, value in enumerate(values, start=1):
-            cell = ws.cell(row=seq + 1, column=column, value=value if value != "" else None)
+            # ``put``: a unit named "=HYPERLINK(…)" comes back as that text, never a formula
+            cell = put(ws.cell(row=seq + 1, column=column), value if value != "" else None)
             cell.font = _BODY_FONT
     _help_sheet(wb, title, _notes(""))
     wb.active = 0
@@ -330,16 +338,6 @@ class SheetRow:
     number: int
     data: dict[str, Any]
     errors: dict[str, str] = field(default_factory=dict)
-
-
-def _is_xlsx(content: bytes) -> bool:
-    if not content.startswith(b"PK\x03\x04"):
-        return False
-    try:
-        with zipfile.ZipFile(io.BytesIO(content)) as archive:
-            return "xl/workbook.xml" in archive.namelist()
-    except zipfile.BadZipFile:
-        return False
 
 
 def _cell_text(value: Any, *, code: bool = False) -> str:
@@ -399,25 +397,22 @@ def _raw(values: tuple[Any, ...], columns: Mapping[int, str], key: str) -> Any:
     return values[index] if index is not None and index < len(values) else None
 
 
-def read_rows(content: bytes) -> list[SheetRow]:
+def read_rows(content: bytes, *, max_bytes: int | None = None) -> list[SheetRow]:
     """Rows of the roster sheet as member data; raises ValidationFailed if the file as a whole
-    cannot be read (not an XLSX workbook, no header row, too many rows)."""
-    if not _is_xlsx(content):
-        raise ValidationFailed(
-            gettext(
-                "文件不是 Excel 工作簿（.xlsx）。请下载成员名单模板，填写后以 .xlsx 格式保存再导入；"
-                "WPS 或旧版 Excel 的 .xls 文件请另存为 .xlsx。"
-            )
-        )
-    try:
-        wb = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds on a damaged file
-        raise ValidationFailed(
-            gettext("无法读取该 Excel 文件，文件可能已损坏。请重新保存后再导入。")
-        ) from exc
-    ws = wb[DATA_SHEET] if DATA_SHEET in wb.sheetnames else wb.worksheets[0]
-    rows = ws.iter_rows(values_only=True)
-    header = next(rows, None) or ()
+    cannot be read (not an XLSX workbook, a zip bomb, no header row, too many rows or cells,
+    too slow) — through the bounded reader every import shares (documents.xlsx_reader)."""
+    table = read_table(
+        content,
+        sheet=DATA_SHEET,
+        max_bytes=max_bytes or settings.LIANMENG_UPLOAD_MAX_BYTES,
+        max_part_inflated=MAX_PART_INFLATED,
+        max_total_inflated=MAX_TOTAL_INFLATED,
+        max_rows=MAX_ROWS,
+        max_cells=MAX_CELLS,
+        max_seconds=MAX_SECONDS,
+    )
+    rows = iter(table.rows)
+    header = next(rows, (1, ()))[1]
     columns: dict[int, str] = {}
     for index, text in enumerate(header):
         key = _BY_HEADER.get(_header_key(text)) or _BY_HEADER.get(
@@ -427,7 +422,6 @@ def read_rows(content: bytes) -> list[SheetRow]:
             columns[index] = key
     found = set(columns.values())
     if "name" not in found or not found & {"uscc", "org_code"}:
-        wb.close()
         raise ValidationFailed(
             gettext(
                 "第 1 行缺少“单位名称”或“统一社会信用代码”列。"
@@ -436,10 +430,7 @@ def read_rows(content: bytes) -> list[SheetRow]:
         )
     code_keys = {c.key for c in COLUMNS if c.text}
     result: list[SheetRow] = []
-    for number, values in enumerate(rows, start=2):
-        if number - 1 > MAX_ROWS:
-            wb.close()
-            raise ValidationFailed(gettext("文件超过 %(max)s 行，请分批导入。") % {"max": MAX_ROWS})
+    for number, values in rows:
         cells = {
             key: _cell_text(values[i] if i < len(values) else None, code=key in code_keys)
             for i, key in columns.items()
@@ -491,5 +482,4 @@ def read_rows(content: bytes) -> list[SheetRow]:
         if signed_error:
             row.errors["signed_agreement"] = signed_error
         result.append(row)
-    wb.close()
     return result

@@ -30,6 +30,7 @@ from lianmeng.core.audit import audit_record
 from lianmeng.core.clock import as_beijing, format_moment
 from lianmeng.core.dates import show_moment
 from lianmeng.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from lianmeng.core.integrity import seal
 from lianmeng.core.models import User
 from lianmeng.core.roles import Role
 from lianmeng.documents.pdf import CODE_ALPHABET, CODE_LENGTH, VersionStamp, render_proposal_pdf
@@ -334,6 +335,14 @@ def store_version(
     )
     version.pdf.save(f"proposal-{proposal.pk}-v{number}.pdf", ContentFile(pdf), save=False)
     version.save()
+    # the seal: the version's hash (document, PDF bytes, …) kept in the audit chain and
+    # re-checked by `lianmeng audit verify` (lianmeng.core.integrity)
+    audit_record(
+        actor=actor,
+        action="lianmeng.proposal.version.sealed",
+        obj=version,
+        after={"proposal": proposal.pk, "number": number, **seal(version)},
+    )
     return version
 
 

@@ -24,6 +24,7 @@ from lianmeng.core.errors import Conflict, DomainError, NotFound, ValidationFail
 from lianmeng.ui.errors import error_page
 
 from . import roster
+from .editing import require_revision
 from .editor import editor_context
 from .models import MemberConfirmation, Proposal
 from .roster_fields import (
@@ -61,9 +62,11 @@ def with_proposal(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespon
     return wrapper
 
 
-def _revision(request: HttpRequest) -> int | None:
+def _revision(request: HttpRequest) -> int:
+    """The revision the form was rendered from (a hidden field of every roster form);
+    missing: refused with a message to reload (proposals.editing.require_revision)."""
     raw = request.POST.get("revision", "")
-    return int(raw) if raw.isdigit() else None
+    return require_revision(int(raw) if raw.isdigit() else None)
 
 
 def _xlsx_response(content: bytes, filename: str) -> HttpResponse:
@@ -119,6 +122,12 @@ def _kind_counts(members: list[dict[str, Any]]) -> list[tuple[Any, int]]:
 @permission("proposals.edit_drafts")
 @with_proposal
 def roster_page(request: HttpRequest, proposal: Proposal) -> HttpResponse:
+    return _roster_response(request, proposal)
+
+
+def _roster_response(
+    request: HttpRequest, proposal: Proposal, *, status: int = 200
+) -> HttpResponse:
     members = roster.roster_members(proposal)
     page = Paginator(list(enumerate(members)), MEMBERS_PER_PAGE).get_page(request.GET.get("page"))
     shown = list(page.object_list)
@@ -142,7 +151,7 @@ def roster_page(request: HttpRequest, proposal: Proposal) -> HttpResponse:
         confirmation_required=roster.confirmation_required(proposal),
         report=request.session.pop(IMPORT_REPORT_KEY, None) if request.GET.get("report") else None,
     )
-    return render(request, "proposals/roster/roster.html", context)
+    return render(request, "proposals/roster/roster.html", context, status=status)
 
 
 def _form_data(post: Any) -> dict[str, Any]:
@@ -355,6 +364,11 @@ def roster_import_view(request: HttpRequest, proposal: Proposal) -> HttpResponse
     except Conflict as exc:
         messages.error(request, exc.message)
         return redirect(_roster_url(proposal))
+    except ValidationFailed as exc:
+        # the file as a whole is refused (not a workbook, a bomb, too many rows …): the roster
+        # page again, with the reason, answered 400 (nothing was imported)
+        messages.error(request, exc.message)
+        return _roster_response(request, proposal, status=400)
     except DomainError as exc:
         messages.error(request, exc.message)
         return redirect(_roster_url(proposal))

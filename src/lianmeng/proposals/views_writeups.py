@@ -16,6 +16,7 @@ from lianmeng.core.errors import Conflict, DomainError
 from lianmeng.ui.errors import error_page
 
 from . import writeups
+from .editing import require_base
 from .editor import editor_context
 from .materials import material_slots
 from .models import Proposal
@@ -65,7 +66,8 @@ def writeups_page(request: HttpRequest, proposal: Proposal, part: str) -> HttpRe
                 part=part,
                 section=key,
                 html=text,
-                base=request.POST.get("base") or None,
+                # the form always sends it; without it the save could overwrite a colleague's
+                base=require_base(request.POST.get("base") or None),
             )
         except Conflict as exc:
             messages.error(request, exc.message)

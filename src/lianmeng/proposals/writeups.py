@@ -290,7 +290,7 @@ def writeup_save(
                     "这一节已被同事修改并保存。请对照下方同事保存的内容，合并后再保存"
                     "（您填写的内容仍在编辑框中）。"
                 ),
-                details={"current": current},
+                details={"current": current, "base": digest(current)},
             )
         if cleaned == current:
             return WriteupSaved(proposal, cleaned, False)

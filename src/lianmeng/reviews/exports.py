@@ -9,7 +9,6 @@ of ``lianmeng.documents`` does, so 汉字 print everywhere.
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -84,6 +83,8 @@ def recommendation_table_xlsx(heading: TableHeading, rows: list[RecommendationRo
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.page import PageMargins
 
+    from lianmeng.documents.xlsx import put, workbook_bytes
+
     book = Workbook()
     sheet = book.active
     sheet.title = "推荐表"
@@ -94,13 +95,13 @@ def recommendation_table_xlsx(heading: TableHeading, rows: list[RecommendationRo
     wrapped = Alignment(vertical="center", wrap_text=True)
 
     sheet.merge_cells(f"A1:{last}1")
-    sheet["A1"] = heading.title
+    put(sheet["A1"], heading.title)
     sheet["A1"].font = Font(name="宋体", size=16, bold=True)
     sheet["A1"].alignment = centred
     sheet.row_dimensions[1].height = 32
 
     sheet.merge_cells(f"A2:{last}2")
-    sheet["A2"] = f"推荐单位/部门（盖章）：{heading.department}"
+    put(sheet["A2"], f"推荐单位/部门（盖章）：{heading.department}")
     sheet["A2"].font = Font(name="宋体", size=12)
     sheet["A2"].alignment = Alignment(vertical="center")
     sheet.row_dimensions[2].height = 24
@@ -113,7 +114,8 @@ def recommendation_table_xlsx(heading: TableHeading, rows: list[RecommendationRo
     sheet.row_dimensions[3].height = 30
     for offset, row in enumerate(rows):
         for index, value in enumerate(_row_values(row), start=1):
-            cell = sheet.cell(row=4 + offset, column=index, value=value)
+            # ``put``: what an applicant typed (名称、单位、备注) is text, never a formula
+            cell = put(sheet.cell(row=4 + offset, column=index), value)
             cell.font = Font(name="宋体", size=11)
             cell.border = box
             cell.alignment = wrapped if index in (2, 3, 5, 10) else centred
@@ -134,9 +136,7 @@ def recommendation_table_xlsx(heading: TableHeading, rows: list[RecommendationRo
     sheet.page_margins = PageMargins(left=0.5, right=0.5, top=0.6, bottom=0.6)
     sheet.oddFooter.center.text = "第 &P 页 共 &N 页"
     book.properties.title = heading.title
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(book)
 
 
 def _fetcher() -> Any:

@@ -6,6 +6,7 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
+from lianmeng.core.credentials import normalise_username
 from lianmeng.proposals.models import Proposal
 
 
@@ -13,7 +14,33 @@ class LoginForm(AuthenticationForm):
     error_messages = {
         "invalid_login": _("用户名或密码不正确，请重新输入。"),
         "inactive": _("该账号已停用，请联系本单位或本部门的系统管理员。"),
+        "locked": _(
+            "该账号因连续多次密码错误已被锁定。请联系安全管理员核实身份后解除锁定，"
+            "解除前即使密码正确也不能登录。"
+        ),
     }
+
+    def clean_username(self) -> str:
+        # the one normalisation the rate limiter, the lockout and the audit use
+        return normalise_username(self.cleaned_data.get("username"))
+
+    def clean(self) -> dict:
+        from lianmeng.core.models import User
+
+        from . import lockout, security
+
+        username = self.cleaned_data.get("username")
+        account = User.objects.filter(username=username).first() if username else None
+        if account is not None and lockout.is_locked(account):
+            # refused before the password is checked, so a locked account is no oracle
+            security.login_blocked(username, "locked")
+            raise forms.ValidationError(self.error_messages["locked"], code="locked")
+        try:
+            return super().clean()
+        except forms.ValidationError:
+            if account is not None and lockout.is_locked(account):  # this failure locked it
+                raise forms.ValidationError(self.error_messages["locked"], code="locked") from None
+            raise
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -13,10 +13,14 @@ from django.db import transaction
 from django.http import HttpRequest
 
 from lianmeng.core.audit import audit_record
+from lianmeng.core.credentials import normalise_username
 from lianmeng.core.models import User
 
+from . import lockout
+
 LOGIN_SUCCEEDED = "lianmeng.auth.login.succeeded"
-LOGIN_FAILED = "lianmeng.auth.login.failed"
+LOGIN_FAILED = lockout.LOGIN_FAILED
+LOGIN_BLOCKED = lockout.LOGIN_BLOCKED
 LOGGED_OUT = "lianmeng.auth.logout"
 
 
@@ -28,10 +32,29 @@ def on_login(sender: Any, request: HttpRequest | None, user: User, **kwargs: Any
 def on_login_failed(
     sender: Any, credentials: dict[str, Any], request: HttpRequest | None = None, **kwargs: Any
 ) -> None:
-    # Django has already masked the password; keep only the name that was tried.
-    username = str(credentials.get("username") or "")[:150]
+    # Django has already masked the password; keep only the name that was tried, in the
+    # normalisation the form, the limiter and the lockout use. The account (if there is one)
+    # is the entry's object, so the lockout counts its failures.
+    username = normalise_username(credentials.get("username"))[:150]
     with transaction.atomic():
-        audit_record(actor=None, action=LOGIN_FAILED, after={"username": username})
+        account = User.objects.filter(username=username).first() if username else None
+        audit_record(actor=None, action=LOGIN_FAILED, obj=account, after={"username": username})
+        if account is not None:
+            lockout.note_failure(account)
+
+
+def login_blocked(username: object, reason: str) -> None:
+    """Audit a sign-in refused before the password was checked: ``reason`` is
+    ``rate_limited`` or ``locked``."""
+    name = normalise_username(username)[:150]
+    with transaction.atomic():
+        account = User.objects.filter(username=name).first() if name else None
+        audit_record(
+            actor=None,
+            action=LOGIN_BLOCKED,
+            obj=account,
+            after={"username": name, "reason": reason},
+        )
 
 
 def on_logout(sender: Any, request: HttpRequest | None, user: User | None, **kwargs: Any) -> None:

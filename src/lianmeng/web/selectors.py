@@ -12,7 +12,7 @@ from lianmeng.core.models import AuditEntry, Jurisdiction, User
 from lianmeng.core.roles import Role
 from lianmeng.core.selectors import audit_list
 
-from .security import LOGIN_FAILED
+from .security import LOGIN_BLOCKED, LOGIN_FAILED
 
 
 def jurisdiction_names(codes: set[str]) -> dict[str, str]:
@@ -44,5 +44,6 @@ def audit_search(*, viewer: User, action_prefix: str = "", actor: str = "") -> Q
 def login_failure_list(*, viewer: User) -> QuerySet[AuditEntry]:
     """Failed sign-ins from the audit trail, for the security administrator only."""
     if viewer.is_authenticated and viewer.has_role(Role.SECADMIN):
-        return AuditEntry.objects.filter(action=LOGIN_FAILED).order_by("-id")
+        # refused attempts too (rate limit, locked account): they are failures the admin sees
+        return AuditEntry.objects.filter(action__in=(LOGIN_FAILED, LOGIN_BLOCKED)).order_by("-id")
     return AuditEntry.objects.none()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_reading
+from . import views, views_password, views_reading
 
 app_name = "web"
 
@@ -10,6 +10,13 @@ urlpatterns = [
     path("policies/<slug:profile_id>/", views.policy_detail, name="policy_detail"),
     path("accounts/login/", views.login, name="login"),
     path("accounts/logout/", views.logout, name="logout"),
+    path("accounts/password/", views_password.password_change, name="password_change"),
+    path("accounts/password/reset/", views_password.password_reset, name="password_reset"),
+    path(
+        "accounts/password/reset/<uidb64>/<token>/",
+        views_password.password_reset_confirm,
+        name="password_reset_confirm",
+    ),
     path("home/", views.home, name="home"),
     path("proposals/", views.proposals, name="proposal_list"),
     path("proposals/export.xlsx", views.proposals_xlsx, name="proposal_list_xlsx"),
@@ -34,5 +41,6 @@ urlpatterns = [
     path("audit/", views.audit_list, name="audit_list"),
     path("audit/verify/", views.audit_verify_view, name="audit_verify"),
     path("admin-users/", views.users, name="user_list"),
-    path("security/", views.security, name="security"),
+    path("security/", views.security_page, name="security"),
+    path("security/unlock/<int:pk>/", views.security_unlock, name="security_unlock"),
 ]

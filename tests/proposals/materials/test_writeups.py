@@ -176,7 +176,7 @@ def test_api_saves_a_section_and_serves_the_docx(henan_draft, lead_staff, client
     headers = bearer(token_create(actor=lead_staff(henan_draft), name="t")[1])
     url = f"/api/v1/proposals/{henan_draft.pk}/writeups/feasibility/1"
     response = client.put(
-        url, {"html": "<p onclick='x()'>目的</p><script>1</script>"},
+        url, {"html": "<p onclick='x()'>目的</p><script>1</script>", "base": writeups.digest("")},
         content_type="application/json", headers=headers,
     )  # fmt: skip
     assert response.status_code == 200, response.content

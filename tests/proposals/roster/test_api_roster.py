@@ -40,8 +40,9 @@ def test_list_add_update_delete(henan_draft, token, client):
     assert body["index"] == 11 and body["member"]["chain_position"] == "downstream"
     assert body["region_name"] == "河南省 洛阳市 涧西区"
 
+    revision = int(client.get(base, headers=headers)["X-Revision"])
     updated = client.put(
-        f"{base}/11",
+        f"{base}/11?revision={revision}",
         {"name": "洛阳接口有限公司", "kind": "enterprise", "uscc": code},
         content_type="application/json",
         headers=headers,
@@ -55,8 +56,13 @@ def test_list_add_update_delete(henan_draft, token, client):
     body = assert_error(duplicate, 422, "validation_failed")
     assert "重复" in body["details"]["fields"]["uscc"]
 
-    assert client.delete(f"{base}/11", headers=headers).status_code == 204
-    assert_error(client.delete(f"{base}/0", headers=headers), 403, "permission_denied")
+    revision = int(client.get(base, headers=headers)["X-Revision"])
+    assert client.delete(f"{base}/11?revision={revision}", headers=headers).status_code == 204
+    assert_error(
+        client.delete(f"{base}/0?revision={revision + 1}", headers=headers),
+        403,
+        "permission_denied",
+    )
     assert len(client.get(base, headers=headers).json()) == 11
 
 
