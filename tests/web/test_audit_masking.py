@@ -41,7 +41,7 @@ def test_audit_page_masks_business_values_and_keeps_who_what_when(
     assert "zj-audit" in page
     assert "lianmeng.review.scores.submitted" in page and "lianmeng.proposal.section.saved" in page
     assert f"core.unit #{unit.pk}" in page
-    assert "strategy, comment" in page and "text" in page
+    assert "comment, strategy" in page and "text" in page
     assert scored.at.astimezone().strftime("%Y-%m-%d") in page
     # stored data unchanged, the chain intact
     assert AuditEntry.objects.get(pk=scored.pk).summary == stored

@@ -49,10 +49,11 @@ def _mask_value(key: str, value: Any) -> Any:
 
 
 def changed_fields(summary: dict[str, Any]) -> list[str]:
-    """The field names the entry records (changed ones first when before and after differ)."""
+    """The field names the entry records (the changed ones when before and after differ), in
+    alphabetical order: PostgreSQL's jsonb keeps no key order, so the stored order is not one."""
     before = summary.get("before") if isinstance(summary.get("before"), dict) else {}
     after = summary.get("after") if isinstance(summary.get("after"), dict) else {}
-    keys = list(dict.fromkeys([*after.keys(), *before.keys()]))
+    keys = sorted({*after.keys(), *before.keys()})
     if before and after:
         changed = [k for k in keys if before.get(k) != after.get(k)]
         return changed or keys
