@@ -139,8 +139,9 @@ def test_mangled_landlines_are_refused(number, data):
         mangled = f"{area}-{local[:3]}x{local[4:]}"
     elif how == "zero_start":
         mangled = f"{area}-{data.draw(st.sampled_from('01'))}{local[1:]}"
-    else:  # an area code that does not start with 0, or starts 01 but is not 010
-        mangled = f"{data.draw(st.sampled_from(['1', '9', '011', '0']))}{area[1:]}-{local}"
+    else:  # an area code that does not start with 0, or starts 011 (no such code)
+        # ("0" + area[1:] would give the area code back, a valid number: not a mangling)
+        mangled = f"{data.draw(st.sampled_from(['1', '9', '011']))}{area[1:]}-{local}"
         if mangled.startswith("0") and not mangled.startswith(("010", "011")):
             mangled = f"x{mangled}"
     message = _refused(normalise_landline, mangled)
