@@ -6,6 +6,8 @@ export PATH="$HOME/.local/bin:$PATH"
 ./scripts/bootstrap.sh
 uv run ruff check .
 uv run ruff format --check .
+# bandit: any finding above "low" severity fails the run (docs/security.md)
+uv run bandit -r src/lianmeng -q -ll
 (cd src/lianmeng && uv run django-admin compilemessages -v 0 --settings=lianmeng.config.settings) \
   || { echo "compilemessages failed"; exit 1; }
 
