@@ -26,10 +26,12 @@ def as_beijing(moment: datetime) -> datetime:
     return moment.astimezone(BEIJING)
 
 
-def format_moment(moment: datetime) -> str:
-    """``2020年9月20日 23:59:59`` in Beijing time (microseconds dropped, never rounded up)."""
+def format_moment(moment: datetime, *, seconds: bool = True) -> str:
+    """``2020年9月20日 23:59:59`` in Beijing time (microseconds dropped, never rounded up);
+    ``2020年9月20日 23:59`` with ``seconds=False``. For text that is stored (notifications,
+    records); what is shown now goes through :func:`lianmeng.core.dates.show_moment`."""
     moment = as_beijing(moment)
-    return f"{moment.year}年{moment.month}月{moment.day}日 {moment:%H:%M:%S}"
+    return f"{moment.year}年{moment.month}月{moment.day}日 {moment:{'%H:%M:%S' if seconds else '%H:%M'}}"
 
 
 def session_now() -> datetime:

@@ -10,9 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import Any
-from zoneinfo import ZoneInfo
 
-BEIJING = ZoneInfo("Asia/Shanghai")
+from lianmeng.core.clock import BEIJING, as_beijing
+
 #: seed 001 三(三): 申报材料（一式两份）
 DEFAULT_PAPER_COPIES = 2
 
@@ -73,25 +73,6 @@ class CallTerms:
             return days
         spans = "、".join(f"{a:%H:%M}—{b:%H:%M}" for a, b in hours)
         return f"{days} {spans}"
-
-
-def as_beijing(moment: datetime) -> datetime:
-    if moment.tzinfo is None:
-        return moment.replace(tzinfo=BEIJING)
-    return moment.astimezone(BEIJING)
-
-
-def format_moment(moment: datetime) -> str:
-    local = as_beijing(moment)
-    return f"{local.year}年{local.month}月{local.day}日 {local:%H:%M}"
-
-
-def display_moment(moment: datetime) -> str:
-    """:func:`format_moment` in the reader's language, for a message shown now (never one
-    that is stored: notifications and records keep :func:`format_moment`)."""
-    from lianmeng.core.dates import show_moment
-
-    return show_moment(moment)
 
 
 def _stored_call(proposal: Any) -> Any:

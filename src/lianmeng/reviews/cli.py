@@ -28,10 +28,10 @@ def _option(argv: list[str], name: str) -> str | None:
 
 
 def _history(pk: int) -> int:
+    from lianmeng.core.clock import format_moment
     from lianmeng.proposals.models import Proposal
     from lianmeng.workflow.routing import state_label
 
-    from .call_terms import format_moment
     from .selectors import state_history
 
     proposal = Proposal.objects.filter(pk=pk).first()
@@ -43,7 +43,7 @@ def _history(pk: int) -> int:
         if change.actor_id:
             who += f"（{change.actor.get_username()}）"
         line = (
-            f"{format_moment(change.at)}  {change.label}  "
+            f"{format_moment(change.at, seconds=False)}  {change.label}  "
             f"{state_label(proposal.profile, change.from_state)} → "
             f"{state_label(proposal.profile, change.to_state)}  {who}"
         )

@@ -16,7 +16,8 @@ from typing import Any
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from .call_terms import as_beijing
+from lianmeng.core.clock import as_beijing
+
 from .selectors import RecommendationRow
 
 #: seed 001 附件3, in order

@@ -15,11 +15,12 @@ from django.db.models import Sum
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from lianmeng.core.dates import show_moment
 from lianmeng.workflow.guards import GuardContext
 from lianmeng.workflow.guards import register as register_guard
 from lianmeng.workflow.models import StateChange
 
-from .call_terms import call_terms_for, display_moment
+from .call_terms import call_terms_for
 
 KIND = "proposal"
 
@@ -45,11 +46,11 @@ def call_window_open(ctx: GuardContext) -> str | None:
         return None
     if ctx.at < terms.online_opens_at:
         return _("网上填报将于 %(opens)s 开始，请届时再办理。") % {
-            "opens": display_moment(terms.online_opens_at)
+            "opens": show_moment(terms.online_opens_at)
         }
     if ctx.at > terms.online_closes_at:
         return _("网上填报已于 %(closes)s 截止，逾期不予受理。") % {
-            "closes": display_moment(terms.online_closes_at)
+            "closes": show_moment(terms.online_closes_at)
         }
     return None
 
@@ -62,8 +63,8 @@ def _late(ctx: GuardContext) -> tuple[bool, dict[str, str]]:
         return False, {}
     late = recommended_at > terms.online_closes_at
     return late, {
-        "recommended": display_moment(recommended_at),
-        "closes": display_moment(terms.online_closes_at),
+        "recommended": show_moment(recommended_at),
+        "closes": show_moment(terms.online_closes_at),
     }
 
 

@@ -276,7 +276,7 @@ def recipients_for(proposal: Any) -> list[User]:
 
 
 def values_for(change: StateChange) -> dict[str, str]:
-    from .call_terms import format_moment
+    from lianmeng.core.clock import format_moment
 
     proposal = change.subject
     deadline = change.data.get("deadline") or {}
@@ -288,7 +288,7 @@ def values_for(change: StateChange) -> dict[str, str]:
         "操作": change.label,
         "状态": state_label(proposal.profile, change.to_state),
         "部门": change.actor_office or "",
-        "时间": format_moment(change.at),
+        "时间": format_moment(change.at, seconds=False),
         "截止日期": str(deadline.get("due_date") or ""),
         "类别": _category(change.data),
     }

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from lianmeng.core import clock
 from lianmeng.core.audit import audit_record
+from lianmeng.core.dates import show_moment
 from lianmeng.core.errors import Conflict, DomainError, NotFound, PermissionDenied, ValidationFailed
 from lianmeng.core.models import User
 from lianmeng.core.roles import Role
@@ -25,7 +26,7 @@ from lianmeng.proposals.selectors import proposal_visibility
 from lianmeng.workflow.routing import lifecycle_of, office_for, route_of, state_label
 
 from .bulk import Step, bulk_steps
-from .call_terms import call_terms_for, display_moment
+from .call_terms import call_terms_for
 from .models import PaperReceipt, ZoneFiling
 from .selectors import zone_approved
 
@@ -90,7 +91,7 @@ def paper_copies_record(
                     "纸质材料报送时间为 %(window)s；接收时间 %(received)s 不在报送时间内。"
                     "如确需接收，请填写原因后再登记。"
                 )
-                % {"window": terms.paper_window_text(), "received": display_moment(received_at)},
+                % {"window": terms.paper_window_text(), "received": show_moment(received_at)},
                 details={"field": "reason", "outside_hours": True},
             )
         receipt = PaperReceipt.objects.create(
