@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
+from django.db import transaction
 
+from lianmeng.demo import load_demo
 from tests.conftest import PASSWORD
 
 
@@ -46,3 +48,17 @@ def make_proposal(db) -> Callable[..., object]:
         )
 
     return make
+
+
+@pytest.fixture(scope="module")
+def demo_data(django_db_setup, django_db_blocker):
+    """One demo load for the module, rolled back at its end."""
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            list(load_demo())
+            yield
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)

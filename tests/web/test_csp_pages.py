@@ -4,15 +4,13 @@ element, no style="" attribute, no on*="" handler, no javascript: link."""
 
 from __future__ import annotations
 
-from collections import deque
 from html.parser import HTMLParser
-from urllib.parse import urldefrag
 
 import pytest
 from django.test import Client
 
 from lianmeng.demo import DEMO_PASSWORD
-from tests.web.test_visible_names import SKIP, _pattern, demo_data  # noqa: F401 -- fixture
+from tests.web.crawl import html_pages
 
 MAX_PAGES = 40
 MAX_PER_PATTERN = 2
@@ -22,12 +20,9 @@ class _Inline(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.found: list[str] = []
-        self.links: list[str] = []
 
     def handle_starttag(self, tag, attrs):
         attributes = dict(attrs)
-        if tag == "a" and attributes.get("href"):
-            self.links.append(attributes["href"])
         if tag == "script" and not attributes.get("src"):
             if attributes.get("type") != "application/json":  # data, never executed
                 self.found.append("inline <script>")
@@ -45,22 +40,9 @@ class _Inline(HTMLParser):
 
 
 def crawl(client: Client) -> tuple[dict[str, list[str]], int]:
-    seen: set[str] = {"/"}
-    per_pattern: dict[str, int] = {}
-    queue = deque(["/"])
     problems: dict[str, list[str]] = {}
     pages = 0
-    while queue and pages < MAX_PAGES:
-        url = queue.popleft()
-        response = client.get(url)
-        if response.status_code in (301, 302):
-            target = response["Location"]
-            if target.startswith("/") and target not in seen and not SKIP.search(target):
-                seen.add(target)
-                queue.appendleft(target)
-            continue
-        if "text/html" not in response.get("Content-Type", ""):
-            continue
+    for url, response in html_pages(client, max_pages=MAX_PAGES, max_per_pattern=MAX_PER_PATTERN):
         pages += 1
         policy = response.get("Content-Security-Policy", "")
         if "script-src 'self'" not in policy or "unsafe-inline" in policy:
@@ -69,28 +51,13 @@ def crawl(client: Client) -> tuple[dict[str, list[str]], int]:
         page.feed(response.content.decode())
         if page.found:
             problems.setdefault(url, []).extend(sorted(set(page.found)))
-        for href in page.links:
-            href = urldefrag(href)[0]
-            if (
-                not href.startswith("/")
-                or href.startswith("//")
-                or href in seen
-                or SKIP.search(href)
-            ):
-                continue
-            seen.add(href)
-            pattern = _pattern(href)
-            if per_pattern.get(pattern, 0) >= MAX_PER_PATTERN:
-                continue
-            per_pattern[pattern] = per_pattern.get(pattern, 0) + 1
-            queue.append(href)
     return problems, pages
 
 
 @pytest.mark.parametrize(
     "username", ["", "shenbao", "zhengzhou", "henan", "zhuanjia-ly", "pinggu", "xitong"]
 )
-def test_no_inline_script_or_style_on_any_page(demo_data, db, username):  # noqa: F811
+def test_no_inline_script_or_style_on_any_page(demo_data, db, username):
     client = Client()
     if username:
         assert client.login(username=username, password=DEMO_PASSWORD)

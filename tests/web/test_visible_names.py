@@ -9,25 +9,18 @@ contain a seed file name, a JSON path, a profile id shown as such or a lifecycle
 from __future__ import annotations
 
 import re
-from collections import deque
 from html.parser import HTMLParser
-from urllib.parse import urldefrag, urlsplit
 
 import pytest
-from django.db import transaction
 from django.test import Client
 
-from lianmeng.demo import ACCOUNTS, DEMO_PASSWORD, JOURNEY_ACCOUNTS, load_demo
+from lianmeng.demo import ACCOUNTS, DEMO_PASSWORD, JOURNEY_ACCOUNTS
 from lianmeng.policy.loader import load_profiles
+from tests.web.crawl import html_pages
 
 MAX_PAGES = 70  # per account
 MAX_PER_PATTERN = 2
 MACHINE_PAGES = ("/audit/",)  # /proposals/1/ and /proposals/2/ are the same page for this purpose
-SKIP = re.compile(
-    r"^/(accounts/logout|i18n/|api/|static/|media/|admin/)|\.(pdf|xlsx|docx|zip|json|png)$"
-    r"|/(pdf|xlsx|download|export|docx|file|template)(/|$)|[?&](format|export)=",
-    re.IGNORECASE,
-)
 
 SEED_FILE = re.compile(r"\d{3}_[0-9a-f]{16}\.txt|\bseed\s+\d{3}\b", re.IGNORECASE)
 JSON_PATH = re.compile(r"\$\.|[（(]\s*[a-z_]+(\.[a-z_\[\]0-9]+)+\s*[）)]")
@@ -58,7 +51,7 @@ STATE_KEY = re.compile(
 
 
 class _Page(HTMLParser):
-    """Visible text (with the attributes a person reads) and the page's links."""
+    """Visible text, with the attributes a person reads."""
 
     HIDDEN = {"script", "style", "template", "noscript"}
     ATTRS = ("title", "placeholder", "aria-label", "alt")
@@ -66,15 +59,12 @@ class _Page(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.texts: list[str] = []
-        self.links: list[str] = []
         self._hidden = 0
 
     def handle_starttag(self, tag, attrs):
         attributes = dict(attrs)
         if tag in self.HIDDEN:
             self._hidden += 1
-        if tag == "a" and attributes.get("href"):
-            self.links.append(attributes["href"])
         for name in self.ATTRS:
             if attributes.get(name):
                 self.texts.append(attributes[name])
@@ -88,10 +78,6 @@ class _Page(HTMLParser):
     def handle_data(self, data):
         if not self._hidden and data.strip():
             self.texts.append(data.strip())
-
-
-def _pattern(path: str) -> str:
-    return re.sub(r"\d+", "N", urlsplit(path).path) + ("?" if urlsplit(path).query else "")
 
 
 def _problems(text: str, *, chinese: bool, machine: bool = False) -> list[str]:
@@ -110,22 +96,9 @@ def _problems(text: str, *, chinese: bool, machine: bool = False) -> list[str]:
 
 
 def crawl(client: Client, *, chinese: bool = True) -> tuple[dict[str, list[str]], int]:
-    seen: set[str] = set()
-    per_pattern: dict[str, int] = {}
-    queue = deque(["/"])
     problems: dict[str, list[str]] = {}
     pages = 0
-    while queue and pages < MAX_PAGES:
-        url = queue.popleft()
-        response = client.get(url)
-        if response.status_code in (301, 302):
-            target = response["Location"]
-            if target.startswith("/") and target not in seen and not SKIP.search(target):
-                seen.add(target)
-                queue.appendleft(target)
-            continue
-        if "text/html" not in response.get("Content-Type", ""):
-            continue
+    for url, response in html_pages(client, max_pages=MAX_PAGES, max_per_pattern=MAX_PER_PATTERN):
         pages += 1
         page = _Page()
         page.feed(response.content.decode())
@@ -137,33 +110,7 @@ def crawl(client: Client, *, chinese: bool = True) -> tuple[dict[str, list[str]]
                 found = f"{problem} in {text[:120]!r}"
                 if found not in problems.get(url, []):
                     problems.setdefault(url, []).append(found)
-        for href in page.links:
-            href = urldefrag(href)[0]
-            if not href.startswith("/") or href.startswith("//") or href in seen:
-                continue
-            if SKIP.search(href):
-                continue
-            seen.add(href)
-            pattern = _pattern(href)
-            if per_pattern.get(pattern, 0) >= MAX_PER_PATTERN:
-                continue
-            per_pattern[pattern] = per_pattern.get(pattern, 0) + 1
-            queue.append(href)
     return problems, pages
-
-
-@pytest.fixture(scope="module")
-def demo_data(django_db_setup, django_db_blocker):
-    """One demo load for the module, rolled back at its end."""
-    with django_db_blocker.unblock():
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        try:
-            list(load_demo())
-            yield
-        finally:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
 
 
 USERNAMES = [a[0] for a in ACCOUNTS] + [a[0] for a in JOURNEY_ACCOUNTS]
