@@ -199,8 +199,23 @@ def test_policy_show_text_cites_every_rule(capsys: pytest.CaptureFixture[str]) -
     assert run_policy(["show", "henan"]) == 0
     text = capsys.readouterr().out
     assert "河南省" in text and "members.min_count" in text
-    assert "min_count = 10 〔001_4b62cab113297976.txt 二(一)2(3)〕" in text
+    assert (
+        "min_count = 10 〔《关于组织申报2020年河南省产业技术创新战略联盟的通知》二(一)2(3)〕"
+        in text
+    )
     assert "2020-08-10 至 2020-09-20" in text and "08:00–12:00、15:00–18:00" in text
+    # citations read as people cite them, never as the file the policy was read from
+    assert ".txt" not in text
+
+
+def test_policy_show_single_document_cites_articles(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run_policy(["show", "luoyang"]) == 0
+    text = capsys.readouterr().out
+    assert (
+        "政策文件：《洛阳市产业技术创新战略联盟构建和发展实施办法》（洛政办〔2018〕54号）\n" in text
+    )
+    assert "有效期：2018-07-10 至 2020-12-31 〔第二十二条〕" in text
+    assert ".txt" not in text
 
 
 def test_policy_show_json(capsys: pytest.CaptureFixture[str]) -> None:

@@ -18,8 +18,12 @@ SEVERITIES = {"required": "必须", "principle": "原则上", "advisory": "建�
 OUTCOMES = {"approve_to_build": "批准筹建", "recognise": "认定", "file": "备案", "pilot": "试点"}
 
 
-def _cite(citation: Citation) -> str:
-    return f"〔{citation.seed} {citation.article}〕"
+def _cite(profile: Profile, citation: Citation) -> str:
+    """〔第六条〕 when the profile rests on one document (named on the 政策文件 line), else
+    〔《文件标题》五(一)〕; never the seed file name."""
+    if len(profile.documents) == 1 and profile.document_of(citation) is not None:
+        return f"〔{citation.article}〕"
+    return f"〔{profile.cite(citation)}〕"
 
 
 def _validity(profile: Profile) -> str:
@@ -27,7 +31,7 @@ def _validity(profile: Profile) -> str:
     if not start and not end:
         return "长期有效"
     text = f"{start.value if start else '—'} 至 {end.value if end else '长期'}"
-    citations = dict.fromkeys(_cite(c.citation) for c in (start, end) if c)
+    citations = dict.fromkeys(_cite(profile, c.citation) for c in (start, end) if c)
     return f"{text} {''.join(citations)}"
 
 
@@ -55,23 +59,25 @@ def _show(value: Any) -> str:
     return str(value)
 
 
-def _line(label: str, cited: Cited[Any] | None, show: Any = None) -> list[str]:
+def _line(profile: Profile, label: str, cited: Cited[Any] | None, show: Any = None) -> list[str]:
     if cited is None:
         return []
     value = show if show is not None else cited.value
     if isinstance(value, list):
         value = "、".join(map(str, value))
-    return [f"{label}：{value} {_cite(cited.citation)}"]
+    return [f"{label}：{value} {_cite(profile, cited.citation)}"]
 
 
 def _rules_text(profile: Profile) -> list[str]:
     lines = ["", "适用规则："]
     for rule_id, applied in profile.applied_rules.items():
         lines.append(
-            f"  {rule_id}  {RULE_TITLES[rule_id]}  [{SEVERITIES[applied.severity]}] {_cite(applied.citation)}"
+            f"  {rule_id}  {RULE_TITLES[rule_id]}  [{SEVERITIES[applied.severity]}] {_cite(profile, applied.citation)}"
         )
         for name, value in applied.params.model_dump().items():
-            lines.append(f"      {name} = {_show(value)} {_cite(applied.param_citations[name])}")
+            lines.append(
+                f"      {name} = {_show(value)} {_cite(profile, applied.param_citations[name])}"
+            )
     return lines
 
 
@@ -80,26 +86,26 @@ def _calls_text(profile: Profile) -> list[str]:
     for call in profile.calls:
         lines += [
             "",
-            f"{call.year.value} 年申报通知：{call.title.value} {_cite(call.title.citation)}",
+            f"{call.year.value} 年申报通知：{call.title.value} {_cite(profile, call.title.citation)}",
         ]
         lines.append(
             f"  网上填报：{call.online_opens.value} 至 {call.online_closes.value}（北京时间，截止日当天 23:59:59 止）"
-            f" {_cite(call.online_closes.citation)}"
+            f" {_cite(profile, call.online_closes.citation)}"
         )
         if call.paper_window:
             window = call.paper_window.value
             hours = "、".join(f"{h.start:%H:%M}–{h.end:%H:%M}" for h in window.hours)
             lines.append(
-                f"  纸质材料报送：{window.first_day} 至 {window.last_day} {hours} {_cite(call.paper_window.citation)}"
+                f"  纸质材料报送：{window.first_day} 至 {window.last_day} {hours} {_cite(profile, call.paper_window.citation)}"
             )
-        lines += ["  " + x for x in _line("地点", call.place)]
+        lines += ["  " + x for x in _line(profile, "地点", call.place)]
         if call.contacts:
             people = "；".join(f"{c.name} {c.phone}" for c in call.contacts.value)
-            lines.append(f"  联系人：{people} {_cite(call.contacts.citation)}")
-        lines += ["  " + x for x in _line("重点领域", call.focus_areas)]
+            lines.append(f"  联系人：{people} {_cite(profile, call.contacts.citation)}")
+        lines += ["  " + x for x in _line(profile, "重点领域", call.focus_areas)]
         for material in call.materials:
             lines.append(
-                f"  材料：《{material.value.title}》（{material.value.kind}） {_cite(material.citation)}"
+                f"  材料：《{material.value.title}》（{material.value.kind}） {_cite(profile, material.citation)}"
             )
     return lines
 
@@ -107,42 +113,55 @@ def _calls_text(profile: Profile) -> list[str]:
 def render_profile(profile: Profile) -> str:
     """Human-readable Chinese description of a profile, every value with its citation."""
     lines = [f"{profile.name.value}（{profile.id}）", ""]
-    lines += _line("层级", profile.level, LEVELS[profile.level.value])
-    lines += _line("辖区代码", profile.jurisdiction)
-    lines += _line("发文机关", profile.issuer)
-    lines += _line("主管部门", profile.authority)
+    lines += _line(profile, "层级", profile.level, LEVELS[profile.level.value])
+    lines += _line(profile, "辖区代码", profile.jurisdiction)
+    lines += _line(profile, "发文机关", profile.issuer)
+    lines += _line(profile, "主管部门", profile.authority)
     lines += _line(
-        "决定方式", profile.outcome, OUTCOMES[profile.outcome.value] if profile.outcome else None
+        profile,
+        "决定方式",
+        profile.outcome,
+        OUTCOMES[profile.outcome.value] if profile.outcome else None,
     )
-    lines += _line("联盟命名", profile.alliance_name)
+    lines += _line(profile, "联盟命名", profile.alliance_name)
     for doc in profile.documents:
         number = f"（{doc.number.value}）" if doc.number else ""
-        lines.append(f"政策文件：《{doc.title.value}》{number} {_cite(doc.title.citation)}")
+        lines.append(
+            f"政策文件：《{doc.title.value}》{number}"
+            + (
+                ""
+                if profile.document_of(doc.title.citation) is doc
+                else f" {_cite(profile, doc.title.citation)}"
+            )
+        )
     lines.append(f"有效期：{_validity(profile)}")
     lines += _rules_text(profile)
     if profile.materials:
         lines += ["", "申报材料："]
         lines += [
-            f"  《{m.value.title}》（{m.value.kind}） {_cite(m.citation)}"
+            f"  《{m.value.title}》（{m.value.kind}） {_cite(profile, m.citation)}"
             for m in profile.materials
         ]
     lines.append("")
-    lines += _line("支持领域", profile.focus_areas)
-    lines += _line("评价等级", profile.grades)
+    lines += _line(profile, "支持领域", profile.focus_areas)
+    lines += _line(profile, "评价等级", profile.grades)
     deadlines = profile.deadlines
-    lines += _line("筹建期（月）", deadlines.construction_period_months)
+    lines += _line(profile, "筹建期（月）", deadlines.construction_period_months)
     if deadlines.agreement_term_years:
         term = deadlines.agreement_term_years.value
         lines += _line(
-            "协议期限（年）", deadlines.agreement_term_years, f"{term.min_years}–{term.max_years}"
+            profile,
+            "协议期限（年）",
+            deadlines.agreement_term_years,
+            f"{term.min_years}–{term.max_years}",
         )
     for category in profile.categories:
         lines.append(
-            f"第{category.value.number}类：{category.value.name}——{category.value.description} {_cite(category.citation)}"
+            f"第{category.value.number}类：{category.value.name}——{category.value.description} {_cite(profile, category.citation)}"
         )
     for target in profile.targets:
         lines.append(
-            f"目标：到 {target.value.year} 年联盟达到 {target.value.alliances} 家 {_cite(target.citation)}"
+            f"目标：到 {target.value.year} 年联盟达到 {target.value.alliances} 家 {_cite(profile, target.citation)}"
         )
     lines += _calls_text(profile)
     return "\n".join(lines)
