@@ -223,32 +223,20 @@ def _refuse(review: dict[str, Any], explanations: dict[str, str]) -> dict[str, s
     if review["window_refusal"]:
         raise ValidationFailed(review["window_refusal"], details={"reason": "window"})
     if not review["complete"]:
-        text = gettext("申报书尚未填写完整，不能提交：%(path)s：%(problem)s")
+        #: the message names the field as the form does; ``details.path`` is its JSON path
         raise ValidationFailed(
-            text % {"path": review["path"], "problem": review["message"]},
-            #: ``text``: the field as the form names it, for pages
-            details={
-                "reason": "incomplete",
-                "path": review["path"],
-                "text": text % {"path": review["where"], "problem": review["message"]},
-            },
+            gettext("申报书尚未填写完整，不能提交：%(path)s：%(problem)s")
+            % {"path": review["where"], "problem": review["message"]},
+            details={"reason": "incomplete", "path": review["path"]},
         )
     if review["required"]:
-        lines = pgettext("list separator", "；").join(
-            f"{f['rule']}：{f['message']}" for f in review["required"]
-        )
-        #: the same, each rule by its title, for pages (the message keeps the rule ids)
+        #: each rule by its title in the message; ``details.rules`` names them by id
         titled = pgettext("list separator", "；").join(
             f"{RULE_TITLES.get(f['rule'], f['rule'])}：{f['message']}" for f in review["required"]
         )
         raise ValidationFailed(
-            gettext("以下必须满足的条件未满足，不能提交：%(findings)s") % {"findings": lines},
-            details={
-                "reason": "required",
-                "rules": [f["rule"] for f in review["required"]],
-                "text": gettext("以下必须满足的条件未满足，不能提交：%(findings)s")
-                % {"findings": titled},
-            },
+            gettext("以下必须满足的条件未满足，不能提交：%(findings)s") % {"findings": titled},
+            details={"reason": "required", "rules": [f["rule"] for f in review["required"]]},
         )
     kept: dict[str, str] = {}
     missing = []
@@ -260,7 +248,7 @@ def _refuse(review: dict[str, Any], explanations: dict[str, str]) -> dict[str, s
             kept[finding["rule"]] = text
     if missing:
         lines = pgettext("list separator", "；").join(
-            f"{f['rule']}：{f['message']}" for f in missing
+            f"{RULE_TITLES.get(f['rule'], f['rule'])}：{f['message']}" for f in missing
         )
         raise ValidationFailed(
             gettext(

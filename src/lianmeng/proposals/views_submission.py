@@ -117,8 +117,7 @@ def submit(request: HttpRequest, pk: int) -> HttpResponse:
     except NotFound as exc:
         return _not_found(request, exc)
     except ValidationFailed as exc:
-        #: rules named by their titles, not their ids (details["text"])
-        messages.error(request, (exc.details or {}).get("text") or _(exc.message))
+        messages.error(request, _(exc.message))
         if typed:
             try:
                 proposal_explanations_save(

@@ -9,6 +9,7 @@ from django.test import override_settings
 
 from lianmeng.core.errors import NotFound, PermissionDenied, ValidationFailed
 from lianmeng.core.models import AuditEntry
+from lianmeng.policy.catalogue import RULE_TITLES
 from lianmeng.proposals.models import Proposal, ProposalVersion
 from lianmeng.proposals.submission import (
     AlreadySubmitted,
@@ -69,8 +70,10 @@ def test_a_failed_required_rule_refuses_and_names_it(filed, pin_clock):
     pin_clock(ON_TIME)
     with pytest.raises(ValidationFailed) as refused:
         proposal_submit(actor=user, pk=proposal.pk)
-    assert "members.composition" in refused.value.message
-    assert refused.value.details["rules"] == ["members.composition"]
+    # by its title for people, by its id for programs
+    assert "members.composition" not in refused.value.message
+    assert RULE_TITLES["members.composition"] in refused.value.message
+    assert refused.value.details == {"reason": "required", "rules": ["members.composition"]}
     assert not ProposalVersion.objects.exists()
 
 
@@ -81,8 +84,9 @@ def test_an_incomplete_document_is_refused_naming_the_field(filed, pin_clock):
     pin_clock(ON_TIME)
     with pytest.raises(ValidationFailed) as refused:
         proposal_submit(actor=user, pk=proposal.pk)
-    assert "$.domain" in refused.value.message
-    assert refused.value.details["path"] == "$.domain"
+    # the message names the field as the form does; the JSON path is in details for programs
+    assert "$.domain" not in refused.value.message and "领域" in refused.value.message
+    assert refused.value.details == {"reason": "incomplete", "path": "$.domain"}
 
 
 def test_a_failed_principle_rule_needs_a_written_explanation(filed, pin_clock):
@@ -90,7 +94,8 @@ def test_a_failed_principle_rule_needs_a_written_explanation(filed, pin_clock):
     pin_clock(ON_TIME)
     with pytest.raises(ValidationFailed) as refused:
         proposal_submit(actor=user, pk=proposal.pk, explanations={"members.min_count": "少"})
-    assert "members.min_count" in refused.value.message
+    assert RULE_TITLES["members.min_count"] in refused.value.message
+    assert "members.min_count" not in refused.value.message
     assert refused.value.details == {"reason": "explanation", "rules": ["members.min_count"]}
 
     text = "本领域省内骨干企业仅 8 家，均已加入联盟，另有两家正在办理入盟手续。"
