@@ -16,6 +16,8 @@
     lianmeng restore FILE [--force]                     put a backup back (checks every hash)
     lianmeng setup                                      migrate, compile translations, collect static
     lianmeng demo                                       load demo data (idempotent)
+    lianmeng demo totp USERNAME                         current code of a demo account's
+                                                        demo authenticator (demo device only)
     lianmeng serve [ADDR:PORT]                          serve the site (gunicorn)
     lianmeng manage ARGS…                               any Django management command
 
@@ -297,8 +299,23 @@ def cmd_demo(argv: list[str]) -> int:
     _django()
     from lianmeng.demo import load_demo
 
+    if argv[:1] == ["totp"]:
+        return _demo_totp(argv[1:])
     for line in load_demo():
         print(line)
+    return 0
+
+
+def _demo_totp(argv: list[str]) -> int:
+    """The current code of a demo account's demo authenticator (never of a real device)."""
+    from lianmeng.demo import NotDemoDevice, demo_totp
+
+    if len(argv) != 1:
+        return _fail("用法：lianmeng demo totp 用户名")
+    try:
+        print(demo_totp(argv[0]))
+    except NotDemoDevice as exc:
+        return _fail(str(exc))
     return 0
 
 

@@ -123,6 +123,7 @@ def load_demo() -> Iterator[str]:
             + list(load_review_journeys())
             + list(load_legacy_registry())
             + list(load_demo_versions())
+            + list(load_demo_two_factor())
         )
         yield from added or ["演示数据已存在，未做改动。"]
         return
@@ -170,7 +171,9 @@ def load_demo() -> Iterator[str]:
         yield from load_review_journeys()
         yield from load_legacy_registry()
         yield from load_demo_versions()
+        yield from load_demo_two_factor()
     yield f"演示账号的密码均为 {DEMO_PASSWORD}"
+    yield "管理员和主管部门账号登录时还须输入验证码：uv run lianmeng demo totp 用户名"
 
 
 def load_demo_versions() -> Iterator[str]:
@@ -549,3 +552,68 @@ def _zhengzhou_bulk_examples() -> Iterator[str]:
             yield f"申报：{title}（已提交；新郑市科技局未能推荐：{exc.message}）"
             continue
         yield f"申报：{title}（新郑市科技局已推荐，待郑州市科技局推荐）"
+
+
+# -- second factor of the demo accounts (issue 12) ------------------------------------------
+
+#: the one authenticator every demo account that requires two-factor sign-in gets; its key is
+#: public (this file), so ``lianmeng demo totp`` prints codes for this device only
+DEMO_DEVICE_NAME = "演示设备"
+DEMO_TOTP_KEY = "6c69616e6d656e672d64656d6f2d746f74702d31"  # "lianmeng-demo-totp-1"
+
+
+def load_demo_two_factor() -> Iterator[str]:
+    """A confirmed demo authenticator for each demo account whose role requires two-factor
+    sign-in and that has none yet (audited as an enrolment)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from lianmeng.core import two_factor
+    from lianmeng.core.audit import audit_record
+
+    with transaction.atomic():
+        for user in User.objects.filter(username__in=_demo_usernames()).order_by("username"):
+            if not two_factor.requires_two_factor(user) or two_factor.has_two_factor(user):
+                continue
+            TOTPDevice.objects.filter(user=user).delete()
+            TOTPDevice.objects.create(
+                user=user, name=DEMO_DEVICE_NAME, key=DEMO_TOTP_KEY, confirmed=True
+            )
+            audit_record(
+                actor=None,
+                action=two_factor.ENROLLED,
+                obj=user,
+                after={"username": user.username, "device": DEMO_DEVICE_NAME},
+            )
+            yield f"双因素认证：{user.username:10s} 已绑定演示设备"
+
+
+def _demo_usernames() -> list[str]:
+    return [
+        *(a[0] for a in ACCOUNTS),
+        *(a[0] for a in JOURNEY_ACCOUNTS),
+        *(e[0] for e in EXPERTS),
+        XINZHENG[0],
+    ]
+
+
+class NotDemoDevice(Exception):
+    """The account has no demo authenticator: no code is printed."""
+
+
+def demo_totp(username: str) -> str:
+    """The current 6-digit code of ``username``'s demo authenticator. Refuses (``NotDemoDevice``)
+    any account whose authenticator is not the demo device with the demo key, so the command
+    is useless on a real site."""
+    from django_otp.oath import totp
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        raise NotDemoDevice(f"没有账号 {username}。")
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).order_by("id").first()
+    if device is None or device.name != DEMO_DEVICE_NAME or device.key != DEMO_TOTP_KEY:
+        raise NotDemoDevice(
+            f"账号 {username} 没有演示设备，不能显示验证码（只有 lianmeng demo 建立的演示账号可以）。"
+        )
+    code = totp(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    return str(code).zfill(device.digits)

@@ -38,3 +38,25 @@ def launched() -> Iterator[Any]:
             yield browser
         finally:
             browser.close()
+
+
+def pass_second_factor(page: Any, username: str) -> None:
+    """After the password: when the sign-in asks for a code (issue 12: administrators and
+    competent departments), enter one as the user's authenticator app would show it, first
+    binding an authenticator on the enrolment page if the account has none."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from tests.two_factor import current_code
+
+    page.wait_for_load_state()
+    if "/accounts/login/enrol/" in page.url:
+        device = TOTPDevice.objects.get(user__username=username, confirmed=False)
+        page.get_by_label("6 位验证码").fill(current_code(device))
+        page.get_by_role("button", name="确认绑定").click()
+        page.get_by_test_id("recovery-continue").click()
+        page.wait_for_load_state()
+    elif "/accounts/login/verify/" in page.url:
+        device = TOTPDevice.objects.get(user__username=username, confirmed=True)
+        page.get_by_label("6 位验证码").fill(current_code(device))
+        page.get_by_role("button", name="验证并登录").click()
+        page.wait_for_load_state()

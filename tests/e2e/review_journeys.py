@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.browser import ARTEFACTS, CHROMIUM, launched
+from tests.e2e.browser import ARTEFACTS, CHROMIUM, launched, pass_second_factor
 
 #: the demo accounts' password (README.md)
 DEMO_PASSWORD = "Lianmeng-Demo-2026"  # noqa: S105
@@ -82,6 +82,7 @@ class Journey:
         page.get_by_label("用户名").fill(username)
         page.get_by_label("密码").fill(DEMO_PASSWORD)
         page.get_by_role("button", name="登录", exact=True).click()
+        pass_second_factor(page, username)
         page.wait_for_url("**/home/")
         self.user = username
 

@@ -10,7 +10,7 @@ import pytest
 from django.test import override_settings
 
 from tests.conftest import PASSWORD
-from tests.e2e.browser import ARTEFACTS, CHROMIUM
+from tests.e2e.browser import ARTEFACTS, CHROMIUM, pass_second_factor
 
 pytestmark = [
     pytest.mark.e2e,
@@ -38,6 +38,8 @@ def _sign_in(page, url: str, username: str, password: str) -> None:
     page.fill("#id_username", username)
     page.fill("#id_password", password)
     page.get_by_role("button", name="登录").click()
+    if password == PASSWORD:
+        pass_second_factor(page, username.strip())
 
 
 @override_settings(LIANMENG_LOCKOUT_ATTEMPTS=3)

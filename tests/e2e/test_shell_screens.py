@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import PASSWORD
-from tests.e2e.browser import ARTEFACTS, CHROMIUM
+from tests.e2e.browser import ARTEFACTS, CHROMIUM, pass_second_factor
 
 pytestmark = [
     pytest.mark.e2e,
@@ -123,6 +123,7 @@ def _sign_in(page, live_server, user) -> None:
     page.get_by_label("用户名").fill(user.username)
     page.get_by_label("密码").fill(PASSWORD)
     page.get_by_role("button", name="登录", exact=True).click()
+    pass_second_factor(page, user.username)
     page.wait_for_url("**/home/")
 
 

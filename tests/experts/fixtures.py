@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from tests import two_factor
 from tests.conftest import PASSWORD
 
 
@@ -20,9 +21,7 @@ def _fast_passwords(settings):
 def login(client) -> Callable[..., Any]:
     def sign_in(user):
         client.logout()
-        response = client.post(
-            "/accounts/login/", {"username": user.username, "password": PASSWORD}
-        )
+        response = two_factor.sign_in(client, user, password=PASSWORD)
         assert response.status_code == 302, response.content.decode()[:500]
         return response
 

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from tests import two_factor
 from tests.conftest import PASSWORD
 
 BEIJING = ZoneInfo("Asia/Shanghai")
@@ -111,9 +112,7 @@ def review_closed(monkeypatch) -> None:
 def login(client) -> Callable[..., Any]:
     def sign_in(user):
         client.logout()
-        response = client.post(
-            "/accounts/login/", {"username": user.username, "password": PASSWORD}
-        )
+        response = two_factor.sign_in(client, user, password=PASSWORD)
         assert response.status_code == 302, response.content.decode()[:500]
         return client
 

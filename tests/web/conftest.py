@@ -8,17 +8,17 @@ import pytest
 from django.db import transaction
 
 from lianmeng.demo import load_demo
+from tests import two_factor
 from tests.conftest import PASSWORD
 
 
 @pytest.fixture
 def login(client) -> Callable[..., object]:
-    """Sign a user in through the real login page (so the audit trail sees it)."""
+    """Sign a user in through the real login page (so the audit trail sees it), entering a
+    code when the second step asks for one (tests/two_factor.py)."""
 
     def sign_in(user, *, follow: bool = False):
-        return client.post(
-            "/accounts/login/", {"username": user.username, "password": PASSWORD}, follow=follow
-        )
+        return two_factor.sign_in(client, user, password=PASSWORD, follow=follow)
 
     return sign_in
 

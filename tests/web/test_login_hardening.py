@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from lianmeng.core.models import AuditEntry, User
 from lianmeng.web.lockout import ACCOUNT_LOCKED, ACCOUNT_UNLOCKED, LOGIN_BLOCKED
 from tests.conftest import PASSWORD
+from tests.two_factor import second_step
 
 LOCKED_MESSAGE = "该账号因连续多次密码错误已被锁定。请联系安全管理员"
 
@@ -66,9 +67,12 @@ def test_failed_attempt_is_audited_under_the_normalised_name(client, make_user):
 
 
 def test_padded_name_with_right_password_signs_in(client, make_user):
-    make_user(["competent"], jurisdiction="410300", username="pinggu4")
+    user = make_user(["competent"], jurisdiction="410300", username="pinggu4")
     response = _post(client, "  pinggu4", PASSWORD)
     assert response.status_code == 302
+    # a competent department's code comes next (issue 12); the password alone opens nothing
+    assert client.get("/home/").status_code == 302
+    second_step(client, user, response)
     assert client.get("/home/").status_code == 200
 
 

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from lianmeng.core.access import login_only, permission, public
 from lianmeng.core.errors import DomainError, NotFound
+from lianmeng.core.reauth import recent_auth
 from lianmeng.core.site import absolute_url
 from lianmeng.core.validity import lapse_for, lapse_status
 from lianmeng.experts.models import RoundProposal
@@ -244,6 +245,8 @@ def decision_stage(request: HttpRequest) -> HttpResponse:
 def decision_unstage(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.decision_unstage(actor=request.user, decision_id=pk)
+    except NotFound as exc:  # another department's, or gone: the same 404 as reading it
+        return error_page(request, 404, _("未找到"), _(exc.message))
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
@@ -252,6 +255,7 @@ def decision_unstage(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @permission("alliances.decide")
+@recent_auth  # 发布决定前须近期验证过密码 (issue 12)
 @require_POST
 def decisions_publish(request: HttpRequest) -> HttpResponse:
     ids = [int(v) for v in request.POST.getlist("decisions") if v.isdigit()]

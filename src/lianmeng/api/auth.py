@@ -52,3 +52,14 @@ token_auth = TokenAuth()
 session_auth = SessionAuth()
 #: every operation that does not say otherwise
 DEFAULT_AUTH = [token_auth, session_auth]
+
+
+def require_recent_session(request: HttpRequest) -> None:
+    """Sensitive operations (creating a token, publishing decisions, exporting a proposal's
+    personal data) called with the browser session need the same recent re-authentication as
+    the web pages (``core.reauth``): 403 otherwise. A call with a token needs none — the token
+    itself was created from a recently re-authenticated session and can be revoked."""
+    from lianmeng.core.reauth import ensure_recent
+
+    if not isinstance(getattr(request, "auth", None), ApiToken):
+        ensure_recent(request)

@@ -19,6 +19,7 @@ from lianmeng.proposals.models import Proposal
 from lianmeng.proposals.selectors import proposal_get, proposal_list
 from lianmeng.proposals.services import proposal_export, proposal_import
 
+from .auth import require_recent_session
 from .documents import INTERCHANGE_REQUEST_BODY, INTERCHANGE_RESPONSE, read_document
 from .schemas import (
     READ_ERRORS,
@@ -72,10 +73,15 @@ def proposals_get(request: HttpRequest, proposal_id: PathId) -> Proposal:
     openapi_extra={"responses": {200: INTERCHANGE_RESPONSE}},
 )
 def proposals_document(request: HttpRequest, proposal_id: PathId) -> dict[str, Any]:
-    """The interchange document (``proposal.schema.json`` version 1) exactly as filed."""
+    """The interchange document (``proposal.schema.json`` version 1) exactly as filed; the
+    telephone numbers and e-mails of the contact person and the liaisons are masked
+    (``138****5678``, ``z***@example.com``) unless the caller is the lead unit or a
+    recommending/competent department of the proposal's area. With the browser session the
+    password must have been confirmed within ``LIANMENG_REAUTH_MINUTES`` (403 otherwise)."""
     _require(request, "proposals.view_proposal", _("您的账号没有查看申报的权限。"))
     proposal = proposal_get(viewer=request.user, pk=proposal_id)
-    return proposal_export(proposal=proposal)
+    require_recent_session(request)
+    return proposal_export(proposal=proposal, viewer=request.user)
 
 
 @router.post(

@@ -16,6 +16,7 @@ from lianmeng.alliances.plaque import plaque_pdf
 from lianmeng.core.errors import NotFound, PermissionDenied
 from lianmeng.core.site import absolute_url
 
+from .auth import require_recent_session
 from .schemas import MAX_YEAR, MIN_YEAR, READ_ERRORS, ErrorOut, Id, Pagination, PathId, StrictIn
 
 router = Router(tags=["联盟名录与决定"])
@@ -227,7 +228,10 @@ def decisions_stage(request: HttpRequest, payload: StageIn) -> Status:
     summary="统一发布决定（全部成功或全部不发布）",
 )
 def decisions_publish(request: HttpRequest, payload: PublishIn) -> list[Decision]:
+    """With the browser session, the password must have been confirmed within
+    ``LIANMENG_REAUTH_MINUTES`` (403 otherwise), as on the web page."""
     _decider(request)
+    require_recent_session(request)
     return services.decisions_publish(
         actor=request.user, ids=payload.decisions, reference=payload.reference, token=payload.token
     )

@@ -22,6 +22,7 @@ from ninja.responses import Status
 from lianmeng.core.errors import PermissionDenied
 from lianmeng.policy.loader import UnknownProfileError
 from lianmeng.proposals import roster
+from lianmeng.proposals.contacts import members_for
 from lianmeng.proposals.editing import require_revision
 from lianmeng.proposals.models import MemberConfirmation, Proposal
 from lianmeng.proposals.roster_fields import member_code, member_region_code, region_labels
@@ -95,8 +96,11 @@ def _edit_gate(request: HttpRequest) -> None:
     _require(request, "proposals.edit_drafts", gettext("只有牵头单位的账号可以修改成员单位名单。"))
 
 
-def _members_out(proposal: Proposal, indexes: list[int] | None = None) -> list[dict[str, Any]]:
-    members = roster.roster_members(proposal)
+def _members_out(
+    viewer: Any, proposal: Proposal, indexes: list[int] | None = None
+) -> list[dict[str, Any]]:
+    # liaisons' numbers and e-mails as the caller may see them (lianmeng.proposals.contacts)
+    members = members_for(viewer, proposal, roster.roster_members(proposal))
     chosen = [(i, members[i]) for i in (indexes if indexes is not None else range(len(members)))]
     regions = region_labels(member_region_code(m) for _, m in chosen)
     confirmations = {c.member_code: c for c in MemberConfirmation.objects.filter(proposal=proposal)}
@@ -142,7 +146,7 @@ def members_list(
     _require(request, "proposals.view_proposal", gettext("您的账号没有查看申报的权限。"))
     proposal = proposal_get(viewer=request.user, pk=proposal_id)
     response["X-Revision"] = str(proposal.revision)
-    return _members_out(proposal)
+    return _members_out(request.user, proposal)
 
 
 @router.post(
@@ -158,7 +162,7 @@ def members_add(
         actor=request.user, pk=proposal_id, revision=revision, data=_data(payload)
     )
     last = len(proposal.document["members"]) - 1
-    return Status(201, _members_out(proposal, [last])[0])
+    return Status(201, _members_out(request.user, proposal, [last])[0])
 
 
 @router.put(
@@ -184,7 +188,7 @@ def members_update(
         index=index,
         data=_data(payload),
     )
-    return _members_out(proposal, [index])[0]
+    return _members_out(request.user, proposal, [index])[0]
 
 
 @router.delete(
@@ -233,7 +237,9 @@ def members_import(
 def members_export(request: HttpRequest, proposal_id: PathId) -> HttpResponse:
     _require(request, "proposals.view_proposal", gettext("您的账号没有查看申报的权限。"))
     proposal = proposal_get(viewer=request.user, pk=proposal_id)
-    return _xlsx(roster.roster_export_xlsx(proposal), f"成员单位名单-{proposal.pk}.xlsx")
+    return _xlsx(
+        roster.roster_export_xlsx(proposal, viewer=request.user), f"成员单位名单-{proposal.pk}.xlsx"
+    )
 
 
 @router.get(

@@ -15,6 +15,7 @@ from ninja import Field, Router, Schema
 from lianmeng.core.errors import PermissionDenied
 from lianmeng.policy.loader import get_profile
 from lianmeng.proposals.checks import proposal_eligibility
+from lianmeng.proposals.contacts import proposal_for
 from lianmeng.proposals.duplicates import duplicate_candidates
 from lianmeng.proposals.editor import PARTS
 from lianmeng.proposals.models import Proposal
@@ -163,7 +164,8 @@ def sections_get(request: HttpRequest, proposal_id: PathId, key: str) -> dict[st
     _require(request, "proposals.view_proposal", _("您的账号没有查看申报的权限。"))
     section = get_section(key)
     proposal = proposal_get(viewer=request.user, pk=proposal_id)
-    return _section_out(proposal, section)
+    # contact numbers masked for readers who do not need them (lianmeng.proposals.contacts)
+    return _section_out(proposal_for(request.user, proposal), section)
 
 
 @router.put(

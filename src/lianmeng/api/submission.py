@@ -21,6 +21,7 @@ from ninja.throttling import SimpleRateThrottle
 from lianmeng.core.clock import as_beijing
 from lianmeng.core.errors import NotFound, PermissionDenied
 from lianmeng.documents.pdf import code_display
+from lianmeng.proposals.contacts import reading_copy_pdf
 from lianmeng.proposals.models import ProposalVersion
 from lianmeng.proposals.submission import proposal_submit, proposal_withdraw
 from lianmeng.proposals.versions import version_by_code, version_get, version_list
@@ -145,9 +146,12 @@ def proposals_version_pdf(
     version = version_get(viewer=request.user, pk=proposal_id, number=number)
     if not version.pdf:
         raise NotFound(_("该版本的 PDF 文件缺失，请联系系统管理员。"))
+    # a caller who needs no liaison numbers gets a reading copy with them masked
+    data = reading_copy_pdf(request.user, version)
     try:
-        with version.pdf.open("rb") as handle:
-            data = handle.read()
+        if data is None:
+            with version.pdf.open("rb") as handle:
+                data = handle.read()
     except OSError:
         raise NotFound(_("该版本的 PDF 文件缺失，请联系系统管理员。")) from None
     response = HttpResponse(data, content_type="application/pdf")

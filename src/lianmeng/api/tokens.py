@@ -12,7 +12,7 @@ from ninja.responses import Status
 from lianmeng.core.models import ApiToken
 from lianmeng.core.tokens import token_create, token_get, token_list, token_revoke
 
-from .auth import session_auth
+from .auth import require_recent_session, session_auth
 from .schemas import AUTH_ERRORS, ErrorOut, PathId, TokenCreatedOut, TokenIn, TokenOut
 
 router = Router(tags=["API 令牌"])
@@ -25,7 +25,10 @@ router = Router(tags=["API 令牌"])
     summary="创建 API 令牌（仅限网页登录）",
 )
 def tokens_create(request: HttpRequest, payload: TokenIn) -> Status:
-    """Create a token for the logged-in user. The ``key`` is shown in this answer only."""
+    """Create a token for the logged-in user. The ``key`` is shown in this answer only.
+    The password must have been confirmed within ``LIANMENG_REAUTH_MINUTES`` (signing in or
+    ``/accounts/confirm/``); otherwise 403."""
+    require_recent_session(request)
     token, key = token_create(actor=request.user, name=payload.name)
     token.key = key  # type: ignore[attr-defined]  # answered once, never stored
     return Status(201, token)

@@ -48,6 +48,10 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "rules.apps.AutodiscoverRulesConfig",
     "ninja",  # Swagger UI served from its bundled static files, never a CDN
+    # second factor at sign-in (issue 12): TOTP devices and one-time recovery codes
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "lianmeng.core",
     "lianmeng.ui",
     "lianmeng.workflow",
@@ -135,6 +139,15 @@ AUTH_PASSWORD_VALIDATORS = [
 LIANMENG_LOCKOUT_ATTEMPTS = int(os.environ.get("LIANMENG_LOCKOUT_ATTEMPTS", "10"))
 LIANMENG_LOCKOUT_WINDOW_MINUTES = int(os.environ.get("LIANMENG_LOCKOUT_WINDOW_MINUTES", "30"))
 
+# Second factor (lianmeng.core.two_factor, web/views_two_factor.py): the name authenticator
+# apps show; wrong codes count towards the lockout above (as wrong passwords do), so
+# django-otp's own growing delay after a wrong code is off; a password accepted waits this
+# many minutes for its code.
+OTP_TOTP_ISSUER = "联盟管理平台"
+OTP_TOTP_THROTTLE_FACTOR = 0
+OTP_STATIC_THROTTLE_FACTOR = 0
+LIANMENG_TWO_FACTOR_PENDING_MINUTES = 5
+
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
@@ -220,6 +233,9 @@ LIANMENG_CSP_REPORT_ONLY = _env_flag("LIANMENG_CSP_REPORT_ONLY", False)
 # minutes without a request, and after this many hours whatever happens.
 LIANMENG_SESSION_IDLE_MINUTES = int(os.environ.get("LIANMENG_SESSION_IDLE_MINUTES") or 30)
 LIANMENG_SESSION_MAX_HOURS = int(os.environ.get("LIANMENG_SESSION_MAX_HOURS") or 12)
+#: a sensitive action (publishing decisions, roles, personal-data exports) needs a password
+#: typed within this many minutes (lianmeng.core.reauth)
+LIANMENG_REAUTH_MINUTES = int(os.environ.get("LIANMENG_REAUTH_MINUTES") or 10)
 SESSION_COOKIE_AGE = max(LIANMENG_SESSION_MAX_HOURS, 1) * 3600
 #: a password-reset link (web/views_password.py) works once, within one hour
 PASSWORD_RESET_TIMEOUT = 3600

@@ -19,3 +19,7 @@ class CoreConfig(AppConfig):
         user_logged_in.connect(
             SessionTimeoutMiddleware.stamp, dispatch_uid="lianmeng.core.session_timeout"
         )
+        from . import reauth
+
+        # signing in is a fresh proof for the sensitive actions (core.reauth)
+        user_logged_in.connect(reauth.on_login, dispatch_uid="lianmeng.core.reauth")

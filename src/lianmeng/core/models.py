@@ -6,7 +6,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .roles import Role
+from .roles import TWO_FACTOR_ROLES, Role
 
 
 class Jurisdiction(models.Model):
@@ -135,6 +135,10 @@ class User(AbstractUser):
 
     def has_role(self, role: str) -> bool:
         return role in self.role_set()
+
+    def requires_two_factor(self) -> bool:
+        """Whether this account must sign in with a second factor (``TWO_FACTOR_ROLES``)."""
+        return bool(self.role_set() & TWO_FACTOR_ROLES)
 
 
 class RoleGrant(models.Model):

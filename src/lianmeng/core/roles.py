@@ -26,3 +26,6 @@ ADMIN_ROLES = frozenset({Role.SYSADMIN, Role.SECADMIN, Role.AUDITADMIN})
 UNIT_ROLES = frozenset({Role.APPLICANT, Role.MEMBER, Role.EXPERT, Role.EVALUATOR})
 #: Roles whose holder acts for a jurisdiction (department staff).
 JURISDICTION_ROLES = frozenset({Role.RECOMMENDER, Role.COMPETENT, Role.COORDINATION})
+#: Roles whose holders must sign in with a second factor (issue 12: TOTP with recovery codes
+#: for the three administrators and the competent departments; optional for everyone else).
+TWO_FACTOR_ROLES = frozenset({Role.SYSADMIN, Role.SECADMIN, Role.AUDITADMIN, Role.COMPETENT})

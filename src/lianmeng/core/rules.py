@@ -34,6 +34,8 @@ rules.add_perm("proposals.import_proposal", is_applicant)
 rules.add_perm("core.view_units", is_department_staff | is_sysadmin)
 rules.add_perm("core.manage_users", is_sysadmin)
 rules.add_perm("core.view_security", is_secadmin)
+# 三员分立: roles are granted and revoked by the security administrator only (core.role_grants)
+rules.add_perm("core.grant_roles", is_secadmin)
 rules.add_perm("core.view_audit", is_auditadmin)
 rules.add_perm("core.verify_audit", is_auditadmin)
 

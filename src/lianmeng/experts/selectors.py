@@ -11,6 +11,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils.translation import gettext_noop
 
 from lianmeng.core.errors import NotFound
+from lianmeng.core.masking import mask_email, mask_phone
 from lianmeng.core.models import Jurisdiction, User
 from lianmeng.core.roles import Role
 from lianmeng.policy.loader import get_profile, load_profiles
@@ -153,6 +154,15 @@ def contact_visible(viewer: User, user: User, paths: list[str] | None = None) ->
     area = expert_area(user)
     paths = contact_paths(viewer) if paths is None else paths
     return area is not None and any(area.path.startswith(p) for p in paths)
+
+
+def masked_contact(user: User) -> str:
+    """The expert's phone and e-mail masked (``139****0001 l***@example.com``), for lists of
+    many people; the full values are on his edit page (docs/decisions/0015)."""
+    profile = user.expert_profile if _has_profile(user) else None
+    phone = mask_phone(profile.phone if profile else "")
+    email = mask_email((profile.email if profile else "") or user.email)
+    return " ".join(part for part in (phone, email) if part)
 
 
 def pool_user_get(*, viewer: User, user_id: int) -> User:

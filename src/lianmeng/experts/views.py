@@ -374,6 +374,8 @@ def pool(request: HttpRequest) -> HttpResponse:
     paths = selectors.contact_paths(request.user)
     for user in context["page_obj"].object_list:
         user.show_contact = selectors.contact_visible(request.user, user, paths)
+        # a list of many people: contacts masked even for the own pool (full on the edit page)
+        user.contact_masked = selectors.masked_contact(user) if user.show_contact else ""
     return render(request, "experts/pool.html", context)
 
 

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from lianmeng.core.access import permission
+from lianmeng.core.reauth import recent_auth
 from lianmeng.documents.xlsx import write_table, xlsx_response
 
 from . import selectors
@@ -23,6 +24,7 @@ def _profile(user: Any) -> Any:
 
 
 @permission("experts.manage_rounds")
+@recent_auth  # experts' phones and e-mails (issue 12)
 def pool_xlsx(request: HttpRequest) -> HttpResponse:
     headers = [
         _("姓名"),

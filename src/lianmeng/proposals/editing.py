@@ -94,6 +94,15 @@ def lock_for_edit(*, actor: User, pk: int, revision: int | None = None) -> Propo
     return proposal
 
 
+def check_editable(*, actor: User, pk: int, revision: int | None = None) -> None:
+    """:func:`lock_for_edit`'s check without the lock, for work done before the transaction
+    (reading an uploaded workbook): whoever may not edit the proposal is refused first."""
+    proposal = Proposal.objects.filter(pk=pk).first()
+    if proposal is None:
+        raise NotFound(_("未找到该申报，或您无权查看。"))
+    ensure_editable(actor=actor, proposal=proposal, revision=revision)
+
+
 def sync_columns(proposal: Proposal) -> None:
     """Copy the facts list pages filter on from the document into their columns."""
     doc = proposal.document

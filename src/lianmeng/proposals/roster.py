@@ -25,7 +25,7 @@ from lianmeng.policy.loader import get_profile
 from lianmeng.policy.models import Profile
 
 from . import roster_xlsx
-from .editing import document_saved, lock_for_edit
+from .editing import check_editable, document_saved, lock_for_edit
 from .models import MemberConfirmation, Proposal
 from .roster_fields import (
     KIND_LABELS,
@@ -427,6 +427,7 @@ def roster_import_xlsx(
     refused at its second row: "第 7 行：统一社会信用代码与第 3 行重复". The good rows are
     added in one transaction with one audit entry that counts them.
     """
+    check_editable(actor=actor, pk=pk, revision=revision)  # another unit's file is not read
     content = _read_upload(file)
     rows = roster_xlsx.read_rows(content)
     with transaction.atomic():
@@ -505,9 +506,14 @@ def roster_template_xlsx(profile: Profile | str) -> bytes:
     return roster_xlsx.template_workbook(f"{name} · 成员单位名单（模板）")
 
 
-def roster_export_xlsx(proposal: Proposal) -> bytes:
-    """The roster in the template's layout (plus a column naming each member's region)."""
+def roster_export_xlsx(proposal: Proposal, *, viewer: User | None = None) -> bytes:
+    """The roster in the template's layout (plus a column naming each member's region);
+    with ``viewer``, the liaisons as he may see them (:mod:`.contacts`)."""
     members = roster_members(proposal)
+    if viewer is not None:
+        from .contacts import members_for
+
+        members = members_for(viewer, proposal, members)
     codes = {i: member_region_code(m) for i, m in enumerate(members)}
     labels = region_labels(codes.values())
     names = {i: labels.get(code, code) for i, code in codes.items() if code}

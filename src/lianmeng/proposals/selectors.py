@@ -50,6 +50,18 @@ def proposal_visibility(viewer: User) -> Q:
     q = Q(pk__in=[])
     if viewer.has_role(Role.APPLICANT) and viewer.unit_id:
         q |= Q(lead_unit_id=viewer.unit_id)
+    q |= department_visibility(viewer)
+    for rule in _VISIBILITY:
+        q |= rule(viewer)  # experts: their assigned proposals, no conflicts (lianmeng.experts)
+    return q
+
+
+def department_visibility(viewer: User) -> Q:
+    """The filed proposals a department sees as a department: those of its area and below
+    (a 省直部门: those that chose it as their recommender)."""
+    q = Q(pk__in=[])
+    if not viewer.is_authenticated:
+        return q
     filed = ~Q(status=Proposal.Status.DRAFT)
     if _provincial_department(viewer):
         # 省直主管部门（单位）: only the proposals that chose it as their recommender (seed
@@ -61,8 +73,6 @@ def proposal_visibility(viewer: User) -> Q:
             )
     elif viewer_scope(viewer) is not None:
         q |= scope_filter(viewer, region_field="region", zone_field="zone") & filed
-    for rule in _VISIBILITY:
-        q |= rule(viewer)  # experts: their assigned proposals, no conflicts (lianmeng.experts)
     return q
 
 

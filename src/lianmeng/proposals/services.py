@@ -132,9 +132,14 @@ def proposal_import(*, actor: User | None, document: dict[str, Any]) -> Proposal
     return proposal
 
 
-def proposal_export(*, proposal: Proposal) -> dict[str, Any]:
-    """The interchange document as filed, unchanged."""
-    return proposal.document
+def proposal_export(*, proposal: Proposal, viewer: User | None = None) -> dict[str, Any]:
+    """The interchange document as filed, unchanged; for ``viewer``, with the liaisons'
+    numbers and e-mails masked unless he needs them (:mod:`.contacts`)."""
+    if viewer is None:
+        return proposal.document
+    from .contacts import document_for
+
+    return document_for(viewer, proposal)
 
 
 def proposal_create(*, actor: User, call: Any) -> Proposal:

@@ -22,6 +22,7 @@ from lianmeng.core.errors import Conflict, DomainError, NotFound, PermissionDeni
 from lianmeng.core.roles import Role
 from lianmeng.ui.errors import error_page
 
+from .contacts import proposal_for
 from .duplicates import LIST_THRESHOLD, duplicate_candidates
 from .editor import PARTS, editor_context, part_url
 from .form_fields import get_path
@@ -150,8 +151,11 @@ def _render_section(
     conflict: str = "",
     status: int = 200,
 ) -> HttpResponse:
-    bound = bind_section(proposal, section, posted)
     editable = _may_edit(request, proposal)
+    # read-only readers: the values shown with the liaisons' numbers masked unless they need
+    # them (contacts.py); the checks below still judge the document as filed
+    shown = proposal if editable else proposal_for(request.user, proposal)
+    bound = bind_section(shown, section, posted)
     next_part = _next_part(section.key)
     document = proposal.document or {}
     context = editor_context(

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 
 from lianmeng.core.access import permission
 from lianmeng.core.errors import Conflict, DomainError, NotFound, ValidationFailed
+from lianmeng.core.reauth import recent_auth
 from lianmeng.ui.errors import error_page
 
 from . import roster
@@ -377,9 +378,10 @@ def roster_import_view(request: HttpRequest, proposal: Proposal) -> HttpResponse
 
 
 @permission("proposals.edit_drafts")
+@recent_auth  # liaisons' mobiles and e-mails (issue 12)
 @with_proposal
 def roster_export_view(request: HttpRequest, proposal: Proposal) -> HttpResponse:
-    content = roster.roster_export_xlsx(proposal)
+    content = roster.roster_export_xlsx(proposal, viewer=request.user)
     return _xlsx_response(content, f"{proposal.name or '成员单位名单'}-成员单位名单.xlsx")
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
 from django.contrib import messages
@@ -18,6 +19,7 @@ from lianmeng.core.errors import DomainError, NotFound, ValidationFailed
 from lianmeng.documents.pdf import code_display
 from lianmeng.ui.errors import error_page
 
+from .contacts import document_for, reading_copy_pdf
 from .editor import editor_context
 from .models import Proposal
 from .path_labels import path_label
@@ -180,6 +182,9 @@ def versions(request: HttpRequest, pk: int) -> HttpResponse:
         except NotFound as exc:
             messages.error(request, _(exc.message))
         else:
+            # compared as the viewer may see them: liaisons' numbers masked (contacts.py)
+            old.document = document_for(request.user, proposal, old.document)
+            new.document = document_for(request.user, proposal, new.document)
             comparison = {"old": old, "new": new, **compare_versions(old, new)}
             for change in comparison["fields"] + comparison["changed"]:
                 change["label"] = path_label(change["path"])  # as the form names it
@@ -211,8 +216,10 @@ def version_pdf(request: HttpRequest, pk: int, number: int) -> HttpResponse:
         return _not_found(request, exc)
     if not version.pdf:
         return error_page(request, 404, _("未找到"), _("该版本的 PDF 文件缺失，请联系系统管理员。"))
+    # a reader who needs no liaison numbers gets a reading copy with them masked (contacts.py)
+    copy = reading_copy_pdf(request.user, version)
     try:
-        handle = version.pdf.open("rb")
+        handle = io.BytesIO(copy) if copy is not None else version.pdf.open("rb")
     except OSError:
         return error_page(request, 404, _("未找到"), _("该版本的 PDF 文件缺失，请联系系统管理员。"))
     name = f"{version.proposal.name or '联盟构建建议书'}-第{version.number}版.pdf"

@@ -386,9 +386,12 @@ def notification_list(*, viewer: User) -> Any:
 
 
 def notification_mark_read(*, actor: User, pk: int | None = None) -> int:
-    """Mark one (or, without ``pk``, all) of the actor's notifications read."""
+    """Mark one (or, without ``pk``, all) of the actor's notifications read. NotFound when
+    ``pk`` is not one of the actor's (someone else's answers as an unknown one does)."""
     qs = Notification.objects.filter(recipient=actor, read_at__isnull=True)
     if pk is not None:
+        if not Notification.objects.filter(recipient=actor, pk=pk).exists():
+            raise NotFound(_("未找到该通知，或它不是您的。"))
         qs = qs.filter(pk=pk)
     return qs.update(read_at=clock.now())
 

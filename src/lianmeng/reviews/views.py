@@ -12,6 +12,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -639,10 +640,18 @@ def zone_filings(request: HttpRequest) -> HttpResponse:
 def notification_list(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         raw = request.POST.get("id")
-        notifications.notification_mark_read(
-            actor=request.user, pk=int(raw) if raw and raw.isdigit() else None
-        )
-        return redirect(request.POST.get("next") or "reviews:notification_list")
+        try:
+            notifications.notification_mark_read(
+                actor=request.user, pk=int(raw) if raw and raw.isdigit() else None
+            )
+        except NotFound as exc:
+            return error_page(request, 404, _("未找到"), _(exc.message))
+        target = request.POST.get("next") or ""
+        if not url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            target = reverse("reviews:notification_list")  # never off the site
+        return redirect(target)
     context = _paginate(request, notifications.notification_list(viewer=request.user))
     context["unread"] = notifications.unread_count(request.user)
     return render(request, "reviews/notification_list.html", context)

@@ -57,6 +57,41 @@ def login_blocked(username: object, reason: str) -> None:
         )
 
 
+REAUTH_SUCCEEDED = "lianmeng.auth.reauth"
+
+
+def reauth_failed(user: User, reason: str) -> bool:
+    """A wrong password (or code) on the re-authentication page: recorded as a failed sign-in
+    of ``user`` (``via: reauth``), so it counts towards the lockout. True if it locked."""
+    with transaction.atomic():
+        audit_record(
+            actor=user,
+            action=LOGIN_FAILED,
+            obj=user,
+            after={"username": user.username, "via": "reauth", "reason": reason},
+        )
+        return lockout.note_failure(user)
+
+
+def reauth_succeeded(user: User) -> None:
+    with transaction.atomic():
+        audit_record(actor=user, action=REAUTH_SUCCEEDED, obj=user)
+
+
+def code_failed(user: User, reason: str, *, via: str = "login") -> bool:
+    """A wrong second-factor code (``reason``: ``wrong_code``): recorded as a failed sign-in
+    of ``user``, so it counts towards the same lockout as a wrong password. True if it
+    locked the account."""
+    with transaction.atomic():
+        audit_record(
+            actor=None,
+            action=LOGIN_FAILED,
+            obj=user,
+            after={"username": user.username, "via": via, "reason": reason},
+        )
+        return lockout.note_failure(user)
+
+
 def on_logout(sender: Any, request: HttpRequest | None, user: User | None, **kwargs: Any) -> None:
     if user is None:  # logging out a visitor who was not signed in changes nothing
         return

@@ -22,10 +22,12 @@ from django.views import i18n as i18n_views
 from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
 
+from lianmeng.core import two_factor
 from lianmeng.core.access import login_only, permission, public
 from lianmeng.core.audit import audit_record, audit_verify
 from lianmeng.core.credentials import normalise_username
 from lianmeng.core.errors import NotFound
+from lianmeng.core.reauth import recent_auth
 from lianmeng.core.roles import Role
 from lianmeng.policy.loader import UnknownProfileError, get_profile, load_profiles
 from lianmeng.policy.uscc import IdentityError, uscc_region
@@ -35,7 +37,7 @@ from lianmeng.proposals.services import proposal_export
 from lianmeng.ui.context import role_labels
 from lianmeng.ui.errors import error_page
 
-from . import inbox, lockout, presenters, security
+from . import inbox, lockout, presenters, security, views_two_factor
 from .forms import AuditFilterForm, LoginForm, ProposalFilterForm
 from .selectors import audit_search, jurisdiction_names, login_failure_list, user_list
 
@@ -123,6 +125,10 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
     def form_valid(self, form: LoginForm) -> HttpResponse:
+        user = form.get_user()
+        if two_factor.needs_second_step(user):
+            # not signed in yet: the code comes first (views_two_factor)
+            return views_two_factor.second_step(self.request, user, self.get_redirect_url())
         response = super().form_valid(form)
         messages.success(self.request, _("欢迎，%(name)s。") % {"name": form.get_user()})
         return response
@@ -394,12 +400,13 @@ def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @permission("proposals.view_proposal")
+@recent_auth  # the roster's liaisons and contact person (issue 12)
 def proposal_export_json(request: HttpRequest, pk: int) -> HttpResponse:
     proposal = _proposal_or_404(request, pk)
     if isinstance(proposal, HttpResponse):
         return proposal
     response = JsonResponse(
-        proposal_export(proposal=proposal),
+        proposal_export(proposal=proposal, viewer=request.user),
         json_dumps_params={"ensure_ascii": False, "indent": 2},
     )
     response["Content-Disposition"] = f'attachment; filename="proposal-{proposal.pk}.json"'

@@ -10,6 +10,8 @@ may see: anyone else gets a 404.
 
 from __future__ import annotations
 
+import io
+
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -19,6 +21,7 @@ from lianmeng.core.access import permission
 from lianmeng.core.errors import NotFound
 from lianmeng.policy.loader import UnknownProfileError, get_profile
 from lianmeng.proposals import materials as materials_mod
+from lianmeng.proposals.contacts import reading_copy_pdf
 from lianmeng.proposals.duplicates import LIST_THRESHOLD, duplicate_candidates
 from lianmeng.proposals.presenters_form import candidate_rows, eligibility_view
 from lianmeng.ui.errors import error_page
@@ -103,8 +106,10 @@ def version_pdf_inline(request: HttpRequest, pk: int, number: int) -> HttpRespon
     missing = _("该版本的 PDF 文件缺失，请联系系统管理员。")
     if not version.pdf:
         return error_page(request, 404, _("未找到"), missing)
+    # a reader who needs no liaison numbers gets a reading copy with them masked
+    copy = reading_copy_pdf(request.user, version)
     try:
-        handle = version.pdf.open("rb")
+        handle = io.BytesIO(copy) if copy is not None else version.pdf.open("rb")
     except OSError:
         return error_page(request, 404, _("未找到"), missing)
     name = f"{version.proposal.name or '联盟构建建议书'}-第{version.number}版.pdf"

@@ -1,0 +1,523 @@
+"""Who may use which page and API operation, on which objects (issue 12: the authorisation matrix).
+
+Plain data, one entry per URL name of the Django URL conf (``namespace:name``) and one per
+operation of ``/api/v1/openapi.json`` (``METHOD /api/v1/path``). ``tests/web/test_authz_matrix.py``
+calls every entry as every demo subject, on an object of the subject's own jurisdiction (unit,
+assignment, account) and on one of another, and fails when the answer differs from the entry, or
+when a URL or operation has no entry here, or an entry names one that no longer exists.
+
+An entry (:class:`Rule`):
+
+``roles``
+    ``PUBLIC`` (everyone, signed in or not), ``SIGNED_IN`` (any signed-in account) or the set of
+    roles (``lianmeng.core.roles.Role``) whose holders may use it.
+``scope``
+    ``None``: whoever may use it may use it on every object it takes (or it takes none).
+    Otherwise the object must be the subject's own, and the other one is refused (404 preferred):
+    ``VISIBLE`` (a proposal: the lead unit's applicants; departments of its area and above, once
+    filed; experts assigned to it), ``UNIT`` (the subject's unit's), ``JURISDICTION`` (made in
+    the department's jurisdiction), ``POOL`` (an expert of the department's pool), ``ASSIGNED``
+    (the expert's own assignment), ``SELF`` (the subject's own account's).
+``obj``
+    Which object the path parameters name (a key of the world built by the test): ``proposal``
+    (filed), ``draft`` (an editable draft with a material and a version where needed),
+    ``call``, ``staff_call`` (a call not yet published), ``round``, ``assignment``, ``expert``,
+    ``alliance``, ``decision``, ``notification``, ``token``, ``profile``, ``user``, ``code``,
+    ``year``, ``reset``, ``jurisdiction``, ``event``.
+``methods``
+    The methods the view or operation accepts; POST/PUT/DELETE are writes: refused, they must
+    leave unchanged the audit log, the object's row and the row count of each model in
+    ``unchanged``.
+``body``
+    The body of a write (``"$name"`` is replaced by the object's parameter ``name``; a
+    ``(file name, bytes)`` pair is an uploaded file, ``"xlsx"`` an empty workbook), so that
+    the operation itself, not the body's validation, decides.
+``session_only``
+    The API operation takes the browser's session only: with an API token it answers 401.
+``query``
+    The query string of an API write (``$name`` as in ``body``), e.g. the revision it edits.
+``to_login_ok``
+    A public step that sends whoever has not begun it back to the login page.
+``demo_lacks``
+    Why an allowed request may still answer 404 (the demo and the test's world have no such
+    object); refusals are checked all the same.
+
+To add a URL: add its entry below, in the block of its app; the test names the URL missing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+PUBLIC = "public"
+SIGNED_IN = "signed-in"
+
+VISIBLE = "visible"
+UNIT = "unit"
+JURISDICTION = "jurisdiction"
+POOL = "pool"
+ASSIGNED = "assigned"
+SELF = "self"
+
+A, M, R, C, E, V, X = (
+    "applicant",
+    "member",
+    "recommender",
+    "competent",
+    "expert",
+    "evaluator",
+    "coordination",
+)
+SYS, SEC, AUD = "sysadmin", "secadmin", "auditadmin"
+STAFF = frozenset({R, C, X})
+#: the organisers of expert review: the competent departments; Heilongjiang's coordination group
+ORGANISERS = frozenset({C, X})
+
+#: the base (revision) of an empty write-up section: proposals.writeups.digest("")
+EMPTY_BASE = "e3b0c44298fc1c14"
+
+GET = ("GET",)
+POST = ("POST",)
+FORM = ("GET", "POST")
+
+PROPOSAL_ROWS = ("proposals.Proposal", "workflow.StateChange")
+ROSTER_ROWS = ("proposals.Proposal",)
+ROUND_ROWS = ("experts.ReviewRound", "experts.RoundProposal", "experts.Assignment")
+
+
+@dataclass(frozen=True)
+class Rule:
+    roles: frozenset[str] | str
+    scope: str | None = None
+    obj: str | None = None
+    methods: tuple[str, ...] = GET
+    unchanged: tuple[str, ...] = ()
+    body: dict | None = None
+    demo_lacks: str = ""
+    session_only: bool = False
+    query: str = ""
+    to_login_ok: bool = False
+    note: str = ""
+    extra: dict = field(default_factory=dict)
+
+
+def roles(*names: str) -> frozenset[str]:
+    return frozenset(names)
+
+
+APPLICANTS = roles(A)
+READERS = frozenset({A, *STAFF, E})  # proposals.view_proposal
+
+PAGES: dict[str, Rule] = {
+    # -- web: public pages, accounts ------------------------------------------------------
+    "web:index": Rule(PUBLIC),
+    "web:policy_list": Rule(PUBLIC),
+    "web:policy_detail": Rule(PUBLIC, obj="profile"),
+    "web:login": Rule(PUBLIC, methods=FORM),
+    "web:logout": Rule(PUBLIC, methods=FORM, note="signing out is harmless for anyone"),
+    "web:password_change": Rule(SIGNED_IN, methods=FORM),
+    "web:reauth": Rule(SIGNED_IN, methods=FORM, note="re-authentication before sensitive actions"),
+    "web:password_reset": Rule(PUBLIC, methods=FORM),
+    "web:password_reset_confirm": Rule(PUBLIC, obj="reset", methods=FORM),
+    "set_language": Rule(PUBLIC, methods=POST),
+    "web:home": Rule(SIGNED_IN),
+    # two-factor sign-in: the steps after the password are public pages (they act on the
+    # half-signed-in session only); the account's own security page for any signed-in account
+    "web:login_verify": Rule(PUBLIC, methods=FORM, to_login_ok=True),
+    "web:login_enrol": Rule(PUBLIC, methods=FORM, to_login_ok=True),
+    "web:account_security": Rule(SIGNED_IN),
+    "web:account_enrol": Rule(SIGNED_IN, methods=FORM),
+    "web:account_recovery_renew": Rule(SIGNED_IN, methods=POST),
+    "web:account_remove": Rule(SIGNED_IN, methods=POST),
+    # -- web: proposals (read) --------------------------------------------------------------
+    "web:proposal_list": Rule(roles(A, *STAFF)),
+    "web:proposal_list_xlsx": Rule(roles(A, *STAFF)),
+    "web:proposal_detail": Rule(READERS, VISIBLE, "proposal"),
+    "web:proposal_export": Rule(READERS, VISIBLE, "proposal"),
+    "web:proposal_read": Rule(READERS, VISIBLE, "proposal"),
+    "web:proposal_read_version": Rule(READERS, VISIBLE, "proposal"),
+    "web:proposal_read_pdf": Rule(READERS, VISIBLE, "proposal"),
+    "web:proposal_read_file": Rule(READERS, VISIBLE, "proposal"),
+    # -- web: the three administrators ------------------------------------------------------
+    "web:audit_list": Rule(roles(AUD)),
+    "web:audit_verify": Rule(roles(AUD), methods=FORM),
+    "web:user_list": Rule(roles(SYS)),
+    "web:security": Rule(roles(SEC)),
+    "web:security_unlock": Rule(roles(SEC), obj="user", methods=POST, unchanged=("core.User",)),
+    "web:security_two_factor_reset": Rule(
+        roles(SEC), methods=POST, unchanged=("otp_totp.TOTPDevice", "otp_static.StaticToken")
+    ),
+    # role assignment (三员分立: the security administrator only); a change needs a recent
+    # re-authentication (core.reauth) — a stale session is sent to web:reauth, acting on nothing
+    "web:role_accounts": Rule(roles(SEC)),
+    "web:role_account": Rule(roles(SEC), obj="user"),
+    "web:role_account_change": Rule(
+        roles(SEC), obj="user", methods=POST, unchanged=("core.RoleGrant", "core.User")
+    ),
+    # -- proposals: the editor of the lead unit's applicants --------------------------------
+    "proposals:edit": Rule(APPLICANTS, UNIT, "draft", unchanged=PROPOSAL_ROWS),
+    "proposals:section": Rule(APPLICANTS, UNIT, "draft", FORM, PROPOSAL_ROWS),
+    "proposals:check": Rule(APPLICANTS, UNIT, "draft"),
+    "proposals:check_panel": Rule(APPLICANTS, UNIT, "draft"),
+    "proposals:roster": Rule(APPLICANTS, UNIT, "draft", FORM, ROSTER_ROWS),
+    "proposals:member_add": Rule(APPLICANTS, UNIT, "draft", FORM, ROSTER_ROWS),
+    "proposals:member_edit": Rule(APPLICANTS, UNIT, "draft", FORM, ROSTER_ROWS),
+    "proposals:member_remove": Rule(APPLICANTS, UNIT, "draft", POST, ROSTER_ROWS),
+    "proposals:member_move": Rule(APPLICANTS, UNIT, "draft", POST, ROSTER_ROWS),
+    "proposals:roster_import": Rule(APPLICANTS, UNIT, "draft", FORM, ROSTER_ROWS),
+    "proposals:roster_export": Rule(APPLICANTS, UNIT, "draft"),
+    "proposals:roster_template": Rule(APPLICANTS, UNIT, "draft"),
+    "proposals:main_members": Rule(APPLICANTS, UNIT, "draft", FORM, ROSTER_ROWS),
+    "proposals:materials": Rule(
+        APPLICANTS, UNIT, "draft", FORM, ("proposals.Material", "proposals.Proposal")
+    ),
+    "proposals:material_remove": Rule(APPLICANTS, UNIT, "draft", POST, ("proposals.Material",)),
+    "proposals:material_download": Rule(READERS, VISIBLE, "proposal"),
+    "proposals:agreement_docx": Rule(APPLICANTS, UNIT, "draft"),
+    "proposals:writeups": Rule(APPLICANTS, UNIT, "draft", FORM, PROPOSAL_ROWS),
+    "proposals:submit": Rule(
+        APPLICANTS, UNIT, "draft", FORM, (*PROPOSAL_ROWS, "proposals.ProposalVersion")
+    ),
+    "proposals:withdraw": Rule(
+        APPLICANTS, UNIT, "proposal", POST, PROPOSAL_ROWS, body={"reason": "矩阵测试"}
+    ),
+    "proposals:versions": Rule(READERS, VISIBLE, "proposal"),
+    "proposals:version": Rule(READERS, VISIBLE, "proposal"),
+    "proposals:version_pdf": Rule(READERS, VISIBLE, "proposal"),
+    # the member unit's contact confirms the rosters that list his unit
+    "proposals:confirmations": Rule(roles(M)),
+    "proposals:member_confirm": Rule(
+        roles(M), UNIT, "proposal", POST, ("proposals.MemberConfirmation",)
+    ),
+    # -- calls ------------------------------------------------------------------------------
+    "calls:list": Rule(PUBLIC),
+    "calls:detail": Rule(PUBLIC, obj="call"),
+    "calls:apply": Rule(
+        APPLICANTS,
+        obj="call",
+        methods=POST,
+        unchanged=("proposals.Proposal",),
+        note="any applicant may open a proposal under a published call; the profile decides",
+    ),
+    "calls:staff_list": Rule(roles(C)),
+    "calls:staff_create": Rule(roles(C), methods=FORM, unchanged=("calls.Call",)),
+    "calls:staff_edit": Rule(roles(C), JURISDICTION, "staff_call", FORM, ("calls.Call",)),
+    "calls:staff_publish": Rule(roles(C), JURISDICTION, "staff_call", POST, ("calls.Call",)),
+    # -- documents: verification of a filed version (public) -------------------------------
+    "documents:verify_form": Rule(PUBLIC),
+    "documents:verify": Rule(PUBLIC, obj="code"),
+    # -- reviews: recommendation and acceptance -------------------------------------------
+    "reviews:inbox": Rule(STAFF),
+    "reviews:bulk": Rule(STAFF, methods=POST, unchanged=PROPOSAL_ROWS),
+    "reviews:inbox_xlsx": Rule(STAFF),
+    "reviews:acceptance": Rule(roles(C)),
+    "reviews:acceptance_xlsx": Rule(roles(C)),
+    "reviews:recommendations": Rule(roles(R)),
+    "reviews:recommendations_xlsx": Rule(roles(R), obj="year"),
+    "reviews:recommendations_pdf": Rule(roles(R), obj="year"),
+    "reviews:zone_filings": Rule(roles(C)),
+    "reviews:review": Rule(STAFF, VISIBLE, "proposal"),
+    "reviews:transition": Rule(
+        STAFF,
+        VISIBLE,
+        "proposal",
+        POST,
+        PROPOSAL_ROWS,
+        body={"transition": "recommend", "reason": "矩阵测试"},
+    ),
+    "reviews:reopen": Rule(STAFF, VISIBLE, "proposal", POST, PROPOSAL_ROWS),
+    "reviews:paper": Rule(
+        roles(C),
+        VISIBLE,
+        "proposal",
+        POST,
+        ("reviews.PaperReceipt",),
+        body={"copies": 2, "received_at": "2020-09-01 10:00", "received_by": "矩阵测试"},
+    ),
+    "reviews:letter": Rule(
+        READERS,
+        VISIBLE,
+        "proposal",
+        demo_lacks="a letter exists only once a decision about the proposal is made",
+    ),
+    "reviews:notification_list": Rule(SIGNED_IN, methods=FORM, unchanged=("reviews.Notification",)),
+    "reviews:notification_texts": Rule(ORGANISERS),
+    "reviews:notification_text_edit": Rule(
+        ORGANISERS, JURISDICTION, "event", FORM, ("reviews.NotificationTemplate",)
+    ),
+    # -- experts: review rounds and the pool (organisers), the expert's own pages ------------
+    "experts:round_list": Rule(ORGANISERS),
+    "experts:round_list_xlsx": Rule(ORGANISERS),
+    "experts:round_create": Rule(ORGANISERS, methods=POST, unchanged=ROUND_ROWS),
+    "experts:round_detail": Rule(ORGANISERS, JURISDICTION, "round"),
+    "experts:round_add": Rule(ORGANISERS, JURISDICTION, "round", POST, ROUND_ROWS),
+    "experts:round_auto": Rule(ORGANISERS, JURISDICTION, "round", POST, ROUND_ROWS),
+    "experts:round_manual": Rule(ORGANISERS, JURISDICTION, "round", POST, ROUND_ROWS),
+    "experts:assignment_remove": Rule(ORGANISERS, JURISDICTION, "round", POST, ROUND_ROWS),
+    "experts:round_close": Rule(ORGANISERS, JURISDICTION, "round", POST, ROUND_ROWS),
+    "experts:round_results": Rule(ORGANISERS, JURISDICTION, "round"),
+    "experts:round_xlsx": Rule(ORGANISERS, JURISDICTION, "round"),
+    "experts:pool": Rule(ORGANISERS),
+    "experts:pool_xlsx": Rule(ORGANISERS),
+    "experts:pool_edit": Rule(ORGANISERS, POOL, "expert", FORM, ("experts.ExpertProfile",)),
+    "experts:inbox": Rule(roles(E)),
+    "experts:score_form": Rule(roles(E), ASSIGNED, "assignment", FORM, ("experts.Score",)),
+    "experts:declare_conflict": Rule(
+        roles(E), ASSIGNED, "assignment", POST, ("experts.Assignment",), body={"reason": "矩阵测试"}
+    ),
+    "experts:my_profile": Rule(roles(E), methods=FORM, unchanged=("experts.ExpertProfile",)),
+    # -- alliances: the public registry, decisions (organisers) -----------------------------
+    "alliances:registry": Rule(PUBLIC),
+    "alliances:registry_xlsx": Rule(PUBLIC),
+    "alliances:registry_detail": Rule(PUBLIC, obj="alliance"),
+    # the lead unit's staff and the departments whose area covers the alliance
+    "alliances:registry_plaque": Rule(
+        roles(A, *STAFF),
+        JURISDICTION,
+        "alliance",
+        demo_lacks="no demo applicant's unit leads an alliance of the registry",
+    ),
+    "alliances:decision_pdf": Rule(
+        SIGNED_IN,
+        obj="decision",
+        demo_lacks="a decision document exists only once a decision is published",
+    ),
+    "alliances:decision_verify": Rule(
+        PUBLIC, obj="code", demo_lacks="no published decision: every code is unknown (404)"
+    ),
+    "alliances:decisions": Rule(ORGANISERS),
+    "alliances:decision_stage": Rule(ORGANISERS, methods=POST, unchanged=("alliances.Decision",)),
+    "alliances:decisions_publish": Rule(
+        ORGANISERS, methods=POST, unchanged=("alliances.Decision", "alliances.Alliance")
+    ),
+    "alliances:decision_unstage": Rule(
+        ORGANISERS, JURISDICTION, "decision", POST, ("alliances.Decision",)
+    ),
+}
+
+#: the API: the document itself and its browser are public; ``api:unknown`` answers 404 to all
+API_PAGES: dict[str, Rule] = {
+    "api:openapi-json": Rule(PUBLIC),
+    "api:openapi-view": Rule(PUBLIC),
+    "api:api-root": Rule(PUBLIC, note="answers 404 in the API's error shape"),
+    "api:unknown": Rule(PUBLIC, note="answers 404 in the API's error shape"),
+}
+
+PROPOSAL_API = READERS
+ORGANISER_API = ORGANISERS
+
+API: dict[str, Rule] = {
+    "POST /api/v1/checks": Rule(PUBLIC, methods=POST, note="judges a document, stores nothing"),
+    "GET /api/v1/profiles": Rule(PUBLIC),
+    "GET /api/v1/profiles/{profile_id}": Rule(PUBLIC, obj="profile"),
+    "GET /api/v1/profiles/{profile_id}/roster-template": Rule(PUBLIC, obj="profile"),
+    "GET /api/v1/jurisdictions": Rule(PUBLIC),
+    "GET /api/v1/jurisdictions/{code}": Rule(PUBLIC, obj="jurisdiction"),
+    "GET /api/v1/calls": Rule(PUBLIC),
+    "GET /api/v1/calls/{call_id}": Rule(PUBLIC, obj="call"),
+    "GET /api/v1/verify/{code}": Rule(PUBLIC, obj="code"),
+    "GET /api/v1/registry": Rule(PUBLIC),
+    "GET /api/v1/registry/{alliance_id}": Rule(PUBLIC, obj="alliance"),
+    "GET /api/v1/registry/{alliance_id}/plaque.pdf": Rule(
+        roles(A, *STAFF),
+        JURISDICTION,
+        "alliance",
+        demo_lacks="no demo applicant's unit leads an alliance of the registry",
+    ),
+    # -- tokens: each account its own ------------------------------------------------------
+    # created only from a signed-in browser session that confirmed the password recently: a
+    # token cannot mint tokens (401 with a token)
+    "POST /api/v1/tokens": Rule(
+        SIGNED_IN, methods=POST, body={"name": "矩阵测试"}, session_only=True
+    ),
+    "GET /api/v1/tokens": Rule(SIGNED_IN),
+    "DELETE /api/v1/tokens/{token_id}": Rule(
+        SIGNED_IN, SELF, "token", ("DELETE",), ("core.ApiToken",)
+    ),
+    "GET /api/v1/notifications": Rule(SIGNED_IN),
+    "POST /api/v1/notifications/{notification_id}/read": Rule(
+        SIGNED_IN, SELF, "notification", POST, ("reviews.Notification",)
+    ),
+    # -- proposals --------------------------------------------------------------------------
+    "GET /api/v1/proposals": Rule(roles(A, *STAFF)),
+    "POST /api/v1/proposals": Rule(
+        APPLICANTS, methods=POST, unchanged=("proposals.Proposal",), body={}
+    ),
+    "GET /api/v1/proposals/{proposal_id}": Rule(PROPOSAL_API, VISIBLE, "proposal"),
+    "GET /api/v1/proposals/{proposal_id}/document": Rule(PROPOSAL_API, VISIBLE, "proposal"),
+    "GET /api/v1/proposals/{proposal_id}/eligibility": Rule(PROPOSAL_API, VISIBLE, "proposal"),
+    "GET /api/v1/proposals/{proposal_id}/duplicates": Rule(PROPOSAL_API, VISIBLE, "proposal"),
+    "GET /api/v1/proposals/{proposal_id}/history": Rule(PROPOSAL_API, VISIBLE, "proposal"),
+    "GET /api/v1/proposals/{proposal_id}/transitions": Rule(PROPOSAL_API, VISIBLE, "proposal"),
+    "GET /api/v1/proposals/{proposal_id}/versions": Rule(PROPOSAL_API, VISIBLE, "proposal"),
+    "GET /api/v1/proposals/{proposal_id}/versions/{number}/pdf": Rule(
+        PROPOSAL_API, VISIBLE, "proposal"
+    ),
+    "GET /api/v1/proposals/{proposal_id}/sections/{key}": Rule(PROPOSAL_API, VISIBLE, "proposal"),
+    "PUT /api/v1/proposals/{proposal_id}/sections/{key}": Rule(
+        APPLICANTS,
+        UNIT,
+        "draft",
+        ("PUT",),
+        PROPOSAL_ROWS,
+        body={"revision": "$revision", "values": {}},
+    ),
+    "GET /api/v1/proposals/{proposal_id}/members": Rule(PROPOSAL_API, VISIBLE, "proposal"),
+    "GET /api/v1/proposals/{proposal_id}/members/export": Rule(PROPOSAL_API, VISIBLE, "proposal"),
+    "POST /api/v1/proposals/{proposal_id}/members": Rule(
+        APPLICANTS,
+        UNIT,
+        "draft",
+        POST,
+        ROSTER_ROWS,
+        body={"name": "矩阵测试单位", "kind": "enterprise"},
+    ),
+    "PUT /api/v1/proposals/{proposal_id}/members/{index}": Rule(
+        APPLICANTS,
+        UNIT,
+        "draft",
+        ("PUT",),
+        ROSTER_ROWS,
+        body={"name": "矩阵测试单位", "kind": "enterprise"},
+        query="revision=$revision",
+    ),
+    "DELETE /api/v1/proposals/{proposal_id}/members/{index}": Rule(
+        APPLICANTS, UNIT, "draft", ("DELETE",), ROSTER_ROWS, query="revision=$revision"
+    ),
+    "POST /api/v1/proposals/{proposal_id}/members/import": Rule(
+        APPLICANTS,
+        UNIT,
+        "draft",
+        POST,
+        ROSTER_ROWS,
+        body={"file": ("members.xlsx", "xlsx")},
+        query="revision=$revision",
+    ),
+    "GET /api/v1/proposals/{proposal_id}/materials": Rule(PROPOSAL_API, VISIBLE, "proposal"),
+    "GET /api/v1/proposals/{proposal_id}/materials/{material_id}": Rule(
+        PROPOSAL_API, VISIBLE, "proposal"
+    ),
+    "POST /api/v1/proposals/{proposal_id}/materials": Rule(
+        APPLICANTS,
+        UNIT,
+        "draft",
+        POST,
+        ("proposals.Material",),
+        body={"file": ("agreement.pdf", b"%PDF-1.4\n%%EOF\n"), "kind": "agreement"},
+    ),
+    "DELETE /api/v1/proposals/{proposal_id}/materials/{material_id}": Rule(
+        APPLICANTS, UNIT, "draft", ("DELETE",), ("proposals.Material",)
+    ),
+    "PUT /api/v1/proposals/{proposal_id}/writeups/{part}/{section}": Rule(
+        APPLICANTS,
+        UNIT,
+        "draft",
+        ("PUT",),
+        PROPOSAL_ROWS,
+        body={"html": "<p>矩阵测试</p>", "base": EMPTY_BASE},
+    ),
+    "GET /api/v1/proposals/{proposal_id}/agreement.docx": Rule(APPLICANTS, UNIT, "draft"),
+    "POST /api/v1/proposals/{proposal_id}/submit": Rule(
+        APPLICANTS, UNIT, "draft", POST, (*PROPOSAL_ROWS, "proposals.ProposalVersion"), body={}
+    ),
+    "POST /api/v1/proposals/{proposal_id}/withdraw": Rule(
+        APPLICANTS, UNIT, "proposal", POST, PROPOSAL_ROWS, body={"reason": "矩阵测试"}
+    ),
+    # -- recommendation, acceptance ---------------------------------------------------------
+    "POST /api/v1/proposals/{proposal_id}/transitions/{name}": Rule(
+        STAFF, VISIBLE, "proposal", POST, PROPOSAL_ROWS, body={"reason": "矩阵测试"}
+    ),
+    "POST /api/v1/proposals/{proposal_id}/reopen": Rule(
+        STAFF, VISIBLE, "proposal", POST, PROPOSAL_ROWS, body={"reason": "矩阵测试"}
+    ),
+    "POST /api/v1/proposals/{proposal_id}/paper-copies": Rule(
+        roles(C),
+        VISIBLE,
+        "proposal",
+        POST,
+        ("reviews.PaperReceipt",),
+        body={"copies": 2, "received_at": "2020-09-01T10:00:00+08:00", "received_by": "矩阵测试"},
+    ),
+    "GET /api/v1/reviews/inbox": Rule(STAFF),
+    "GET /api/v1/recommendations/{year}.xlsx": Rule(roles(R), obj="year"),
+    "GET /api/v1/recommendations/{year}.pdf": Rule(roles(R), obj="year"),
+    # -- calls ------------------------------------------------------------------------------
+    # bound to the profiles of the department's jurisdiction (finding 7)
+    "POST /api/v1/calls": Rule(
+        roles(C),
+        JURISDICTION,
+        "profile",
+        methods=POST,
+        unchanged=("calls.Call",),
+        body={
+            "profile": "$profile",
+            "year": 2030,
+            "title": "矩阵测试通知",
+            "online_opens": "2030-01-01",
+            "online_closes": "2030-02-01",
+        },
+    ),
+    "POST /api/v1/calls/{call_id}/publish": Rule(
+        roles(C), JURISDICTION, "staff_call", POST, ("calls.Call",)
+    ),
+    "POST /api/v1/calls/{call_id}/proposals": Rule(
+        APPLICANTS, obj="call", methods=POST, unchanged=("proposals.Proposal",)
+    ),
+    # -- expert review ----------------------------------------------------------------------
+    "GET /api/v1/review-rounds": Rule(ORGANISER_API),
+    "POST /api/v1/review-rounds": Rule(
+        ORGANISER_API,
+        JURISDICTION,
+        "profile",
+        methods=POST,
+        unchanged=ROUND_ROWS,
+        body={"profile": "$profile", "call_year": 2020},
+    ),
+    "GET /api/v1/review-rounds/{round_id}": Rule(ORGANISER_API, JURISDICTION, "round"),
+    "GET /api/v1/review-rounds/{round_id}/assignments": Rule(ORGANISER_API, JURISDICTION, "round"),
+    "GET /api/v1/review-rounds/{round_id}/results": Rule(ORGANISER_API, JURISDICTION, "round"),
+    "GET /api/v1/review-rounds/{round_id}/results.xlsx": Rule(ORGANISER_API, JURISDICTION, "round"),
+    "POST /api/v1/review-rounds/{round_id}/proposals": Rule(
+        ORGANISER_API, JURISDICTION, "round", POST, ROUND_ROWS, body={"proposals": ["$proposal"]}
+    ),
+    "POST /api/v1/review-rounds/{round_id}/auto-assign": Rule(
+        ORGANISER_API, JURISDICTION, "round", POST, ROUND_ROWS, body={}
+    ),
+    "POST /api/v1/review-rounds/{round_id}/assignments": Rule(
+        ORGANISER_API,
+        JURISDICTION,
+        "round",
+        POST,
+        ROUND_ROWS,
+        body={"proposal": "$proposal", "expert": "$expert", "reason": "矩阵测试"},
+    ),
+    "POST /api/v1/review-rounds/{round_id}/close": Rule(
+        ORGANISER_API, JURISDICTION, "round", POST, ROUND_ROWS
+    ),
+    "GET /api/v1/review-assignments": Rule(roles(E)),
+    "GET /api/v1/review-assignments/{assignment_id}": Rule(roles(E), ASSIGNED, "assignment"),
+    "PUT /api/v1/review-assignments/{assignment_id}/scores": Rule(
+        roles(E), ASSIGNED, "assignment", ("PUT",), ("experts.Score",), body={"scores": {}}
+    ),
+    "POST /api/v1/review-assignments/{assignment_id}/conflict": Rule(
+        roles(E), ASSIGNED, "assignment", POST, ("experts.Assignment",), body={"reason": "矩阵测试"}
+    ),
+    # -- decisions --------------------------------------------------------------------------
+    "GET /api/v1/decisions": Rule(ORGANISER_API),
+    "POST /api/v1/decisions": Rule(
+        ORGANISER_API,
+        VISIBLE,
+        "proposal",
+        POST,
+        ("alliances.Decision",),
+        body={"proposal": "$proposal_id", "kind": "decline", "reason": "矩阵测试"},
+    ),
+    "POST /api/v1/decisions/publish": Rule(
+        ORGANISER_API,
+        JURISDICTION,
+        "decision",
+        POST,
+        ("alliances.Decision", "alliances.Alliance"),
+        body={"decisions": ["$decision"]},
+    ),
+}
