@@ -28,6 +28,8 @@ LAYERS: list[str] = [
     "reviews",
     "experts",
     "alliances",
+    "schedule",
+    "running",
     "web",
     "api",
     "demo",

@@ -9,6 +9,9 @@
                                                         recommend, accept … (the engine)
     lianmeng proposal pdf FILE -o OUT.pdf               the printable PDF of a file (no database)
     lianmeng alliance import FILE.json [--as USER]      import the legacy registry (decided before the system)
+    lianmeng alliance status ID | history ID            an alliance's state, its history
+    lianmeng alliance transition ID NAME --as USER [--reason TEXT]
+                                                        dissolve, apply for 验收 … (the engine)
     lianmeng audit verify                               verify the audit hash chain and the
                                                         sealed records (versions, decisions)
     lianmeng backup DIR_OR_FILE                         database, uploaded files and secret key
@@ -18,7 +21,12 @@
     lianmeng demo                                       load demo data (idempotent)
     lianmeng demo totp USERNAME                         current code of a demo account's
                                                         demo authenticator (demo device only)
-    lianmeng serve [ADDR:PORT]                          serve the site (gunicorn)
+    lianmeng serve [ADDR:PORT]                          serve the site (gunicorn; without REDIS_URL
+                                                        it also runs the reminder job every
+                                                        LIANMENG_REMINDER_INTERVAL_MINUTES)
+    lianmeng worker                                     Celery worker with beat on REDIS_URL
+                                                        (runs the reminder job on schedule)
+    lianmeng reminders run [--now ISO]                  send the deadline reminders due now, once
     lianmeng manage ARGS…                               any Django management command
 
 Errors a user can cause print one line in Chinese on standard error, never a traceback.
@@ -169,6 +177,11 @@ def cmd_proposal(argv: list[str]) -> int:
 
 
 def cmd_alliance(argv: list[str]) -> int:
+    if argv[:1] in (["status"], ["history"], ["transition"]):
+        _django()
+        from lianmeng.alliances.cli import run as run_alliance
+
+        return run_alliance(argv)
     usage = "用法：lianmeng alliance import FILE.json [--as USER]"
     if len(argv) < 2 or argv[0] != "import":
         return _fail(usage)
@@ -345,6 +358,60 @@ def cmd_serve(argv: list[str]) -> int:
     return 0  # pragma: no cover
 
 
+def cmd_reminders(argv: list[str]) -> int:
+    if argv[:1] != ["run"]:
+        return _fail("用法：lianmeng reminders run [--now 2026-12-06T09:00+08:00]")
+    rest = argv[1:]
+    moment = None
+    if rest:
+        if rest[0] != "--now" or len(rest) != 2:
+            return _fail("用法：lianmeng reminders run [--now 2026-12-06T09:00+08:00]")
+        from datetime import datetime
+
+        try:
+            moment = datetime.fromisoformat(rest[1])
+        except ValueError:
+            return _fail(f"--now 的时间“{rest[1]}”无法识别，请写成 2026-12-06T09:00+08:00")
+        if moment.tzinfo is None:
+            from zoneinfo import ZoneInfo
+
+            moment = moment.replace(tzinfo=ZoneInfo("Asia/Shanghai"))
+    _django()
+    from lianmeng.schedule.reminders import send_due_reminders
+
+    sent = send_due_reminders(moment)
+    for item in sent:
+        print(item.line())
+    print(f"共发送提醒 {len(sent)} 条。" if sent else "没有需要发送的提醒。")
+    return 0
+
+
+def cmd_worker(argv: list[str]) -> int:
+    if not os.environ.get("REDIS_URL"):
+        return _fail(
+            "未设置 REDIS_URL：任务队列需要 Redis。不用 Redis 时，lianmeng serve 已内置定时提醒，"
+            "无需另起 worker（见 docs/decisions/0016-task-queue.md）。"
+        )
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lianmeng.config.settings")
+    print("提醒任务队列已启动（Celery worker + beat，Ctrl+C 退出）", flush=True)
+    os.execvp(  # noqa: S606 - replaces this process with the Celery worker
+        sys.executable,
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "lianmeng.schedule.celery",
+            "worker",
+            "--beat",
+            "--loglevel",
+            os.environ.get("LOG_LEVEL", "INFO"),
+            *argv,
+        ],
+    )
+    return 0  # pragma: no cover
+
+
 def cmd_manage(argv: list[str]) -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lianmeng.config.settings")
     from django.core.management import execute_from_command_line
@@ -364,6 +431,8 @@ COMMANDS: dict[str, Callable[[list[str]], int]] = {
     "setup": cmd_setup,
     "demo": cmd_demo,
     "serve": cmd_serve,
+    "worker": cmd_worker,
+    "reminders": cmd_reminders,
     "manage": cmd_manage,
 }
 

@@ -122,6 +122,7 @@ def load_demo() -> Iterator[str]:
             + list(load_journey_accounts())
             + list(load_review_journeys())
             + list(load_legacy_registry())
+            + list(load_demo_workspaces())
             + list(load_demo_versions())
             + list(load_demo_two_factor())
         )
@@ -170,10 +171,106 @@ def load_demo() -> Iterator[str]:
         yield from load_journey_accounts()
         yield from load_review_journeys()
         yield from load_legacy_registry()
+        yield from load_demo_workspaces()
         yield from load_demo_versions()
         yield from load_demo_two_factor()
     yield f"演示账号的密码均为 {DEMO_PASSWORD}"
     yield "管理员和主管部门账号登录时还须输入验证码：uv run lianmeng demo totp 用户名"
+
+
+def load_demo_workspaces() -> Iterator[str]:
+    """The workspace of one Henan alliance of the registry, filled in (members — among them
+    the demo member unit, so ``chengyuan`` reads it —, key people, agreement and a few meeting
+    records), so that a newcomer sees the page in use. Department accounts of Henan read it."""
+    from datetime import date, timedelta
+
+    from lianmeng.alliances.models import Alliance
+    from lianmeng.core import clock
+    from lianmeng.core.audit import audit_record
+    from lianmeng.running.models import Meeting, Member
+    from lianmeng.running.services import workspace_ensure
+
+    alliance = Alliance.objects.filter(profile="henan").order_by("pk").first()
+    member = User.objects.filter(username="chengyuan").select_related("unit").first()
+    if alliance is None or member is None or member.unit is None:
+        return
+    workspace = workspace_ensure(alliance=alliance)
+    if workspace.meetings.exists():
+        return
+    now = clock.now()
+    today = clock.beijing_now().date()
+    with transaction.atomic():
+        workspace.office_address = "郑州市高新技术产业开发区科学大道 100 号"
+        workspace.agreement_signed_on = date(today.year - 2, 6, 1)
+        workspace.agreement_term_years = 5
+        workspace.key_people = {
+            "chairman": {"name": "李建国", "phone": "0371-67981234", "email": "lijg@example.com"},
+            "secretary_general": {
+                "name": "赵敏",
+                "phone": "13903710001",
+                "email": "zm@example.com",
+            },
+            "liaison": {"name": "孙磊", "phone": "13903710002", "email": "sunlei@example.com"},
+        }
+        workspace.bodies = {
+            "decision": {"set_up": True, "name": "联盟理事会", "note": "理事单位 9 家"},
+            "advisory": {"set_up": True, "name": "专家委员会", "note": ""},
+            "executive": {"set_up": True, "name": "联盟秘书处", "note": "设在牵头单位"},
+        }
+        workspace.revision += 1
+        workspace.updated_at = now
+        workspace.save()
+        joined = alliance.decided_on
+        rows = [
+            (
+                alliance.lead_unit.name,
+                alliance.lead_unit.uscc or "",
+                "enterprise",
+                "lead",
+                alliance.lead_unit_id,
+            ),
+            (member.unit.name, member.unit.uscc or "", member.unit.kind, "member", member.unit_id),
+            ("郑州大学", "", "university", "member", None),
+            ("河南省科学院", "", "research_institute", "member", None),
+        ]
+        Member.objects.bulk_create(
+            Member(
+                workspace=workspace, name=n, uscc=u, kind=k, role=r, unit_id=uid, joined_on=joined
+            )
+            for n, u, k, r, uid in rows
+        )
+        specs = [
+            ("annual", "年度会员大会", 40, 60, "郑州", "审议通过上年度工作总结和本年度工作计划。"),
+            (
+                "council",
+                "第二届理事会第三次会议",
+                75,
+                11,
+                "郑州",
+                "讨论新成员入盟和专家委员会调整。",
+            ),
+            ("work", "秘书处工作会议", 20, 6, "线上", "落实年度重点项目分工。"),
+        ]
+        for kind, title, days_ago, count, place, minutes in specs:
+            Meeting.objects.create(
+                workspace=workspace,
+                kind=kind,
+                title=title,
+                held_on=today - timedelta(days=days_ago),
+                place=place,
+                attendance_count=count,
+                attendance_units=f"{alliance.lead_unit.name}\n{member.unit.name}",
+                minutes=minutes,
+                created_at=now,
+                updated_at=now,
+            )
+        audit_record(
+            actor=None,
+            action="lianmeng.running.demo.loaded",
+            obj=workspace,
+            after={"alliance": alliance.pk, "members": len(rows), "meetings": len(specs)},
+        )
+    yield f"联盟工作台：{alliance.name}（{len(specs)} 条会议记录）"
 
 
 def load_demo_versions() -> Iterator[str]:

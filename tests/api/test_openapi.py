@@ -102,3 +102,29 @@ def test_no_operation_lists_a_status_twice(client):
         return dict(pairs)
 
     json.loads(text, object_pairs_hook=no_repeats)
+
+
+def test_no_two_api_schemas_share_a_name():
+    """The OpenAPI document keys its components by class name: two schemas of one name
+    silently become one, and one operation's responses are then checked against the other's."""
+    import importlib
+    import pkgutil
+
+    from ninja import Schema
+
+    import lianmeng.api
+
+    seen: dict[str, str] = {}
+    clashes = []
+    for info in pkgutil.iter_modules(lianmeng.api.__path__):
+        module = importlib.import_module(f"lianmeng.api.{info.name}")
+        for name, value in vars(module).items():
+            if (
+                isinstance(value, type)
+                and issubclass(value, Schema)
+                and value.__module__ == module.__name__
+            ):
+                if name in seen and seen[name] != module.__name__:
+                    clashes.append(f"{name}: {seen[name]} and {module.__name__}")
+                seen.setdefault(name, module.__name__)
+    assert not clashes, clashes

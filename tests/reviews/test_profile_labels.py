@@ -12,11 +12,12 @@ from lianmeng.reviews.profile_labels import LABELS
 def _names() -> set[str]:
     names: set[str] = set()
     for profile in load_profiles().values():
-        if profile.lifecycle is None:
-            continue
-        names |= {state.label for state in profile.lifecycle.states}
-        for transition in profile.lifecycle.transitions:
-            names |= {transition.label, transition.reason_label}
+        for table in (profile.lifecycle, profile.alliance_lifecycle):
+            if table is None:
+                continue
+            names |= {state.label for state in table.states}
+            for transition in table.transitions:
+                names |= {transition.label, transition.reason_label}
     return names
 
 

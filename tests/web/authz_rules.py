@@ -23,7 +23,7 @@ An entry (:class:`Rule`):
     (filed), ``draft`` (an editable draft with a material and a version where needed),
     ``call``, ``staff_call`` (a call not yet published), ``round``, ``assignment``, ``expert``,
     ``alliance``, ``decision``, ``notification``, ``token``, ``profile``, ``user``, ``code``,
-    ``year``, ``reset``, ``jurisdiction``, ``event``.
+    ``year``, ``reset``, ``jurisdiction``, ``event``, ``feed`` (a calendar feed address).
 ``methods``
     The methods the view or operation accepts; POST/PUT/DELETE are writes: refused, they must
     leave unchanged the audit log, the object's row and the row count of each model in
@@ -82,6 +82,8 @@ FORM = ("GET", "POST")
 
 PROPOSAL_ROWS = ("proposals.Proposal", "workflow.StateChange")
 ROSTER_ROWS = ("proposals.Proposal",)
+#: an alliance's state and its history (lianmeng.alliances.lifecycle)
+ALLIANCE_ROWS = ("alliances.Alliance", "workflow.StateChange", "workflow.Deadline")
 ROUND_ROWS = ("experts.ReviewRound", "experts.RoundProposal", "experts.Assignment")
 
 
@@ -106,6 +108,9 @@ def roles(*names: str) -> frozenset[str]:
 
 
 APPLICANTS = roles(A)
+#: the demo's alliances are led by units without a demo account: an applicant reaches none
+WORKSPACE_LACKS = "no demo applicant's unit leads an alliance of the registry"
+MEETING_BODY = {"kind": "council", "held_on": "2024-01-01", "attendance_count": "3"}
 READERS = frozenset({A, *STAFF, E})  # proposals.view_proposal
 
 PAGES: dict[str, Rule] = {
@@ -266,6 +271,16 @@ PAGES: dict[str, Rule] = {
         roles(E), ASSIGNED, "assignment", POST, ("experts.Assignment",), body={"reason": "矩阵测试"}
     ),
     "experts:my_profile": Rule(roles(E), methods=FORM, unchanged=("experts.ExpertProfile",)),
+    # -- schedule: the deadline calendar and its personal iCalendar feed ---------------------
+    # the lead unit and departments (each sees the deadlines of the subjects it may see); the
+    # feed takes no session: its secret address is the key, an unknown one answers 404
+    "schedule:calendar": Rule(roles(A, *STAFF)),
+    "schedule:feed_manage": Rule(
+        roles(A, *STAFF), methods=POST, body={"action": "create"}, unchanged=("schedule.FeedToken",)
+    ),
+    "schedule:feed": Rule(
+        PUBLIC, obj="feed", demo_lacks="the test's feed token is no one's: every address is 404"
+    ),
     # -- alliances: the public registry, decisions (organisers) -----------------------------
     "alliances:registry": Rule(PUBLIC),
     "alliances:registry_xlsx": Rule(PUBLIC),
@@ -275,6 +290,18 @@ PAGES: dict[str, Rule] = {
         roles(A, *STAFF),
         JURISDICTION,
         "alliance",
+        demo_lacks="no demo applicant's unit leads an alliance of the registry",
+    ),
+    # 宣布解散 and the alliance's other steps: the lead unit's staff (the demo's applicants lead
+    # no alliance: 404, as for every unit that is not the lead unit); departments act on their
+    # own steps (the matrix fires ``dissolve``, the lead unit's: 403)
+    "alliances:registry_transition": Rule(
+        APPLICANTS,
+        UNIT,
+        "alliance",
+        POST,
+        ALLIANCE_ROWS,
+        body={"reason": "矩阵测试"},
         demo_lacks="no demo applicant's unit leads an alliance of the registry",
     ),
     "alliances:decision_pdf": Rule(
@@ -292,6 +319,50 @@ PAGES: dict[str, Rule] = {
     ),
     "alliances:decision_unstage": Rule(
         ORGANISERS, JURISDICTION, "decision", POST, ("alliances.Decision",)
+    ),
+    # -- running: the alliance workspace: the lead unit's applicants write; member units and
+    # the departments whose area covers the alliance read --------------------------------------
+    "running:workspace": Rule(
+        roles(A, M, *STAFF), JURISDICTION, "alliance", demo_lacks=WORKSPACE_LACKS
+    ),
+    "running:document_file": Rule(
+        roles(A, M, *STAFF), JURISDICTION, "alliance_file", demo_lacks=WORKSPACE_LACKS
+    ),
+    "running:particulars_edit": Rule(
+        APPLICANTS,
+        JURISDICTION,
+        "alliance",
+        FORM,
+        ("running.Workspace",),
+        body={"office_address": "矩阵测试", "revision": "1"},
+        demo_lacks=WORKSPACE_LACKS,
+    ),
+    "running:meeting_new": Rule(
+        APPLICANTS,
+        JURISDICTION,
+        "alliance",
+        FORM,
+        ("running.Meeting",),
+        body=MEETING_BODY,
+        demo_lacks=WORKSPACE_LACKS,
+    ),
+    "running:meeting_edit": Rule(
+        APPLICANTS,
+        JURISDICTION,
+        "meeting",
+        FORM,
+        ("running.Meeting",),
+        body={**MEETING_BODY, "revision": "$revision"},
+        demo_lacks=WORKSPACE_LACKS,
+    ),
+    "running:document_upload": Rule(
+        APPLICANTS,
+        JURISDICTION,
+        "alliance",
+        POST,
+        ("running.Document",),
+        body={"title": "矩阵测试"},
+        demo_lacks=WORKSPACE_LACKS,
     ),
 }
 
@@ -318,11 +389,52 @@ API: dict[str, Rule] = {
     "GET /api/v1/verify/{code}": Rule(PUBLIC, obj="code"),
     "GET /api/v1/registry": Rule(PUBLIC),
     "GET /api/v1/registry/{alliance_id}": Rule(PUBLIC, obj="alliance"),
+    "GET /api/v1/registry/{alliance_id}/history": Rule(PUBLIC, obj="alliance"),
+    "GET /api/v1/registry/{alliance_id}/transitions": Rule(SIGNED_IN, obj="alliance"),
+    "POST /api/v1/registry/{alliance_id}/transitions/{name}": Rule(
+        APPLICANTS,
+        UNIT,
+        "alliance",
+        POST,
+        ALLIANCE_ROWS,
+        body={"reason": "矩阵测试"},
+        demo_lacks="no demo applicant's unit leads an alliance of the registry",
+    ),
     "GET /api/v1/registry/{alliance_id}/plaque.pdf": Rule(
         roles(A, *STAFF),
         JURISDICTION,
         "alliance",
         demo_lacks="no demo applicant's unit leads an alliance of the registry",
+    ),
+    # the alliance workspace (lead unit writes; member units and departments of the area read)
+    "GET /api/v1/alliances/{alliance_id}/workspace": Rule(
+        roles(A, M, *STAFF), JURISDICTION, "alliance", demo_lacks=WORKSPACE_LACKS
+    ),
+    "GET /api/v1/alliances/{alliance_id}/meetings": Rule(
+        roles(A, M, *STAFF), JURISDICTION, "alliance", demo_lacks=WORKSPACE_LACKS
+    ),
+    "POST /api/v1/alliances/{alliance_id}/meetings": Rule(
+        APPLICANTS,
+        JURISDICTION,
+        "alliance",
+        POST,
+        ("running.Meeting",),
+        body={"kind": "council", "held_on": "2024-01-01", "attendance_count": 3},
+        demo_lacks=WORKSPACE_LACKS,
+    ),
+    "PUT /api/v1/alliances/{alliance_id}/meetings/{meeting_id}": Rule(
+        APPLICANTS,
+        JURISDICTION,
+        "meeting",
+        ("PUT",),
+        ("running.Meeting",),
+        body={
+            "kind": "work",
+            "held_on": "2024-01-01",
+            "attendance_count": 3,
+            "revision": "$revision",
+        },
+        demo_lacks=WORKSPACE_LACKS,
     ),
     # -- tokens: each account its own ------------------------------------------------------
     # created only from a signed-in browser session that confirmed the password recently: a

@@ -176,6 +176,9 @@ def _build_world() -> World:
     from lianmeng.proposals.models import Material, Proposal
     from lianmeng.proposals.services import proposal_import
     from lianmeng.reviews.models import Notification
+    from lianmeng.running.models import Document as WorkspaceDocument
+    from lianmeng.running.models import Meeting
+    from lianmeng.running.services import workspace_ensure
 
     list(load_demo())
     users = {u.username: u for u in User.objects.all()}
@@ -265,6 +268,28 @@ def _build_world() -> World:
         "baoding": Alliance.objects.filter(profile="baoding").order_by("pk").first(),
         "hlj": Alliance.objects.filter(profile="heilongjiang").order_by("pk").first(),
     }
+    meetings, alliance_files = {}, {}
+    for area, alliance in alliances.items():
+        workspace = workspace_ensure(alliance=alliance)
+        meetings[area] = Meeting.objects.create(
+            workspace=workspace,
+            kind="work",
+            held_on=now.date(),
+            attendance_count=3,
+            created_at=now,
+            updated_at=now,
+        )
+        alliance_files[area] = WorkspaceDocument.objects.create(
+            workspace=workspace,
+            title=f"矩阵联盟文件{area}",
+            file=ContentFile(b"%PDF-1.4\n%%EOF\n", name="alliance.pdf"),
+            original_name="alliance.pdf",
+            content_type="application/pdf",
+            size=15,
+            sha256="0" * 64,
+            uploaded_by=users[organisers[area]],
+            uploaded_at=now,
+        )
     published = Call.objects.filter(status="published").order_by("-year").first()
     stranger = users["zhuanjia-xx"]
 
@@ -371,6 +396,20 @@ def _build_world() -> World:
                 "main": alliances[area],
                 "pk": alliances[area].pk,
                 "alliance_id": alliances[area].pk,
+                "name": "dissolve",  # the lead unit's step of every profile's table
+            },
+            "meeting": {
+                "main": meetings[area],
+                "pk": alliances[area].pk,
+                "alliance_id": alliances[area].pk,
+                "mid": meetings[area].pk,
+                "meeting_id": meetings[area].pk,
+                "revision": meetings[area].revision,
+            },
+            "alliance_file": {
+                "pk": alliances[area].pk,
+                "did": alliance_files[area].pk,
+                "text": alliance_files[area].title,
             },
             "decision": {
                 "main": decisions[area],
@@ -393,6 +432,7 @@ def _build_world() -> World:
             "code": {"code": version_code(proposal)},
             "year": {"year": clock.beijing_now().year},
             "reset": {"uidb64": "MQ", "token": "set-password"},
+            "feed": {"token": "no-such-calendar-feed"},
             "jurisdiction": {"code": codes[area]},
             None: {"profile": PROFILE_OF[area], "proposal": proposal.pk},
         }

@@ -16,6 +16,10 @@ class AlliancesConfig(AppConfig):
 
         from .integrity import register_integrity
         from .legacy import alliance_status_label, legacy_alliances
+        from .lifecycle import register
+
+        # an alliance's life after the decision runs on the lifecycle engine (lianmeng.workflow)
+        register()
 
         # published decisions are sealed in the audit chain, re-checked by `audit verify`
         register_integrity()

@@ -33,6 +33,7 @@ from lianmeng.core.models import Jurisdiction, Unit, User
 from lianmeng.core.services import unit_create
 from lianmeng.policy.loader import UnknownProfileError, get_profile
 
+from .lifecycle import record_initial
 from .models import Alliance
 
 FIELD_NAMES = {
@@ -72,7 +73,9 @@ class LegacyRow(BaseModel):
     profile: str
     name: str = Field(min_length=2, max_length=120)
     lead_unit: LegacyUnit
-    status: Literal["building", "recognised", "filed", "pilot", "revoked", "dissolved"]
+    status: Literal[
+        "building", "awaiting_acceptance", "recognised", "filed", "pilot", "revoked", "dissolved"
+    ]
     decided_on: date
     construction_deadline: date | None = None
     reference: str = Field(default="", max_length=60)
@@ -159,6 +162,14 @@ def _create(row: LegacyRow, actor: User | None) -> Alliance | None:
         return None
     if row.decided_on > clock.now().astimezone(clock.BEIJING).date():
         raise ValidationFailed(_("决定日期不能晚于今天。"))
+    table = profile.alliance_lifecycle
+    if table is None or table.state(row.status) is None:
+        states = "、".join(f"{s.id}（{s.label}）" for s in table.states) if table else ""
+        raise ValidationFailed(
+            _("%(profile)s的联盟没有“%(status)s”这一状态；可用：%(states)s。")
+            % {"profile": profile.name.value, "status": row.status, "states": states},
+            details={"field": "status"},
+        )
     lead = _lead_unit(row.lead_unit, actor)
     alliance = Alliance.objects.create(
         proposal=None,
@@ -179,6 +190,14 @@ def _create(row: LegacyRow, actor: User | None) -> Alliance | None:
         decided_on=row.decided_on,
         construction_deadline=row.construction_deadline,
         authority=profile.authority.value if profile.authority else profile.issuer.value,
+    )
+    # the imported state is the alliance's first history row (lianmeng.alliances.lifecycle)
+    record_initial(
+        alliance=alliance,
+        actor=actor,
+        transition="import",
+        data={"source": "legacy", "reference": row.reference},
+        construction_due=row.construction_deadline,
     )
     audit_record(
         actor=actor,

@@ -148,6 +148,7 @@ class Alliance(models.Model):
 
     class Status(models.TextChoices):
         BUILDING = "building", _("筹建中")
+        AWAITING_ACCEPTANCE = "awaiting_acceptance", _("待验收")
         RECOGNISED = "recognised", _("已认定")
         FILED = "filed", _("已备案")
         PILOT = "pilot", _("试点")
@@ -190,7 +191,9 @@ class Alliance(models.Model):
         Jurisdiction, on_delete=models.PROTECT, related_name="+", verbose_name=_("认定辖区")
     )
     member_count = models.PositiveIntegerField(_("成员总数"), default=0)
-    status = models.CharField(_("状态"), max_length=12, choices=Status.choices, db_index=True)
+    #: the state in the profile's ``[alliance_lifecycle]``, set only through the lifecycle
+    #: engine (lianmeng.alliances.lifecycle): every change has its history row
+    status = models.CharField(_("状态"), max_length=20, choices=Status.choices, db_index=True)
     category = models.PositiveSmallIntegerField(_("类别"), null=True, blank=True)
     decided_on = models.DateField(_("决定日期"), db_index=True)
     #: Henan: 筹建期 one year from the decision (seed 000 五(二))
@@ -210,3 +213,23 @@ class Alliance(models.Model):
     @property
     def category_label(self) -> str:
         return category_label(self.category)
+
+    # -- what the lifecycle engine's routing reads (lianmeng.workflow.routing) ---------------
+
+    @property
+    def region(self) -> Jurisdiction:
+        """The area the alliance belongs to: its proposal's, else its lead unit's, else the
+        deciding jurisdiction."""
+        if self.proposal_id is not None:
+            return self.proposal.region
+        if self.lead_unit.region_id is not None:
+            return self.lead_unit.region
+        return self.jurisdiction
+
+    #: an alliance has no zone route and names no recommender
+    zone = None
+    zone_id = None
+
+    @property
+    def document(self) -> dict:
+        return {}

@@ -39,18 +39,25 @@ class RegistryFilters:
 
 def with_construction(qs: QuerySet[Alliance]) -> QuerySet[Alliance]:
     """Annotate each alliance with the end of its construction period (``construction_due_at``:
-    the engine's deadline, a subquery — no query per row) and whether it has passed while
-    the alliance is still 筹建中 (``construction_overdue``). A legacy alliance has no
-    deadline row: its recorded 筹建期限 counts."""
+    the alliance's latest deadline on the engine, a subquery — no query per row), when it
+    reached its current state (``state_since``) and whether the period has passed while the
+    alliance is still 筹建中 (``construction_overdue``). Without a deadline row its recorded
+    筹建期限 counts."""
     from lianmeng.core import clock
-    from lianmeng.workflow.models import Deadline
+    from lianmeng.workflow.models import Deadline, StateChange
 
     due = (
         Deadline.objects.filter(
-            subject_kind="proposal", subject_id=OuterRef("proposal_id"), kind="construction_period"
+            subject_kind="alliance", subject_id=OuterRef("pk"), kind="construction_period"
         )
         .order_by("-id")
         .values("due_at")[:1]
+    )
+    # when the alliance reached its current state (its latest history row)
+    since = (
+        StateChange.objects.filter(subject_kind="alliance", subject_id=OuterRef("pk"))
+        .order_by("-at", "-id")
+        .values("at")[:1]
     )
     now = clock.now()
     today = now.astimezone(clock.BEIJING).date()
@@ -58,7 +65,7 @@ def with_construction(qs: QuerySet[Alliance]) -> QuerySet[Alliance]:
         Q(construction_due_at__lt=now)
         | Q(construction_due_at__isnull=True, construction_deadline__lt=today)
     )
-    return qs.annotate(construction_due_at=Subquery(due)).annotate(
+    return qs.annotate(construction_due_at=Subquery(due), state_since=Subquery(since)).annotate(
         construction_overdue=Case(
             When(overdue, then=Value(True)), default=Value(False), output_field=BooleanField()
         )
@@ -95,6 +102,14 @@ def alliance_get(*, pk: int) -> Alliance:
         ).get(pk=pk)
     except (Alliance.DoesNotExist, ValueError, TypeError) as exc:
         raise NotFound(gettext_noop("名录中没有该联盟。")) from exc
+
+
+def alliance_history(alliance: Alliance) -> QuerySet:
+    """The alliance's state changes, oldest first (the registry is public: so is its
+    history of states, as the public registry shows each state)."""
+    from lianmeng.workflow.selectors import state_history
+
+    return state_history(subject=alliance)
 
 
 def alliance_decisions(alliance: Alliance) -> QuerySet[Decision]:

@@ -30,17 +30,11 @@ from lianmeng.policy.models import Profile
 from lianmeng.proposals.models import Proposal
 from lianmeng.proposals.selectors import proposal_get
 
+from .lifecycle import initial_state, record_initial
 from .models import Alliance, Decision, DecisionNotice
 from .naming import alliance_name, check_name
 from .selectors import DECIDER_ROLES
 
-#: the registry status a positive decision gives
-STATUS_BY_KIND = {
-    Decision.Kind.APPROVE_TO_BUILD: Alliance.Status.BUILDING,
-    Decision.Kind.RECOGNISE: Alliance.Status.RECOGNISED,
-    Decision.Kind.FILE: Alliance.Status.FILED,
-    Decision.Kind.PILOT: Alliance.Status.PILOT,
-}
 MAX_REASON = 2000
 
 
@@ -247,7 +241,9 @@ def _construction_deadline(proposal: Proposal) -> date | None:
     return deadline.due_at.astimezone(clock.BEIJING).date() if deadline else None
 
 
-def _registry_upsert(decision: Decision, profile: Profile, decided_on: date) -> Alliance:
+def _registry_upsert(
+    decision: Decision, profile: Profile, decided_on: date, actor: User
+) -> Alliance:
     proposal = decision.proposal
     jurisdiction = Jurisdiction.objects.get(code=profile.jurisdiction.value)
     values = {
@@ -261,14 +257,32 @@ def _registry_upsert(decision: Decision, profile: Profile, decided_on: date) -> 
         "lead_unit": proposal.lead_unit,
         "jurisdiction": jurisdiction,
         "member_count": proposal.member_count,
-        "status": STATUS_BY_KIND[decision.kind],
+        "status": initial_state(profile.id, decision.kind),
         "category": decision.category,
         "decided_on": decided_on,
         "construction_deadline": _construction_deadline(proposal),
         "authority": profile.authority.value if profile.authority else profile.issuer.value,
         "reference": decision.reference,
     }
-    alliance, _created = Alliance.objects.update_or_create(proposal=proposal, defaults=values)
+    existing = Alliance.objects.filter(proposal=proposal).first()
+    if existing is not None:
+        # a later decision on the same proposal updates the registry's facts; the state
+        # stays where the alliance's own lifecycle took it (lianmeng.alliances.lifecycle)
+        values.pop("status")
+        values.pop("construction_deadline")
+        for name, value in values.items():
+            setattr(existing, name, value)
+        existing.save()
+        return existing
+    alliance = Alliance.objects.create(proposal=proposal, **values)
+    record_initial(
+        alliance=alliance,
+        actor=actor,
+        transition=decision.kind,
+        reason=decision.reason,
+        data={"decision": decision.pk, "reference": decision.reference},
+        construction_due=values["construction_deadline"],
+    )
     return alliance
 
 
@@ -420,7 +434,7 @@ def _publish_all(
         decision.reference = notice.reference
         decision.verification_code = _new_verification_code()
         if decision.positive:
-            decision.alliance = _registry_upsert(decision, profile, decided_on)
+            decision.alliance = _registry_upsert(decision, profile, decided_on, actor)
         decision.status = Decision.Status.PUBLISHED
         decision.published_by = actor
         decision.published_at = now

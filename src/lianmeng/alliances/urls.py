@@ -19,6 +19,11 @@ urlpatterns = [
         name="decision_verify",
     ),
     path("registry/<int:pk>/plaque.pdf", views.registry_plaque, name="registry_plaque"),
+    path(
+        "registry/<int:pk>/transitions/<str:name>/",
+        views.registry_transition,
+        name="registry_transition",
+    ),
     path("staff/decisions/", views.decisions, name="decisions"),
     path("staff/decisions/stage/", views.decision_stage, name="decision_stage"),
     path("staff/decisions/publish/", views.decisions_publish, name="decisions_publish"),

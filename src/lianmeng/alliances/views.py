@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from lianmeng.core.access import login_only, permission, public
-from lianmeng.core.errors import DomainError, NotFound
+from lianmeng.core.errors import DomainError, NotFound, PermissionDenied
 from lianmeng.core.reauth import recent_auth
 from lianmeng.core.site import absolute_url
 from lianmeng.core.validity import lapse_for, lapse_status
@@ -24,7 +24,8 @@ from lianmeng.proposals.models import Proposal
 from lianmeng.ui.confirm import confirmation_page, confirmed
 from lianmeng.ui.errors import error_page
 
-from . import selectors, services
+from . import lifecycle, selectors, services
+from .links import workspace_link
 from .models import Alliance, Decision, category_label
 from .naming import alliance_name
 from .plaque import plaque_pdf
@@ -91,8 +92,86 @@ def registry_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "documents": selectors.documents_for(request.user, decisions),
         "may_plaque": alliance.status == Alliance.Status.RECOGNISED
         and selectors.may_download_plaque(request.user, alliance),
+        "history": selectors.alliance_history(alliance),
+        "actions": _actions(request, alliance),
+        "workspace_url": workspace_link(request.user, alliance),
     }
     return render(request, "alliances/registry_detail.html", context)
+
+
+def _actions(request: HttpRequest, alliance: Alliance) -> list[dict[str, Any]]:
+    """The transitions the viewer may fire on the alliance here, each with its confirmation."""
+    if not request.user.is_authenticated:
+        return []
+    lapsed = lapse_for(alliance.profile)
+    actions = []
+    for step in lifecycle.allowed_transitions(actor=request.user, alliance=alliance):
+        label = _(step.label)
+        actions.append(
+            {
+                "transition": step,
+                "label": label,
+                "reason_label": _(step.reason_label),
+                "confirm_title": _("确认%(action)s？") % {"action": label},
+                "confirm_consequence": _(
+                    "联盟状态将变为“%(state)s”，此操作记入联盟的办理记录，主管部门可见。"
+                )
+                % {"state": _(lifecycle.state_label_of(alliance, step.to))},
+                # under a policy not in force the step needs its 依据 (lianmeng.policy.validity)
+                "lapse": lapse_status(lapsed) if lapsed is not None else "",
+            }
+        )
+    return actions
+
+
+@login_only  # the lifecycle engine checks who may act (role and office)
+@require_POST
+def registry_transition(request: HttpRequest, pk: int, name: str) -> HttpResponse:
+    """宣布解散 and the alliance's other transitions from its registry page (audited). Acts
+    only on a POST carrying ``confirmed=1`` (the dialog's button, or the confirmation page
+    answered to a POST without it: lianmeng.ui.confirm)."""
+    reason = (request.POST.get("reason") or "").strip()
+    if not confirmed(request):
+        alliance = Alliance.objects.filter(pk=pk).first()
+        allowed = (
+            lifecycle.allowed_transitions(actor=request.user, alliance=alliance)
+            if alliance is not None
+            else []
+        )
+        wanted = next((t for t in allowed if t.id == name), None)
+        if wanted is not None and (reason or not wanted.reason_required):
+            label = _(wanted.label)
+            return confirmation_page(
+                request,
+                title=_("确认%(action)s？") % {"action": label},
+                consequence=_("联盟状态将变为“%(state)s”，此操作记入联盟的办理记录，主管部门可见。")
+                % {"state": _(lifecycle.state_label_of(alliance, wanted.to))},
+                confirm_label=label,
+                back_url=reverse("alliances:registry_detail", args=[pk]),
+                details=[
+                    _("联盟：%(name)s") % {"name": alliance.name},
+                    _("%(field)s：%(reason)s")
+                    % {"field": _(wanted.reason_label), "reason": reason or "—"},
+                ],
+            )
+    try:
+        basis = (request.POST.get("basis") or "").strip()
+        lifecycle.alliance_transition(
+            actor=request.user,
+            pk=pk,
+            transition=name,
+            reason=reason,
+            data={"basis": basis} if basis else None,
+        )
+    except NotFound as exc:
+        return error_page(request, 404, _("未找到"), _(exc.message))
+    except PermissionDenied as exc:
+        return error_page(request, 403, _("不能办理"), exc.message)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("已办理。"))
+    return redirect("alliances:registry_detail", pk=pk)
 
 
 @login_only

@@ -74,7 +74,7 @@ class CallIn(StrictIn):
     )
 
 
-class MaterialOut(Schema):
+class CallMaterialOut(Schema):
     kind: str
     title: str
 
@@ -95,7 +95,7 @@ class CallOut(Schema):
     paper_days: list[dict[str, Any]]
     paper_place: str
     contacts: list[dict[str, Any]]
-    required_materials: list[MaterialOut]
+    required_materials: list[CallMaterialOut]
     paper_copies: int
     published_at: datetime | None
 

@@ -10,11 +10,15 @@ from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 from ninja.responses import Status
 
-from lianmeng.alliances import selectors, services
+from lianmeng.alliances import lifecycle, selectors, services
 from lianmeng.alliances.models import Alliance, Decision
 from lianmeng.alliances.plaque import plaque_pdf
+from lianmeng.core import clock
 from lianmeng.core.errors import NotFound, PermissionDenied
 from lianmeng.core.site import absolute_url
+from lianmeng.workflow.engine import next_steps
+from lianmeng.workflow.models import StateChange
+from lianmeng.workflow.routing import actor_office
 
 from .auth import require_recent_session
 from .schemas import MAX_YEAR, MIN_YEAR, READ_ERRORS, ErrorOut, Id, Pagination, PathId, StrictIn
@@ -40,7 +44,8 @@ class AllianceOut(Schema):
     status: str = Field(
         description="building 筹建中 / recognised 已认定 / filed 已备案 / pilot 试点 …"
     )
-    status_label: str
+    status_label: str = Field(description="状态名称（取自政策档案的联盟状态表）")
+    status_since: datetime | None = Field(description="进入当前状态的时间")
     category: int | None = Field(description="备案类别（保定：1、2、3）")
     decided_on: date
     construction_deadline: date | None = Field(description="筹建期限（河南：批准筹建后一年）")
@@ -52,7 +57,16 @@ class AllianceOut(Schema):
 
     @staticmethod
     def resolve_status_label(obj: Alliance) -> str:
-        return str(obj.get_status_display())
+        return _(lifecycle.state_label_of(obj, obj.status))
+
+    @staticmethod
+    def resolve_status_since(obj: Alliance) -> datetime | None:
+        return getattr(obj, "state_since", None)
+
+    @staticmethod
+    def resolve_construction_deadline(obj: Alliance) -> date | None:
+        due = getattr(obj, "construction_due_at", None)
+        return due.astimezone(clock.BEIJING).date() if due else obj.construction_deadline
 
 
 class DecisionOut(Schema):
@@ -235,3 +249,149 @@ def decisions_publish(request: HttpRequest, payload: PublishIn) -> list[Decision
     return services.decisions_publish(
         actor=request.user, ids=payload.decisions, reference=payload.reference, token=payload.token
     )
+
+
+# -- the alliance's states (lianmeng.alliances.lifecycle) ------------------------------------
+
+
+class AllianceChangeOut(Schema):
+    id: int
+    transition: str = Field(description="流转编号，如 apply_acceptance、dissolve；首条为决定或导入")
+    label: str = Field(description="操作名称")
+    kind: str
+    from_state: str = Field(description="原状态（首条为空）")
+    from_label: str
+    to_state: str
+    to_label: str
+    actor: str | None = Field(None, description="办理人账号")
+    office: str = Field(description="办理部门或单位")
+    at: datetime
+    reason: str = Field(description="意见或理由")
+    data: dict[str, Any]
+
+    @staticmethod
+    def resolve_label(obj: StateChange) -> str:
+        return _(obj.label) if obj.label else ""
+
+    @staticmethod
+    def resolve_actor(obj: StateChange) -> str | None:
+        return obj.actor.get_username() if obj.actor_id else None
+
+    @staticmethod
+    def resolve_office(obj: StateChange) -> str:
+        return obj.actor_office
+
+    @staticmethod
+    def resolve_from_label(obj: StateChange) -> str:
+        if not obj.from_state:
+            return ""
+        return _(lifecycle.state_label_of(obj.subject, obj.from_state))
+
+    @staticmethod
+    def resolve_to_label(obj: StateChange) -> str:
+        return _(lifecycle.state_label_of(obj.subject, obj.to_state))
+
+
+class AllianceTransitionOut(Schema):
+    name: str = Field(description="流转编号，用于 POST …/transitions/{name}")
+    label: str
+    kind: str
+    to_state: str
+    to_label: str
+    reason_required: bool
+    reason_label: str
+
+
+class AllianceStepOut(Schema):
+    name: str
+    label: str
+    office: str = Field(description="办理部门或单位")
+
+
+class AllianceTransitionsOut(Schema):
+    state: str
+    state_label: str
+    office: str = Field(description="调用者以哪个部门或单位的名义办理")
+    allowed: list[AllianceTransitionOut]
+    next_steps: list[AllianceStepOut] = Field(description="当前状态下的下一步及办理部门（任何人）")
+
+
+class AllianceTransitionIn(StrictIn):
+    reason: str = Field("", max_length=2000, description="理由，如解散原因、撤销理由")
+    data: dict[str, Any] = Field(default_factory=dict, description="附加数据")
+
+
+class AllianceStateOut(Schema):
+    id: int
+    name: str
+    status: str
+    status_label: str
+    last_change: AllianceChangeOut | None
+
+
+@router.get(
+    "/registry/{alliance_id}/history",
+    auth=None,
+    response={200: list[AllianceChangeOut], 404: ErrorOut, 422: ErrorOut},
+    summary="联盟的状态记录（谁、何时、做了什么、为什么）",
+)
+def registry_history(request: HttpRequest, alliance_id: PathId) -> Any:
+    alliance = selectors.alliance_get(pk=alliance_id)
+    return list(selectors.alliance_history(alliance))
+
+
+@router.get(
+    "/registry/{alliance_id}/transitions",
+    response={200: AllianceTransitionsOut, **READ_ERRORS},
+    summary="联盟当前可办理的操作（如宣布解散）",
+)
+def registry_transitions(request: HttpRequest, alliance_id: PathId) -> dict[str, Any]:
+    alliance = selectors.alliance_get(pk=alliance_id)
+    return {
+        "state": alliance.status,
+        "state_label": _(lifecycle.state_label_of(alliance, alliance.status)),
+        "office": actor_office(request.user),
+        "allowed": [
+            {
+                "name": t.id,
+                "label": _(t.label),
+                "kind": t.kind,
+                "to_state": t.to,
+                "to_label": _(lifecycle.state_label_of(alliance, t.to)),
+                "reason_required": t.reason_required,
+                "reason_label": _(t.reason_label),
+            }
+            for t in lifecycle.allowed_transitions(actor=request.user, alliance=alliance)
+        ],
+        "next_steps": [
+            {"name": s.transition.id, "label": _(s.transition.label), "office": s.office.name}
+            for s in next_steps(alliance)
+        ],
+    }
+
+
+@router.post(
+    "/registry/{alliance_id}/transitions/{name}",
+    response={200: AllianceStateOut, **WRITE_ERRORS},
+    summary="办理联盟的状态变更（宣布解散、申请验收、撤销……）",
+)
+def registry_transition(
+    request: HttpRequest, alliance_id: PathId, name: str, payload: AllianceTransitionIn
+) -> dict[str, Any]:
+    """Fire transition ``name`` of the alliance's table. The 验收 conclusion is refused
+    (409, with the page to use): the acceptance review gives it."""
+    alliance = lifecycle.alliance_transition(
+        actor=request.user,
+        pk=alliance_id,
+        transition=name,
+        reason=payload.reason,
+        data=payload.data,
+    )
+    last = StateChange.objects.of(alliance).select_related("actor").order_by("-at", "-id").first()
+    return {
+        "id": alliance.pk,
+        "name": alliance.name,
+        "status": alliance.status,
+        "status_label": _(lifecycle.state_label_of(alliance, alliance.status)),
+        "last_change": last,
+    }

@@ -28,6 +28,7 @@ from . import materials as materials_api
 from . import registry as registry_api
 from . import reviews as reviews_api
 from . import roster as roster_api
+from . import running as running_api
 from . import sections as proposal_sections
 from . import submission as submission_api
 from .auth import DEFAULT_AUTH
@@ -203,3 +204,4 @@ api.add_router("", calls_api.router)
 api.add_router("", submission_api.router)
 api.add_router("", experts_api.router)
 api.add_router("", registry_api.router)
+api.add_router("", running_api.router)

@@ -3,7 +3,7 @@
 DATABASE_URL      default: SQLite file under LIANMENG_DATA_DIR
 LIANMENG_DATA_DIR default: ./var (created on first run)
 SECRET_KEY        default: generated once into the data directory
-REDIS_URL         optional: cache (and queue) on Redis
+REDIS_URL         optional: cache and task queue (Celery: `lianmeng worker`) on Redis
 DEBUG             "1" for development
 LIANMENG_ENV      "production" behind HTTPS: SSL redirect, HSTS, Secure cookies (docs/operations.md)
 """
@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     "lianmeng.reviews",
     "lianmeng.experts",
     "lianmeng.alliances",
+    "lianmeng.schedule",
+    "lianmeng.running",
     "lianmeng.web",
 ]
 
@@ -195,6 +197,33 @@ else:
         }
     }
 RATELIMIT_USE_CACHE = "default"
+
+# Reminders of deadlines (lianmeng.schedule, docs/decisions/0016-task-queue.md): sent this many
+# days before the due date, on the day and once overdue; the job runs every N minutes — on
+# Celery beat (`lianmeng worker`) when REDIS_URL is set, else in a thread of `lianmeng serve`.
+LIANMENG_REMINDER_DAYS = tuple(
+    int(d) for d in os.environ.get("LIANMENG_REMINDER_DAYS", "30,7,1").split(",") if d.strip()
+)
+LIANMENG_REMINDER_INTERVAL_MINUTES = float(
+    os.environ.get("LIANMENG_REMINDER_INTERVAL_MINUTES") or 15
+)
+#: an overdue reminder goes out only for deadlines passed within this many days
+LIANMENG_REMINDER_OVERDUE_DAYS = 30
+#: the thread in `lianmeng serve`: on without Redis (LIANMENG_EMBEDDED_SCHEDULER=0/1 overrides)
+LIANMENG_EMBEDDED_SCHEDULER = os.environ.get(
+    "LIANMENG_EMBEDDED_SCHEDULER", "0" if redis_url else "1"
+).strip().lower() in {"1", "true", "yes", "on"}
+CELERY_BROKER_URL = redis_url or "memory://"
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TIMEZONE = "Asia/Shanghai"
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BEAT_SCHEDULE = {
+    "send-due-reminders": {
+        "task": "lianmeng.schedule.send_due_reminders",
+        "schedule": LIANMENG_REMINDER_INTERVAL_MINUTES * 60,
+    }
+}
+CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -17,6 +17,8 @@ urlpatterns = [
     path("", include("lianmeng.reviews.urls")),
     path("", include("lianmeng.experts.urls")),
     path("", include("lianmeng.alliances.urls")),
+    path("", include("lianmeng.running.urls")),
+    path("", include("lianmeng.schedule.urls")),
     path("", include("lianmeng.web.urls")),
 ]
 

@@ -33,6 +33,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from lianmeng.policy.citation import Citation
 
 __all__ = [
+    "AllianceLifecycle",
     "FILING_STATES",
     "GUARDS",
     "LEVELS",
@@ -40,6 +41,7 @@ __all__ = [
     "LifecycleState",
     "Transition",
     "ZoneDelegation",
+    "alliance_lifecycle_problems",
     "lifecycle_problems",
 ]
 
@@ -71,6 +73,11 @@ Kind = Literal[
     "review",
     "approve",
     "decline",
+    # an alliance's life after the decision (``[alliance_lifecycle]``)
+    "apply",
+    "acceptance",
+    "revoke",
+    "dissolve",
 ]
 LEVELS: tuple[str, ...] = ("lead_unit", "county", "city", "province", "zone", "department")
 ROUTES: tuple[str, ...] = ("area", "zone", "department")
@@ -162,8 +169,53 @@ class Lifecycle(_Strict):
         return [s.id for s in self.states if s.public]
 
 
+#: the decision outcomes (``Profile.outcome``, ``Decision.Kind``) an alliance starts from
+OUTCOMES = ("approve_to_build", "recognise", "file", "pilot")
+
+
+class AllianceLifecycle(Lifecycle):
+    """联盟的状态 (``[alliance_lifecycle]``): an alliance's life after the decision.
+
+    ``starts`` names the state each decision outcome starts the alliance in (Henan's 批准筹建
+    → 筹建中); ``initial`` is the state of the profile's own outcome.
+    """
+
+    starts: dict[Literal["approve_to_build", "recognise", "file", "pilot"], StateId] = Field(
+        min_length=1
+    )
+
+    def start_state(self, outcome: str) -> str | None:
+        return self.starts.get(outcome)  # type: ignore[call-overload]
+
+
+def alliance_lifecycle_problems(
+    lifecycle: AllianceLifecycle, *, deadlines: set[str], path: str = "alliance_lifecycle"
+) -> list[tuple[str, str]]:
+    """What a type cannot check in ``[alliance_lifecycle]`` (no filing states; every start
+    state is a state of the table and every state reachable from one)."""
+    problems = lifecycle_problems(lifecycle, deadlines=deadlines, path=path, filing_states=())
+    known = {s.id for s in lifecycle.states}
+    for outcome, state_id in lifecycle.starts.items():
+        if state_id not in known:
+            problems.append((f"{path}.starts.{outcome}", f"未知状态 {state_id}"))
+    if lifecycle.initial not in lifecycle.starts.values():
+        problems.append((f"{path}.initial", "initial 应是 starts 中的一个状态"))
+    reachable: set[str] = set()
+    for state_id in lifecycle.starts.values():
+        reachable |= _reachable(lifecycle, state_id)
+    return [p for p in problems if not (p[1].startswith("状态 ") and "无法从初始状态" in p[1])] + [
+        (f"{path}.states[{index}]", f"状态 {state.id} 无法从任何起始状态到达")
+        for index, state in enumerate(lifecycle.states)
+        if state.id not in reachable
+    ]
+
+
 def lifecycle_problems(
-    lifecycle: Lifecycle, *, deadlines: set[str], path: str = "lifecycle"
+    lifecycle: Lifecycle,
+    *,
+    deadlines: set[str],
+    path: str = "lifecycle",
+    filing_states: tuple[str, ...] = FILING_STATES,
 ) -> list[tuple[str, str]]:
     """What a type cannot check, as ``(key path, Chinese message)``; empty when sound.
 
@@ -175,7 +227,7 @@ def lifecycle_problems(
     for index, state_id in enumerate(ids):
         if ids.index(state_id) != index:
             problems.append((f"{path}.states[{index}].id", f"状态 {state_id} 重复"))
-    for state_id in FILING_STATES:
+    for state_id in filing_states:
         if state_id not in known:
             problems.append((f"{path}.states", f"缺少申报阶段的状态 {state_id}"))
     if lifecycle.initial not in known:
@@ -226,9 +278,10 @@ def lifecycle_problems(
     return problems
 
 
-def _reachable(lifecycle: Lifecycle) -> set[str]:
-    found = {lifecycle.initial}
-    queue = deque([lifecycle.initial])
+def _reachable(lifecycle: Lifecycle, start: str | None = None) -> set[str]:
+    start = start or lifecycle.initial
+    found = {start}
+    queue = deque([start])
     while queue:
         state_id = queue.popleft()
         for transition in lifecycle.leaving(state_id):

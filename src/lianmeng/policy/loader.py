@@ -20,7 +20,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from lianmeng.policy.catalogue import PARAMS, RULE_IDS
-from lianmeng.policy.lifecycle import lifecycle_problems
+from lianmeng.policy.lifecycle import alliance_lifecycle_problems, lifecycle_problems
 from lianmeng.policy.models import AppliedRule, Citation, Profile
 
 __all__ = ["ProfileError", "UnknownProfileError", "get_profile", "load_profile", "load_profiles"]
@@ -216,8 +216,48 @@ def _check_lifecycle(profile: Profile, file: str) -> None:
         name for name in type(profile.deadlines).model_fields if getattr(profile.deadlines, name)
     }
     problems = lifecycle_problems(profile.lifecycle, deadlines=deadlines)
+    if profile.alliance_lifecycle is not None:
+        problems += alliance_lifecycle_problems(profile.alliance_lifecycle, deadlines=deadlines)
     if problems:
         raise _fail(file, *problems[0])
+
+
+def _check_alliance_life(profile: Profile, file: str) -> None:
+    """``[construction]``, ``[reporting]`` and ``[kpi_warning]`` against each other and
+    ``[deadlines]`` (lianmeng.policy.alliance_config)."""
+    deadlines = profile.deadlines
+    if profile.construction is not None and deadlines.construction_period_months is None:
+        raise _fail(
+            file, "construction", "筹建清单需要 deadlines.construction_period_months（筹建期）"
+        )
+    reports = profile.reporting.reports if profile.reporting else []
+    for index, report in enumerate(reports):
+        if report.frequency == "agreement_term" and deadlines.agreement_term_years is None:
+            raise _fail(
+                file,
+                f"reporting.reports[{index}].frequency",
+                "随协议期限到期的报告需要 deadlines.agreement_term_years（协议期限）",
+            )
+    warning = profile.kpi_warning
+    if warning is None:
+        return
+    by_id = {report.id: report for report in reports}
+    for index, report_id in enumerate(warning.reports):
+        report = by_id.get(report_id)
+        if report is None:
+            raise _fail(file, f"kpi_warning.reports[{index}]", f"未知报告 {report_id}")
+        if not report.table_fields():
+            raise _fail(
+                file, f"kpi_warning.reports[{index}]", f"报告 {report_id} 没有绩效指标表（table）"
+            )
+    if warning.plan_report is not None:
+        plan = by_id.get(warning.plan_report)
+        if plan is None or plan.frequency != "annual" or not plan.table_fields():
+            raise _fail(
+                file,
+                "kpi_warning.plan_report",
+                f"{warning.plan_report} 应为 reporting 中带绩效指标表（table）的年度报告",
+            )
 
 
 def parse_profile(text: str, file: str) -> Profile:
@@ -238,6 +278,7 @@ def parse_profile(text: str, file: str) -> Profile:
     _check_dates(profile, file)
     _check_needs(profile, file)
     _check_lifecycle(profile, file)
+    _check_alliance_life(profile, file)
     _check_citations(profile, file)
     return profile
 

@@ -12,10 +12,11 @@ from typing import Annotated, Any, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
+from lianmeng.policy.alliance_config import Construction, KpiWarningConfig, Reporting
 from lianmeng.policy.catalogue import RuleParams
 from lianmeng.policy.citation import Citation, cite
 from lianmeng.policy.interchange import Level, MaterialKind
-from lianmeng.policy.lifecycle import Lifecycle
+from lianmeng.policy.lifecycle import AllianceLifecycle, Lifecycle
 from lianmeng.policy.review import ReviewConfig
 
 __all__ = [
@@ -177,8 +178,15 @@ class Profile(_Strict):
     calls: list[Call] = Field(default_factory=list)
     #: states and transitions from filing to decision (DESIGN.md "The lifecycle is data")
     lifecycle: Lifecycle | None = None
+    #: an alliance's states after the decision (筹建中 → 待验收 → 已认定, 已解散 …)
+    alliance_lifecycle: AllianceLifecycle | None = None
     #: expert review: criteria with weights, area rule (M-22; lianmeng.policy.review)
     review: ReviewConfig | None = None
+    #: the alliance's life after the decision (M-30, M-32, M-33, B-5;
+    #: lianmeng.policy.alliance_config, functions in lianmeng.policy.alliance_life)
+    construction: Construction | None = None
+    reporting: Reporting | None = None
+    kpi_warning: KpiWarningConfig | None = None
 
     _applied: dict[str, AppliedRule] = PrivateAttr(default_factory=dict)
 

@@ -110,6 +110,85 @@ def _calls_text(profile: Profile) -> list[str]:
     return lines
 
 
+EVIDENCE = {"text": "说明", "files": "附件"}
+FIELD_KINDS = {"text": "文字", "number": "数字", "table": "绩效指标表", "files": "附件"}
+FREQUENCIES = {"annual": "每年", "event": "发生时", "agreement_term": "随协议期限"}
+EXPECTED = {"proposal": "建议书“七、预期完成绩效指标”", "annual_plan": "年度工作计划"}
+
+
+def _construction_text(profile: Profile) -> list[str]:
+    construction = profile.construction
+    if construction is None:
+        return []
+    lines = ["", "筹建期内须完成："]
+    for item in construction.checklist:
+        evidence = "、".join(EVIDENCE[e] for e in item.evidence)
+        lines.append(f"  {item.id}  {item.label}（{evidence}） {_cite(profile, item.citation)}")
+    lines += ["  " + x for x in _line(profile, "验收通过后", construction.outcome)]
+    acceptance = construction.acceptance
+    if acceptance is not None:
+        lines.append("  验收评审标准（权重合计 100，各项满分 100）：")
+        for criterion in acceptance.criteria:
+            description = f"——{criterion.description}" if criterion.description else ""
+            lines.append(
+                f"    {criterion.title} {criterion.weight}{description} {_cite(profile, criterion.citation)}"
+            )
+        area = acceptance.exclude_same_area
+        lines.append(f"    推荐地区专家回避：{_show(area.value)} {_cite(profile, area.citation)}")
+    return lines
+
+
+def _reporting_text(profile: Profile) -> list[str]:
+    if profile.reporting is None:
+        return []
+    lines = ["", "报告制度："]
+    for report in profile.reporting.reports:
+        lines.append(
+            f"  {report.label}（{report.id}，{FREQUENCIES[report.frequency]}） {_cite(profile, report.citation)}"
+        )
+        lines += ["    " + x for x in _line(profile, "时限", report.timing)]
+        if report.due is not None:
+            rule = report.due.value
+            year = "次年" if rule.following_year else "当年"
+            lines.append(
+                f"    报送日期：{year} {rule.month} 月 {rule.day} 日前 {_cite(profile, report.due.citation)}"
+            )
+        elif report.frequency == "annual":
+            lines.append("    报送日期：文件未规定，由主管部门另行通知")
+        for event in report.events:
+            lines.append(f"    事项：{event.label} {_cite(profile, event.citation)}")
+        for field in report.fields:
+            lines.append(
+                f"    内容：{field.label}（{FIELD_KINDS[field.kind]}） {_cite(profile, field.citation)}"
+            )
+    return lines
+
+
+def _kpi_warning_text(profile: Profile) -> list[str]:
+    config = profile.kpi_warning
+    if config is None:
+        return []
+    threshold = config.lag_threshold()
+    source = (
+        _cite(profile, config.threshold.citation)
+        if config.threshold
+        else "（文件未规定，平台默认值）"
+    )
+    lines = [
+        "",
+        f"绩效预警：实际值低于按时间进度折算的计划值的 {threshold:.0%} 时预警 {_cite(profile, config.citation)}",
+        f"  预警阈值：{threshold:g}{source if config.threshold is None else ' ' + source}",
+    ]
+    expected = EXPECTED[config.expected.value]
+    if config.plan_report:
+        expected += f"（{config.plan_report}）"
+    lines.append(f"  计划值：{expected} {_cite(profile, config.expected.citation)}")
+    lines += ["  " + x for x in _line(profile, "计划期（年）", config.period_years)]
+    if config.reports:
+        lines.append(f"  实际值：{'、'.join(config.reports)} 的绩效指标表")
+    return lines
+
+
 def render_profile(profile: Profile) -> str:
     """Human-readable Chinese description of a profile, every value with its citation."""
     lines = [f"{profile.name.value}（{profile.id}）", ""]
@@ -163,6 +242,9 @@ def render_profile(profile: Profile) -> str:
         lines.append(
             f"目标：到 {target.value.year} 年联盟达到 {target.value.alliances} 家 {_cite(profile, target.citation)}"
         )
+    lines += _construction_text(profile)
+    lines += _reporting_text(profile)
+    lines += _kpi_warning_text(profile)
     lines += _calls_text(profile)
     return "\n".join(lines)
 
@@ -230,6 +312,9 @@ def _policy(argv: list[str]) -> int:
     profile = get_profile(args.profile)
     if args.json:
         data = profile.model_dump(mode="json") | {"applied_rules": list(profile.applied_rules)}
+        if profile.kpi_warning is not None:
+            # the threshold in force: the profile's, else the platform default (no seed sets one)
+            data["kpi_warning"]["lag_threshold"] = profile.kpi_warning.lag_threshold()
         print(json.dumps(data, ensure_ascii=False, indent=2))
     else:
         print(render_profile(profile))

@@ -6,7 +6,7 @@ and returns a :class:`CheckResult`: eligible when no ``required`` or ``principle
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
 
 from lianmeng.policy import rules_agreement, rules_members, rules_process
@@ -36,11 +36,13 @@ def check(
     at: datetime | None = None,
     existing: Sequence[ExistingAlliance] | None = None,
     call: Call | None = None,
+    only: Collection[str] | None = None,
 ) -> CheckResult:
     """Judge ``proposal`` under ``profile``. ``existing=None`` means no database to compare with.
 
     ``call`` is the call answered (window, focus areas, materials) when the caller has it;
-    without it the profile's call of the proposal's ``call_year`` is used.
+    without it the profile's call of the proposal's ``call_year`` is used. ``only`` limits the
+    check to those rule ids (e.g. the roster rules after a membership change).
     """
     ctx = Context(
         proposal=proposal,
@@ -52,7 +54,7 @@ def check(
     findings = []
     for rule_id in RULE_IDS:
         applied = profile.applied_rules.get(rule_id)
-        if applied is None:
+        if applied is None or (only is not None and rule_id not in only):
             continue
         outcome = RULES[rule_id](ctx, applied.params)
         findings.append(

@@ -68,6 +68,12 @@ NAV: tuple[NavEntry, ...] = (
     NavEntry("experts:inbox", pgettext_lazy("nav", "评审任务"), "experts.review"),
     NavEntry("alliances:registry", pgettext_lazy("nav", "联盟名录"), PUBLIC),
     NavEntry(
+        "schedule:calendar",
+        pgettext_lazy("nav", "期限日历"),
+        "schedule.view_calendar",
+        ("calendar", "feed_manage"),
+    ),
+    NavEntry(
         "reviews:notification_list", pgettext_lazy("nav", "消息"), LOGIN, ("notification_list",)
     ),
     NavEntry(

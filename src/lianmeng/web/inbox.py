@@ -379,6 +379,13 @@ def memberships(viewer: User, *, limit: int = HOME_CAP) -> dict[str, Any]:
     }
 
 
+def my_alliances(viewer: User, *, limit: int = HOME_CAP) -> list[Any]:
+    """The alliances whose workspace the viewer's unit reaches, as lead or member unit."""
+    from lianmeng.running.selectors import visible_alliances
+
+    return visible_alliances(viewer, limit=limit)
+
+
 def registry_count() -> int:
     from lianmeng.alliances.selectors import alliance_list
 

@@ -248,6 +248,8 @@ def home(request: HttpRequest) -> HttpResponse:
         context["expert_tasks"], context["expert_task_total"] = inbox.expert_tasks(user)
     if Role.MEMBER in roles:
         context["memberships"] = inbox.memberships(user)
+    if roles & {Role.APPLICANT, Role.MEMBER}:
+        context["my_alliances"] = inbox.my_alliances(user)
     if Role.EVALUATOR in roles:
         context["registry_count"] = inbox.registry_count()
     if Role.SYSADMIN in roles:

@@ -1,0 +1,131 @@
+"""``lianmeng alliance status ID``, ``lianmeng alliance history ID`` and
+``lianmeng alliance transition ID NAME --as USER [--reason TEXT]``.
+
+The command line changes an alliance's state through the same engine as the registry page and
+the API, as a named account (the engine checks that account's role and office).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+
+USAGE = (
+    "用法：lianmeng alliance status ID | lianmeng alliance history ID | "
+    "lianmeng alliance transition ID NAME --as 用户名 [--reason 理由] [--data JSON]"
+)
+
+
+def _fail(message: str, code: int = 2) -> int:
+    print(message.replace("\n", " "), file=sys.stderr)
+    return code
+
+
+def _option(argv: list[str], name: str) -> str | None:
+    if name not in argv:
+        return None
+    index = argv.index(name)
+    return argv[index + 1] if index + 1 < len(argv) else ""
+
+
+def _alliance(pk: int):  # noqa: ANN202
+    from .models import Alliance
+
+    return Alliance.objects.select_related("lead_unit").filter(pk=pk).first()
+
+
+def _status(pk: int) -> int:
+    from lianmeng.core import clock
+    from lianmeng.workflow.engine import next_steps
+
+    from .lifecycle import state_label_of
+    from .selectors import alliance_get
+
+    if _alliance(pk) is None:
+        return _fail(f"名录中没有编号为 {pk} 的联盟")
+    alliance = alliance_get(pk=pk)
+    line = f"#{alliance.pk} {alliance.name}：{state_label_of(alliance, alliance.status)}"
+    if alliance.state_since:
+        line += f"（自 {alliance.state_since.astimezone(clock.BEIJING):%Y-%m-%d}）"
+    print(line)
+    due = alliance.construction_due_at
+    if alliance.status == "building" and due:
+        overdue = "，已逾期" if alliance.construction_overdue else ""
+        print(f"筹建期限：{due.astimezone(clock.BEIJING):%Y-%m-%d}{overdue}")
+    for step in next_steps(alliance):
+        if step.transition.kind == "acceptance":
+            continue
+        print(f"可办理：{step.transition.id}（{step.transition.label}，{step.office.name}）")
+    return 0
+
+
+def _history(pk: int) -> int:
+    from lianmeng.core.clock import format_moment
+
+    from .lifecycle import state_label_of
+    from .selectors import alliance_history
+
+    alliance = _alliance(pk)
+    if alliance is None:
+        return _fail(f"名录中没有编号为 {pk} 的联盟")
+    print(f"#{alliance.pk} {alliance.name}：{state_label_of(alliance, alliance.status)}")
+    for change in alliance_history(alliance):
+        who = change.actor_office or "系统"
+        if change.actor_id:
+            who += f"（{change.actor.get_username()}）"
+        before = state_label_of(alliance, change.from_state) if change.from_state else "—"
+        line = (
+            f"{format_moment(change.at, seconds=False)}  {change.label}  "
+            f"{before} → {state_label_of(alliance, change.to_state)}  {who}"
+        )
+        if change.reason:
+            line += f"  理由：{change.reason}"
+        deadline = (change.data or {}).get("deadline") or {}
+        if deadline.get("due_date"):
+            line += f"  期限：{deadline['due_date']}"
+        print(line)
+    return 0
+
+
+def _transition(pk: int, name: str, argv: list[str]) -> int:
+    from lianmeng.core.errors import DomainError
+    from lianmeng.core.models import User
+
+    from .lifecycle import alliance_transition, state_label_of
+
+    username = _option(argv, "--as")
+    if not username:
+        return _fail("请用 --as 指定以哪个账号办理，如 --as henan")
+    actor = User.objects.filter(username=username, is_active=True).first()
+    if actor is None:
+        return _fail(f"没有账号 {username}")
+    raw = _option(argv, "--data")
+    try:
+        data = json.loads(raw) if raw else {}
+    except ValueError:
+        return _fail("--data 须为 JSON 对象")
+    if not isinstance(data, dict):
+        return _fail("--data 须为 JSON 对象")
+    try:
+        alliance = alliance_transition(
+            actor=actor, pk=pk, transition=name, reason=_option(argv, "--reason") or "", data=data
+        )
+    except DomainError as exc:
+        return _fail(exc.message, 1)
+    print(f"#{alliance.pk} {alliance.name}：{state_label_of(alliance, alliance.status)}")
+    return 0
+
+
+def run(argv: list[str]) -> int:
+    """``argv`` starts with ``status``, ``history`` or ``transition``; Django is set up."""
+    try:
+        pk = int(argv[1])
+    except (IndexError, ValueError):
+        return _fail(USAGE)
+    if argv[0] == "status":
+        return _status(pk)
+    if argv[0] == "history":
+        return _history(pk)
+    if len(argv) < 3 or argv[2].startswith("-"):
+        return _fail(USAGE)
+    return _transition(pk, argv[2], argv[3:])

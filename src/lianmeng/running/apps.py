@@ -1,0 +1,23 @@
+from django.apps import AppConfig
+
+
+class RunningConfig(AppConfig):
+    name = "lianmeng.running"
+    label = "running"
+    verbose_name = "联盟运行"
+
+    def ready(self) -> None:
+        from django.urls import reverse
+
+        from lianmeng.alliances.links import register_workspace_link
+
+        from .selectors import may_open
+
+        def link(viewer, alliance):  # noqa: ANN001, ANN202
+            return (
+                reverse("running:workspace", args=[alliance.pk])
+                if may_open(viewer, alliance)
+                else None
+            )
+
+        register_workspace_link(link)
