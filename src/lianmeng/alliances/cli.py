@@ -7,25 +7,14 @@ the API, as a named account (the engine checks that account's role and office).
 
 from __future__ import annotations
 
-import json
-import sys
+from lianmeng.workflow.cli_args import BadArguments, actor_and_data
+from lianmeng.workflow.cli_args import fail as _fail
+from lianmeng.workflow.cli_args import option as _option
 
 USAGE = (
     "用法：lianmeng alliance status ID | lianmeng alliance history ID | "
-    "lianmeng alliance transition ID NAME --as 用户名 [--reason 理由] [--data JSON]"
+    "lianmeng alliance transition ID NAME --as 用户名 [--reason 理由] [--basis 依据] [--data JSON]"
 )
-
-
-def _fail(message: str, code: int = 2) -> int:
-    print(message.replace("\n", " "), file=sys.stderr)
-    return code
-
-
-def _option(argv: list[str], name: str) -> str | None:
-    if name not in argv:
-        return None
-    index = argv.index(name)
-    return argv[index + 1] if index + 1 < len(argv) else ""
 
 
 def _alliance(pk: int):  # noqa: ANN202
@@ -89,23 +78,13 @@ def _history(pk: int) -> int:
 
 def _transition(pk: int, name: str, argv: list[str]) -> int:
     from lianmeng.core.errors import DomainError
-    from lianmeng.core.models import User
 
     from .lifecycle import alliance_transition, state_label_of
 
-    username = _option(argv, "--as")
-    if not username:
-        return _fail("请用 --as 指定以哪个账号办理，如 --as henan")
-    actor = User.objects.filter(username=username, is_active=True).first()
-    if actor is None:
-        return _fail(f"没有账号 {username}")
-    raw = _option(argv, "--data")
     try:
-        data = json.loads(raw) if raw else {}
-    except ValueError:
-        return _fail("--data 须为 JSON 对象")
-    if not isinstance(data, dict):
-        return _fail("--data 须为 JSON 对象")
+        actor, data = actor_and_data(argv, example_user="henan")
+    except BadArguments as exc:
+        return _fail(str(exc))
     try:
         alliance = alliance_transition(
             actor=actor, pk=pk, transition=name, reason=_option(argv, "--reason") or "", data=data

@@ -6,25 +6,14 @@ named account (the engine checks that account's role and level like any other).
 
 from __future__ import annotations
 
-import json
-import sys
+from lianmeng.workflow.cli_args import BadArguments, actor_and_data
+from lianmeng.workflow.cli_args import fail as _fail
+from lianmeng.workflow.cli_args import option as _option
 
 USAGE = (
     "用法：lianmeng proposal history ID | "
     "lianmeng proposal transition ID NAME --as 用户名 [--reason 意见] [--basis 依据] [--data JSON]"
 )
-
-
-def _fail(message: str, code: int = 2) -> int:
-    print(message.replace("\n", " "), file=sys.stderr)
-    return code
-
-
-def _option(argv: list[str], name: str) -> str | None:
-    if name not in argv:
-        return None
-    index = argv.index(name)
-    return argv[index + 1] if index + 1 < len(argv) else ""
 
 
 def _history(pk: int) -> int:
@@ -57,25 +46,13 @@ def _history(pk: int) -> int:
 
 def _transition(pk: int, name: str, argv: list[str]) -> int:
     from lianmeng.core.errors import DomainError
-    from lianmeng.core.models import User
     from lianmeng.proposals.lifecycle import proposal_transition
     from lianmeng.workflow.routing import state_label
 
-    username = _option(argv, "--as")
-    if not username:
-        return _fail("请用 --as 指定以哪个账号办理，如 --as xingyang")
-    actor = User.objects.filter(username=username, is_active=True).first()
-    if actor is None:
-        return _fail(f"没有账号 {username}")
-    raw = _option(argv, "--data")
     try:
-        data = json.loads(raw) if raw else {}
-    except ValueError:
-        return _fail("--data 须为 JSON 对象，如 '{\"category\": 2}'")
-    if not isinstance(data, dict):
-        return _fail("--data 须为 JSON 对象，如 '{\"category\": 2}'")
-    if _option(argv, "--basis"):  # 依据: required while the profile is not in force
-        data["basis"] = _option(argv, "--basis")
+        actor, data = actor_and_data(argv, example_user="xingyang", example_data='{"category": 2}')
+    except BadArguments as exc:
+        return _fail(str(exc))
     try:
         proposal = proposal_transition(
             actor=actor, pk=pk, transition=name, reason=_option(argv, "--reason") or "", data=data
