@@ -29,6 +29,8 @@ LAYERS: list[str] = [
     "experts",
     "alliances",
     "schedule",
+    "construction",
+    "reporting",
     "running",
     "web",
     "api",

@@ -176,12 +176,27 @@ def cmd_proposal(argv: list[str]) -> int:
     )
 
 
-def cmd_alliance(argv: list[str]) -> int:
-    if argv[:1] in (["status"], ["history"], ["transition"]):
-        _django()
-        from lianmeng.alliances.cli import run as run_alliance
+#: ``lianmeng alliance WORD …``: the module whose ``run(argv)`` answers each word
+ALLIANCE_COMMANDS = {
+    "status": "lianmeng.alliances.cli",
+    "history": "lianmeng.alliances.cli",
+    "transition": "lianmeng.alliances.cli",
+    "checklist": "lianmeng.construction.cli",
+    "acceptance": "lianmeng.construction.cli",
+    "reports": "lianmeng.reporting.cli",
+    "report": "lianmeng.reporting.cli",
+    "members": "lianmeng.running.cli",
+    "changes": "lianmeng.running.cli",
+}
 
-        return run_alliance(argv)
+
+def cmd_alliance(argv: list[str]) -> int:
+    module = ALLIANCE_COMMANDS.get(argv[0]) if argv else None
+    if module is not None:
+        import importlib
+
+        _django()
+        return int(importlib.import_module(module).run(argv))
     usage = "用法：lianmeng alliance import FILE.json [--as USER]"
     if len(argv) < 2 or argv[0] != "import":
         return _fail(usage)

@@ -14,12 +14,15 @@ from pathlib import Path
 from django.db import transaction
 
 from lianmeng.calls.models import Call
+from lianmeng.construction.demo import load_demo_construction
 from lianmeng.core.models import Jurisdiction, Unit, User
 from lianmeng.core.roles import Role
 from lianmeng.core.services import unit_create, user_create
 from lianmeng.proposals.lifecycle import record_state_change
 from lianmeng.proposals.models import Proposal
 from lianmeng.proposals.services import proposal_import
+from lianmeng.reporting.demo import load_demo_reports
+from lianmeng.running.demo import load_demo_changes
 from lianmeng.workflow.models import StateChange
 
 DEMO_PASSWORD = "Lianmeng-Demo-2026"  # noqa: S105 - documented demo password
@@ -99,6 +102,16 @@ def _mark_submitted(proposal: Proposal, doc: dict) -> None:
         actor=None,
     )
     StateChange.objects.filter(pk=change.pk).update(at=at, actor_office=proposal.lead_unit.name)
+    # every state change has its audit entry (tests/workflow/test_no_bypass.py)
+    from lianmeng.core.audit import audit_record
+
+    audit_record(
+        actor=None,
+        action="lianmeng.proposal.submitted",
+        obj=proposal,
+        before={"status": "draft"},
+        after={"status": "submitted", "submitted_at": at.isoformat(), "demo": True},
+    )
 
 
 def _open_call(profile: str, now: datetime) -> Call | None:
@@ -123,6 +136,9 @@ def load_demo() -> Iterator[str]:
             + list(load_review_journeys())
             + list(load_legacy_registry())
             + list(load_demo_workspaces())
+            + list(load_demo_changes(DEMO_PASSWORD))
+            + list(load_demo_construction(DEMO_PASSWORD))
+            + list(load_demo_reports(DEMO_PASSWORD))
             + list(load_demo_versions())
             + list(load_demo_two_factor())
         )
@@ -172,6 +188,9 @@ def load_demo() -> Iterator[str]:
         yield from load_review_journeys()
         yield from load_legacy_registry()
         yield from load_demo_workspaces()
+        yield from load_demo_changes(DEMO_PASSWORD)
+        yield from load_demo_construction(DEMO_PASSWORD)
+        yield from load_demo_reports(DEMO_PASSWORD)
         yield from load_demo_versions()
         yield from load_demo_two_factor()
     yield f"演示账号的密码均为 {DEMO_PASSWORD}"

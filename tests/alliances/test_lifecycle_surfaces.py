@@ -201,9 +201,12 @@ def test_cli_status_history_and_transition(henan_alliance, lead, capsys):
     assert main(["alliance", "history", "999999"]) == 2
 
 
-def test_a_luoyang_alliance_dissolves_under_the_lapsed_measures_with_its_basis(
+def test_a_luoyang_alliance_dissolves_under_the_lapsed_measures_recording_the_lapse(
     client, login, luoyang_staff, make_review_proposal, make_user, policies_in_force, monkeypatch
 ):
+    """An alliance outlives the measures it was recognised under: its lead unit's own steps
+    (here, dissolution) need no 依据 once they lapsed, and the history says they had lapsed
+    (docs/decisions/0012-policy-validity.md, "supervision")."""
     proposal = make_review_proposal(profile="luoyang", region="410305", name="洛阳轴承产业联盟")
     round_ = review.round_create(actor=luoyang_staff, profile="luoyang", call_year=2020)
     review.round_add_proposals(actor=luoyang_staff, round_id=round_.pk, proposal_ids=[proposal.pk])
@@ -217,14 +220,11 @@ def test_a_luoyang_alliance_dissolves_under_the_lapsed_measures_with_its_basis(
     monkeypatch.setattr(clock, "now", lambda: datetime(2026, 3, 2, 10, 0, tzinfo=clock.BEIJING))
     login(make_user(["applicant"], unit=alliance.lead_unit))
     page = client.get(f"/registry/{alliance.pk}/").content.decode()
-    assert "已失效" in page and 'name="basis"' in page
+    assert 'data-testid="alliance-action-dissolve"' in page and 'name="basis"' not in page
     url = f"/registry/{alliance.pk}/transitions/dissolve/"
-    refused = client.post(url, {"reason": "解散", "confirmed": "1"}, follow=True)
-    assert "依据" in refused.content.decode()
-    alliance.refresh_from_db()
-    assert alliance.status == "recognised"
-    client.post(url, {"reason": "解散", "basis": "洛科〔2021〕1号", "confirmed": "1"})
+    client.post(url, {"reason": "解散", "confirmed": "1"})
     alliance.refresh_from_db()
     assert alliance.status == "dissolved"
     last = StateChange.objects.of(alliance).order_by("-id").first()
-    assert last.data["basis"] == "洛科〔2021〕1号"
+    assert "basis" not in last.data
+    assert last.data["policy_lapsed"]["valid_until"] == "2020-12-31"

@@ -105,8 +105,10 @@ class Journey:
             """() => [...document.querySelectorAll('header .navbar-nav .nav-link')].filter(a => {
                  const range = document.createRange();
                  range.selectNodeContents(a);
-                 const tops = new Set([...range.getClientRects()].map(r => Math.round(r.top)));
-                 return tops.size > 1;
+                 // the unread badge's visually-hidden words are a 1px box, and the badge's
+                 // smaller text sits a little lower: a second line is one below another
+                 const rects = [...range.getClientRects()].filter(r => r.width > 1 && r.height > 1);
+                 return rects.some(a => rects.some(b => a.top >= b.bottom - 1));
                }).map(a => a.textContent.trim())"""
         )
 

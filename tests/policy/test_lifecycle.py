@@ -193,3 +193,33 @@ def test_the_zone_route_needs_a_delegation(profiles_copy: Path) -> None:
         ProfileError, match="luoyang.toml: lifecycle.transitions.*routes: 未设置 zone_delegation"
     ):
         load_profiles(profiles_copy)
+
+
+def test_every_profile_has_a_report_table_its_department_answers() -> None:
+    """报告（年度计划、自评价、总结、重大事项、变更）由联盟提交，由监管联盟的部门接受或退回。"""
+    deciders = {}
+    for profile in load_profiles().values():
+        table = profile.report_lifecycle
+        assert table is not None, profile.id
+        assert _path(table, "draft", "submit", "return", "submit", "accept") == "accepted"
+        assert table.state("accepted").terminal
+        assert table.transition("submit").level == "lead_unit"
+        assert table.transition("return").reason_required
+        for transition in table.transitions:
+            assert transition.citation.seed in SEEDS
+        # the report's department is the one that decides on the alliance in the same profile
+        decide = profile.lifecycle.of_kind("approve")
+        deciders[profile.id] = (table.transition("accept").role, table.transition("accept").level)
+        assert deciders[profile.id] == (decide[0].role, decide[0].level), profile.id
+
+
+def test_a_report_table_without_its_submitted_state_is_refused(profiles_copy: Path) -> None:
+    text = (profiles_copy / "luoyang.toml").read_text(encoding="utf-8")
+    start = text.index("[report_lifecycle]")
+    head, tail = text[:start], text[start:]
+    tail = tail.replace(
+        'id = "submitted"\nlabel = "已提交"\n', 'id = "handed_in"\nlabel = "已提交"\n'
+    )
+    (profiles_copy / "luoyang.toml").write_text(head + tail, encoding="utf-8")
+    with pytest.raises(ProfileError, match="luoyang.toml: report_lifecycle"):
+        load_profiles(profiles_copy)

@@ -70,3 +70,14 @@ def test_json_includes_the_new_sections(capsys: pytest.CaptureFixture[str]) -> N
     baoding = json.loads(_show(capsys, "baoding", "--json"))
     assert baoding["construction"] is None and baoding["kpi_warning"] is None
     assert [r["id"] for r in baoding["reporting"]["reports"]] == ["work_summary", "major_event"]
+
+
+def test_who_accepts_or_returns_reports(capsys: pytest.CaptureFixture[str]) -> None:
+    """报告由谁审核：洛阳市主管部门，黑龙江省协调小组；退回后可再提交。"""
+    luoyang = _show(capsys, "luoyang")
+    assert "  报告的审核：" in luoyang
+    assert "    提交：草稿、已退回 → 已提交（联盟牵头单位）" in luoyang
+    assert "    退回（质询）：已提交 → 已退回（主管部门） 〔" in luoyang
+    heilongjiang = _show(capsys, "heilongjiang")
+    assert "    接受：已提交 → 已接受（协调小组） 〔" in heilongjiang
+    assert "art. 6〕" in heilongjiang

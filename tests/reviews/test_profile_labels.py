@@ -12,7 +12,7 @@ from lianmeng.reviews.profile_labels import LABELS
 def _names() -> set[str]:
     names: set[str] = set()
     for profile in load_profiles().values():
-        for table in (profile.lifecycle, profile.alliance_lifecycle):
+        for table in (profile.lifecycle, profile.alliance_lifecycle, profile.report_lifecycle):
             if table is None:
                 continue
             names |= {state.label for state in table.states}

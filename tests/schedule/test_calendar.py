@@ -109,3 +109,33 @@ def test_alliances_are_on_the_lead_unit_and_area_calendars_only(two_areas, deadl
     )
     assert alliance.name not in login(w["baoding_staff"]).get(CAL).content.decode()
     assert alliance.name not in login(w["baoding_lead"]).get(CAL).content.decode()
+
+
+def test_a_published_alliance_lists_its_construction_period_once(two_areas, deadline, login):
+    """批准筹建 starts the period on the proposal; once the decision is published the alliance
+    carries it: the lead unit's calendar shows one 筹建期满, the alliance's, not the proposal's."""
+    from datetime import date
+
+    from lianmeng.alliances.models import Alliance
+    from lianmeng.core.models import Jurisdiction
+
+    w = two_areas
+    proposal_link = f'href="/proposals/{w["henan"].pk}/"'
+    deadline(w["henan"], beijing(2021, 12, 31, 23))
+    page = login(w["henan_lead"]).get(CAL + "?period=all").content.decode()
+    assert proposal_link in page
+    alliance = Alliance.objects.create(
+        proposal=w["henan"],
+        profile="henan",
+        level="provincial",
+        name="河南省筹建期测试产业技术创新战略联盟",
+        lead_unit=w["henan"].lead_unit,
+        jurisdiction=Jurisdiction.objects.get(code="410000"),
+        status=Alliance.Status.BUILDING,
+        decided_on=date(2021, 1, 5),
+    )
+    deadline(alliance, beijing(2021, 12, 31, 23))
+    page = login(w["henan_lead"]).get(CAL + "?period=all").content.decode()
+    assert proposal_link not in page
+    assert page.count(f'href="/registry/{alliance.pk}/"') == 1
+    assert page.count("deadline-row") == 1  # the proposal's periods went over to the alliance

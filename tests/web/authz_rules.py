@@ -85,6 +85,15 @@ ROSTER_ROWS = ("proposals.Proposal",)
 #: an alliance's state and its history (lianmeng.alliances.lifecycle)
 ALLIANCE_ROWS = ("alliances.Alliance", "workflow.StateChange", "workflow.Deadline")
 ROUND_ROWS = ("experts.ReviewRound", "experts.RoundProposal", "experts.Assignment")
+#: the construction checklist and 验收 (lianmeng.construction)
+CONSTRUCTION_ROWS = (
+    "construction.ChecklistEntry",
+    "construction.ChecklistFile",
+    "construction.AcceptanceRound",
+    "construction.AcceptanceAssignment",
+    "construction.AcceptanceScore",
+    "construction.Certificate",
+)
 
 
 @dataclass(frozen=True)
@@ -110,8 +119,30 @@ def roles(*names: str) -> frozenset[str]:
 APPLICANTS = roles(A)
 #: the demo's alliances are led by units without a demo account: an applicant reaches none
 WORKSPACE_LACKS = "no demo applicant's unit leads an alliance of the registry"
+CONSTRUCTION_LACKS = (
+    "no demo applicant's unit leads an alliance of the matrix, none is in 验收, no expert is "
+    "assigned and only Henan's profile has a construction checklist"
+)
 MEETING_BODY = {"kind": "council", "held_on": "2024-01-01", "attendance_count": "3"}
 READERS = frozenset({A, *STAFF, E})  # proposals.view_proposal
+#: a report's rows and its history (lianmeng.reporting)
+REPORT_ROWS = ("reporting.Report", "workflow.StateChange", "workflow.Deadline")
+#: the matrix's reports belong to alliances led by units without a demo applicant, and a county
+#: recommender's area covers none of them
+REPORT_LACKS = "no demo applicant's unit leads the matrix's alliances; a county covers none"
+#: a change filing (变更备案) and what filing or answering one writes
+CHANGE_ROWS = (
+    "running.ChangeFiling",
+    "running.Member",
+    "running.Signature",
+    "running.Workspace",
+    "workflow.StateChange",
+)
+CHANGE_LACKS = (
+    "no demo applicant's unit leads an alliance; a department below the alliance's area "
+    "sees none of its filings"
+)
+SIGN_LACKS = "only a renewal's member units sign it; the matrix's filing is an address change"
 
 PAGES: dict[str, Rule] = {
     # -- web: public pages, accounts ------------------------------------------------------
@@ -364,6 +395,166 @@ PAGES: dict[str, Rule] = {
         body={"title": "矩阵测试"},
         demo_lacks=WORKSPACE_LACKS,
     ),
+    # -- running: change filings (变更备案): the lead unit files from the workspace; the
+    # departments of the area acknowledge or query; member units sign a renewal ---------------
+    "running:change_list": Rule(roles(A, M, *STAFF)),
+    "running:change_detail": Rule(
+        roles(A, M, *STAFF), JURISDICTION, "change", demo_lacks=CHANGE_LACKS
+    ),
+    "running:change_act": Rule(
+        roles(A, *STAFF),
+        JURISDICTION,
+        "change",
+        POST,
+        CHANGE_ROWS,
+        body={"action": "accept", "revision": "$revision", "reason": "矩阵测试"},
+        demo_lacks=CHANGE_LACKS,
+    ),
+    "running:change_sign": Rule(
+        roles(A, M),
+        JURISDICTION,
+        "change",
+        POST,
+        CHANGE_ROWS,
+        demo_lacks=SIGN_LACKS,
+    ),
+    "running:change_paper": Rule(
+        APPLICANTS,
+        JURISDICTION,
+        "change",
+        POST,
+        CHANGE_ROWS,
+        body={"member": "1", "file": ("scan.pdf", b"%PDF-1.4\n%%EOF\n")},
+        demo_lacks=WORKSPACE_LACKS,
+    ),
+    **{
+        f"running:{name}": Rule(
+            APPLICANTS,
+            JURISDICTION,
+            "alliance",
+            FORM,
+            CHANGE_ROWS,
+            body={**body, "revision": "1"},
+            demo_lacks=WORKSPACE_LACKS,
+        )
+        for name, body in (
+            ("member_add", {"name": "矩阵单位", "kind": "enterprise", "joined_on": "2024-01-01"}),
+            ("member_import", {"joined_on": "2024-01-01", "file": ("m.xlsx", "xlsx")}),
+            ("member_exit", {"member": "1", "left_on": "2024-01-01", "reason": "矩阵测试"}),
+            ("key_person_change", {"key": "liaison", "name": "矩阵测试"}),
+            ("address_change", {"address": "矩阵测试"}),
+            ("renewal_new", {"signed_on": "2024-01-01", "term_years": "3"}),
+        )
+    },
+    # -- construction: the checklist and 验收 (Henan 五(二)): the lead unit's applicants write
+    # until they apply; departments of the area read; the province's competent staff organise
+    # and decide; experts assigned to the 验收 read and score. The matrix's alliances are in
+    # no 验收 and led by no demo account: allowed requests may answer 404 ------------------------
+    "construction:list": Rule(STAFF),
+    "construction:expert_inbox": Rule(roles(E)),
+    "construction:detail": Rule(
+        roles(A, *STAFF, E), JURISDICTION, "alliance", demo_lacks=CONSTRUCTION_LACKS
+    ),
+    "construction:file": Rule(
+        roles(A, *STAFF, E), JURISDICTION, "alliance", demo_lacks=CONSTRUCTION_LACKS
+    ),
+    "construction:certificate": Rule(
+        roles(A, *STAFF, E), JURISDICTION, "alliance", demo_lacks=CONSTRUCTION_LACKS
+    ),
+    "construction:item": Rule(
+        APPLICANTS,
+        JURISDICTION,
+        "alliance",
+        FORM,
+        CONSTRUCTION_ROWS,
+        body={"item": "bodies", "text": "矩阵测试", "revision": "0"},
+        demo_lacks=CONSTRUCTION_LACKS,
+    ),
+    "construction:apply": Rule(
+        APPLICANTS,
+        JURISDICTION,
+        "alliance",
+        POST,
+        (*ALLIANCE_ROWS, *CONSTRUCTION_ROWS),
+        body={"confirmed": "1"},
+        demo_lacks=CONSTRUCTION_LACKS,
+    ),
+    **{
+        f"construction:{name}": Rule(
+            roles(C),
+            JURISDICTION,
+            "alliance",
+            POST,
+            (*ALLIANCE_ROWS, *CONSTRUCTION_ROWS),
+            body=body,
+            demo_lacks=CONSTRUCTION_LACKS,
+        )
+        for name, body in (
+            ("assign", {"expert": "1", "reason": "矩阵测试"}),
+            ("assign_auto", {"count": "1"}),
+            ("unassign", {"assignment": "1"}),
+            ("close", {"confirmed": "1"}),
+            ("decide", {"confirmed": "1", "result": "fail", "reason": "矩阵测试"}),
+        )
+    },
+    "construction:score": Rule(
+        roles(E),
+        JURISDICTION,
+        "alliance",
+        FORM,
+        CONSTRUCTION_ROWS,
+        body={"action": "save"},
+        demo_lacks=CONSTRUCTION_LACKS,
+    ),
+    # -- reporting: alliance reports: the lead unit's applicants write and submit; the
+    # departments whose area covers the alliance read, the one the profile names decides --------
+    "reporting:alliance_reports": Rule(
+        roles(A, *STAFF), JURISDICTION, "alliance", demo_lacks=REPORT_LACKS
+    ),
+    "reporting:report_new": Rule(
+        APPLICANTS,
+        JURISDICTION,
+        "alliance",
+        POST,
+        REPORT_ROWS,
+        body={"kind": "annual_plan", "year": "2020"},
+        demo_lacks=REPORT_LACKS,
+    ),
+    "reporting:report_detail": Rule(
+        roles(A, *STAFF), JURISDICTION, "report", demo_lacks=REPORT_LACKS
+    ),
+    "reporting:report_edit": Rule(
+        APPLICANTS,
+        JURISDICTION,
+        "report",
+        FORM,
+        REPORT_ROWS,
+        body={"revision": "$revision", "f_description": "矩阵测试"},
+        demo_lacks=REPORT_LACKS,
+    ),
+    "reporting:report_upload": Rule(
+        APPLICANTS,
+        JURISDICTION,
+        "report",
+        POST,
+        ("reporting.ReportFile",),
+        body={"title": "矩阵测试"},
+        demo_lacks=REPORT_LACKS,
+    ),
+    "reporting:report_file": Rule(
+        roles(A, *STAFF), JURISDICTION, "report_file", demo_lacks=REPORT_LACKS
+    ),
+    "reporting:report_transition": Rule(
+        roles(A, *STAFF),
+        JURISDICTION,
+        "report",
+        POST,
+        REPORT_ROWS,
+        body={"reason": "矩阵测试", "confirmed": "1"},
+        demo_lacks=REPORT_LACKS,
+    ),
+    "reporting:inbox": Rule(STAFF),
+    "reporting:inbox_xlsx": Rule(STAFF),
 }
 
 #: the API: the document itself and its browser are public; ``api:unknown`` answers 404 to all
@@ -435,6 +626,191 @@ API: dict[str, Rule] = {
             "revision": "$revision",
         },
         demo_lacks=WORKSPACE_LACKS,
+    ),
+    # -- construction: the checklist and 验收 (as the pages above) ---------------------------
+    "GET /api/v1/construction/{alliance_id}/checklist": Rule(
+        roles(A, *STAFF, E), JURISDICTION, "alliance", demo_lacks=CONSTRUCTION_LACKS
+    ),
+    "PUT /api/v1/construction/{alliance_id}/checklist": Rule(
+        APPLICANTS,
+        JURISDICTION,
+        "alliance",
+        ("PUT",),
+        CONSTRUCTION_ROWS,
+        body={"item": "bodies", "text": "矩阵测试", "revision": 0},
+        demo_lacks=CONSTRUCTION_LACKS,
+    ),
+    "POST /api/v1/construction/{alliance_id}/checklist/files": Rule(
+        APPLICANTS,
+        JURISDICTION,
+        "alliance",
+        POST,
+        CONSTRUCTION_ROWS,
+        body={"item": "bodies", "file": ("矩阵.pdf", b"%PDF-1.4\n%%EOF\n")},
+        demo_lacks=CONSTRUCTION_LACKS,
+    ),
+    "POST /api/v1/construction/{alliance_id}/apply": Rule(
+        APPLICANTS,
+        JURISDICTION,
+        "alliance",
+        POST,
+        (*ALLIANCE_ROWS, *CONSTRUCTION_ROWS),
+        body={"note": "矩阵测试"},
+        demo_lacks=CONSTRUCTION_LACKS,
+    ),
+    "GET /api/v1/construction/{alliance_id}/acceptance": Rule(
+        roles(A, *STAFF, E), JURISDICTION, "alliance", demo_lacks=CONSTRUCTION_LACKS
+    ),
+    "GET /api/v1/construction/{alliance_id}/acceptance/experts": Rule(
+        roles(C), JURISDICTION, "alliance", demo_lacks=CONSTRUCTION_LACKS
+    ),
+    **{
+        f"POST /api/v1/construction/{{alliance_id}}/acceptance/{name}": Rule(
+            roles(C),
+            JURISDICTION,
+            "alliance",
+            POST,
+            (*ALLIANCE_ROWS, *CONSTRUCTION_ROWS),
+            body=body,
+            demo_lacks=CONSTRUCTION_LACKS,
+        )
+        for name, body in (
+            ("experts", {"experts": [1], "reason": "矩阵测试"}),
+            ("close", None),
+            ("decision", {"result": "fail", "reason": "矩阵测试"}),
+        )
+    },
+    "POST /api/v1/construction/{alliance_id}/acceptance/scores": Rule(
+        roles(E),
+        JURISDICTION,
+        "alliance",
+        POST,
+        CONSTRUCTION_ROWS,
+        body={"scores": {}, "final": False},
+        demo_lacks=CONSTRUCTION_LACKS,
+    ),
+    "GET /api/v1/construction/{alliance_id}/certificate.pdf": Rule(
+        roles(A, *STAFF, E), JURISDICTION, "alliance", demo_lacks=CONSTRUCTION_LACKS
+    ),
+    # change filings (变更备案): the lead unit files; departments of the area answer
+    **{
+        f"POST /api/v1/alliances/{{alliance_id}}/{path}": Rule(
+            APPLICANTS,
+            JURISDICTION,
+            "alliance",
+            POST,
+            CHANGE_ROWS,
+            body=body,
+            demo_lacks=WORKSPACE_LACKS,
+        )
+        for path, body in (
+            (
+                "members",
+                {
+                    "revision": 1,
+                    "joined_on": "2024-01-01",
+                    "members": [{"name": "矩阵单位", "kind": "enterprise"}],
+                },
+            ),
+            (
+                "members/import",
+                {"file": ("m.xlsx", "xlsx"), "revision": "1", "joined_on": "2024-01-01"},
+            ),
+            (
+                "member-exits",
+                {"revision": 1, "member": 1, "left_on": "2024-01-01", "reason": "矩阵测试"},
+            ),
+            ("key-people", {"revision": 1, "key": "liaison", "name": "矩阵测试"}),
+            ("address", {"revision": 1, "address": "矩阵测试"}),
+            (
+                "renewals",
+                {
+                    "file": ("a.pdf", b"%PDF-1.4\n%%EOF\n"),
+                    "revision": "1",
+                    "signed_on": "2024-01-01",
+                    "term_years": "3",
+                },
+            ),
+        )
+    },
+    "GET /api/v1/changes": Rule(SIGNED_IN, note="each sees only the filings he may see"),
+    "GET /api/v1/changes/{change_id}": Rule(
+        roles(A, M, *STAFF), JURISDICTION, "change", demo_lacks=CHANGE_LACKS
+    ),
+    **{
+        f"POST /api/v1/changes/{{change_id}}/{action}": Rule(
+            # a recommender (county) sees its area's filings but acknowledges none: 403
+            roles(A, *ORGANISERS),
+            JURISDICTION,
+            "change",
+            POST,
+            CHANGE_ROWS,
+            body={"revision": "$revision", "reason": "矩阵测试"},
+            demo_lacks=CHANGE_LACKS,
+        )
+        for action in ("acknowledge", "query", "answer")
+    },
+    "POST /api/v1/changes/{change_id}/signatures": Rule(
+        roles(A, M), JURISDICTION, "change", POST, CHANGE_ROWS, demo_lacks=SIGN_LACKS
+    ),
+    "POST /api/v1/changes/{change_id}/signatures/paper": Rule(
+        APPLICANTS,
+        JURISDICTION,
+        "change",
+        POST,
+        CHANGE_ROWS,
+        body={"member": "1", "file": ("scan.pdf", b"%PDF-1.4\n%%EOF\n")},
+        demo_lacks=WORKSPACE_LACKS,
+    ),
+    # -- reporting: alliance reports (lead unit writes and submits; the department decides) --
+    "GET /api/v1/alliances/{alliance_id}/reports": Rule(
+        roles(A, *STAFF), JURISDICTION, "alliance", demo_lacks=REPORT_LACKS
+    ),
+    "POST /api/v1/alliances/{alliance_id}/reports": Rule(
+        APPLICANTS,
+        JURISDICTION,
+        "alliance",
+        POST,
+        REPORT_ROWS,
+        body={"kind": "annual_plan", "year": 2020},
+        demo_lacks=REPORT_LACKS,
+    ),
+    "GET /api/v1/alliances/{alliance_id}/kpi-warnings": Rule(
+        roles(A, *STAFF), JURISDICTION, "alliance", demo_lacks=REPORT_LACKS
+    ),
+    "GET /api/v1/reports": Rule(STAFF),
+    "GET /api/v1/reports/{report_id}": Rule(
+        roles(A, *STAFF), JURISDICTION, "report", demo_lacks=REPORT_LACKS
+    ),
+    "PUT /api/v1/reports/{report_id}": Rule(
+        APPLICANTS,
+        JURISDICTION,
+        "report",
+        ("PUT",),
+        REPORT_ROWS,
+        body={"revision": "$revision", "content": {}},
+        demo_lacks=REPORT_LACKS,
+    ),
+    "POST /api/v1/reports/{report_id}/submit": Rule(
+        APPLICANTS, JURISDICTION, "report", POST, REPORT_ROWS, body={}, demo_lacks=REPORT_LACKS
+    ),
+    "POST /api/v1/reports/{report_id}/accept": Rule(
+        ORGANISERS,
+        JURISDICTION,
+        "report",
+        POST,
+        REPORT_ROWS,
+        body={"reason": "矩阵测试"},
+        demo_lacks=REPORT_LACKS,
+    ),
+    "POST /api/v1/reports/{report_id}/return": Rule(
+        ORGANISERS,
+        JURISDICTION,
+        "report",
+        POST,
+        REPORT_ROWS,
+        body={"reason": "矩阵测试"},
+        demo_lacks=REPORT_LACKS,
     ),
     # -- tokens: each account its own ------------------------------------------------------
     # created only from a signed-in browser session that confirmed the password recently: a

@@ -176,8 +176,8 @@ def _build_world() -> World:
     from lianmeng.proposals.models import Material, Proposal
     from lianmeng.proposals.services import proposal_import
     from lianmeng.reviews.models import Notification
+    from lianmeng.running.models import ChangeFiling, Meeting
     from lianmeng.running.models import Document as WorkspaceDocument
-    from lianmeng.running.models import Meeting
     from lianmeng.running.services import workspace_ensure
 
     list(load_demo())
@@ -268,9 +268,24 @@ def _build_world() -> World:
         "baoding": Alliance.objects.filter(profile="baoding").order_by("pk").first(),
         "hlj": Alliance.objects.filter(profile="heilongjiang").order_by("pk").first(),
     }
-    meetings, alliance_files = {}, {}
+    meetings, alliance_files, change_filings = {}, {}, {}
     for area, alliance in alliances.items():
         workspace = workspace_ensure(alliance=alliance)
+        # a change filing awaiting the department (lianmeng.running.changes)
+        change_filings[area] = ChangeFiling.objects.create(
+            workspace=workspace,
+            alliance=alliance,
+            kind="address",
+            profile=alliance.profile,
+            region=alliance.region,
+            lead_unit=alliance.lead_unit,
+            before={"address": ""},
+            after={"address": f"矩阵变更地址{area}"},
+            status="submitted",
+            filed_at=now,
+            created_at=now,
+            updated_at=now,
+        )
         meetings[area] = Meeting.objects.create(
             workspace=workspace,
             kind="work",
@@ -284,6 +299,34 @@ def _build_world() -> World:
             title=f"矩阵联盟文件{area}",
             file=ContentFile(b"%PDF-1.4\n%%EOF\n", name="alliance.pdf"),
             original_name="alliance.pdf",
+            content_type="application/pdf",
+            size=15,
+            sha256="0" * 64,
+            uploaded_by=users[organisers[area]],
+            uploaded_at=now,
+        )
+    # reporting: one submitted report per area's alliance, with an attachment
+    from lianmeng.reporting.models import Report, ReportFile
+
+    reports, report_files = {}, {}
+    for area, alliance in alliances.items():
+        reports[area] = Report.objects.create(
+            alliance=alliance,
+            profile=alliance.profile,
+            kind="agreement_renewal" if area == "hlj" else "major_event",
+            content={"description": "矩阵报告"},
+            status="submitted",
+            region=alliance.region,
+            lead_unit=alliance.lead_unit,
+            created_at=now,
+            submitted_at=now,
+        )
+        report_files[area] = ReportFile.objects.create(
+            report=reports[area],
+            field="attachments",
+            title=f"矩阵报告附件{area}",
+            file=ContentFile(b"%PDF-1.4\n%%EOF\n", name="report.pdf"),
+            original_name="report.pdf",
             content_type="application/pdf",
             size=15,
             sha256="0" * 64,
@@ -405,6 +448,27 @@ def _build_world() -> World:
                 "mid": meetings[area].pk,
                 "meeting_id": meetings[area].pk,
                 "revision": meetings[area].revision,
+            },
+            "change": {
+                "main": change_filings[area],
+                "fid": change_filings[area].pk,
+                "change_id": change_filings[area].pk,
+                "text": change_filings[area].after["address"],
+                "revision": change_filings[area].revision,
+            },
+            "report": {
+                "main": reports[area],
+                "pk": alliances[area].pk,
+                "alliance_id": alliances[area].pk,
+                "rid": reports[area].pk,
+                "report_id": reports[area].pk,
+                "revision": reports[area].revision,
+                "name": "accept",
+            },
+            "report_file": {
+                "rid": reports[area].pk,
+                "fid": report_files[area].pk,
+                "text": report_files[area].title,
             },
             "alliance_file": {
                 "pk": alliances[area].pk,

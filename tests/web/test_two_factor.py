@@ -256,6 +256,7 @@ def test_the_security_administrator_resets_a_lost_second_factor(client, make_use
         follow=True,
     )
     assert "下次登录时须重新绑定" in response.content.decode()
+    assert "所有浏览器上的登录均已退出" in response.content.decode()
     assert not TOTPDevice.objects.filter(user=competent).exists()
     assert not StaticToken.objects.filter(device__user=competent).exists()
     entry = AuditEntry.objects.get(action=two_factor.RESET)
@@ -264,6 +265,24 @@ def test_the_security_administrator_resets_a_lost_second_factor(client, make_use
     # the user enrols again at the next sign-in
     client.logout()
     assert _password(client, competent)["Location"] == ENROL
+
+
+def test_a_reset_signs_the_user_out_everywhere(client, make_user, competent):
+    """The lost phone may come with a signed-in browser: after the reset it is signed out,
+    other accounts' sessions are untouched, and the audit entry says how many ended."""
+    from django.test import Client
+
+    enrol(competent)
+    theirs, bystander = Client(), Client()
+    theirs.force_login(competent)
+    bystander.force_login(make_user([Role.RECOMMENDER], jurisdiction="410305"))
+    assert _signed_in(theirs) and _signed_in(bystander)
+    secadmin = make_user([Role.SECADMIN])
+    two_factor.two_factor_reset(actor=secadmin, username=competent.username, reason="手机丢失")
+    assert not _signed_in(theirs)
+    assert _signed_in(bystander)
+    entry = AuditEntry.objects.get(action=two_factor.RESET)
+    assert entry.summary["after"]["sessions_ended"] == 1
 
 
 def test_only_the_security_administrator_resets(client, make_user, competent):

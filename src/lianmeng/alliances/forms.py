@@ -22,6 +22,8 @@ class RegistryFilterForm(forms.Form):
     status = forms.ChoiceField(label=_("状态"), required=False)
     year = forms.ChoiceField(label=_("年度"), required=False)
     overdue = forms.BooleanField(label=_("只看筹建期已过的联盟"), required=False)
+    #: department staff only (the view drops it for others): B-5 early warning
+    kpi_warning = forms.BooleanField(label=_("只看有绩效预警的联盟"), required=False)
 
     def __init__(
         self, *args: Any, profiles: list[tuple[str, str]], years: list[int], **kwargs: Any
@@ -38,3 +40,4 @@ class RegistryFilterForm(forms.Form):
         for name in ("level", "domain", "profile", "status", "year"):
             self.fields[name].widget.attrs["class"] = "form-select"
         self.fields["overdue"].widget.attrs["class"] = "form-check-input"
+        self.fields["kpi_warning"].widget.attrs["class"] = "form-check-input"

@@ -104,6 +104,7 @@ def register() -> None:
             state_names=lambda: dict(Alliance.Status.choices),
             owners={"acceptance": ACCEPTANCE},
             audit_prefix="lianmeng.alliance",
+            supervision=True,
         )
     )
 

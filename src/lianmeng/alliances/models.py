@@ -199,6 +199,12 @@ class Alliance(models.Model):
     #: Henan: 筹建期 one year from the decision (seed 000 五(二))
     construction_deadline = models.DateField(_("筹建期限"), null=True, blank=True)
     authority = models.CharField(_("决定机关"), max_length=60, blank=True)
+    #: 绩效预警 (B-5): indicators behind plan in the alliance's latest submitted or accepted
+    #: report with a KPI table; kept by lianmeng.reporting.services (denormalised, so that
+    #: the department's list flags and filters it without a query per row)
+    kpi_warning_count = models.PositiveSmallIntegerField(
+        _("绩效预警指标数"), default=0, db_index=True
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -35,6 +35,8 @@ class RegistryFilters:
     year: int | None = None
     #: only alliances whose construction period has passed without 验收 (still 筹建中)
     overdue: bool = False
+    #: only alliances with a KPI early warning (B-5; ``Alliance.kpi_warning_count``)
+    kpi_warning: bool = False
 
 
 def with_construction(qs: QuerySet[Alliance]) -> QuerySet[Alliance]:
@@ -80,6 +82,8 @@ def alliance_list(*, filters: RegistryFilters | None = None) -> QuerySet[Allianc
     )
     if f.overdue:
         qs = qs.filter(construction_overdue=True)
+    if f.kpi_warning:
+        qs = qs.filter(kpi_warning_count__gt=0)
     if f.q:
         qs = qs.filter(Q(name__icontains=f.q) | Q(lead_unit__name__icontains=f.q))
     if f.level:
@@ -122,9 +126,10 @@ def alliance_decisions(alliance: Alliance) -> QuerySet[Decision]:
 
 
 def decision_years() -> list[int]:
-    return sorted(
-        {d.year for d in Alliance.objects.values_list("decided_on", flat=True)}, reverse=True
-    )
+    # the distinct dates (an index scan, a few hundred a year), not every alliance's row:
+    # 10,000 rows a page at national scale (tests/bench/alliance_bench.py)
+    days = Alliance.objects.order_by().values_list("decided_on", flat=True).distinct()
+    return sorted({d.year for d in days}, reverse=True)
 
 
 def may_download_plaque(viewer: User, alliance: Alliance) -> bool:

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from lianmeng.core.access import login_only, permission, public
 from lianmeng.core.errors import DomainError, NotFound, PermissionDenied
 from lianmeng.core.reauth import recent_auth
+from lianmeng.core.selectors import viewer_scope
 from lianmeng.core.site import absolute_url
 from lianmeng.core.validity import lapse_for, lapse_status
 from lianmeng.experts.models import RoundProposal
@@ -23,9 +24,10 @@ from lianmeng.policy.loader import get_profile, load_profiles
 from lianmeng.proposals.models import Proposal
 from lianmeng.ui.confirm import confirmation_page, confirmed
 from lianmeng.ui.errors import error_page
+from lianmeng.workflow.engine import basis_lapse
 
 from . import lifecycle, selectors, services
-from .links import workspace_link
+from .links import page_links, panels, workspace_link
 from .models import Alliance, Decision, category_label
 from .naming import alliance_name
 from .plaque import plaque_pdf
@@ -61,6 +63,8 @@ def registry(request: HttpRequest) -> HttpResponse:
     names = _profile_names()
     form, filters = registry_filters(request)  # the XLSX export uses the same
     context = {"form": form, **_page(request, selectors.alliance_list(filters=filters))}
+    # the KPI early warning (B-5) as a flag column and a filter, for department staff
+    context["show_kpi"] = viewer_scope(request.user) is not None
     for alliance in context["page_obj"].object_list:
         alliance.profile_name = names.get(alliance.profile, alliance.profile)
         alliance.level_name = _LEVELS.get(alliance.level, alliance.level)
@@ -95,6 +99,8 @@ def registry_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "history": selectors.alliance_history(alliance),
         "actions": _actions(request, alliance),
         "workspace_url": workspace_link(request.user, alliance),
+        "page_links": page_links(request.user, alliance),
+        "panels": panels(request.user, alliance),
     }
     return render(request, "alliances/registry_detail.html", context)
 
@@ -103,9 +109,9 @@ def _actions(request: HttpRequest, alliance: Alliance) -> list[dict[str, Any]]:
     """The transitions the viewer may fire on the alliance here, each with its confirmation."""
     if not request.user.is_authenticated:
         return []
-    lapsed = lapse_for(alliance.profile)
     actions = []
     for step in lifecycle.allowed_transitions(actor=request.user, alliance=alliance):
+        lapsed = basis_lapse(lifecycle.KIND, alliance.profile, step)
         label = _(step.label)
         actions.append(
             {

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from lianmeng.core import clock
 from lianmeng.core.access import login_only, public
 from lianmeng.core.errors import NotFound
+from lianmeng.core.selectors import viewer_scope
 from lianmeng.documents.pdf import normalise_code
 from lianmeng.documents.xlsx import write_table, xlsx_response
 from lianmeng.policy.loader import load_profiles
@@ -71,6 +72,8 @@ def registry_filters(request: HttpRequest) -> tuple[RegistryFilterForm, selector
             status=data.get("status") or "",
             year=int(data["year"]) if data.get("year") else None,
             overdue=bool(data.get("overdue")),
+            # the early warning is the departments' (and the lead unit's) to see
+            kpi_warning=bool(data.get("kpi_warning")) and viewer_scope(request.user) is not None,
         )
     return form, filters
 

@@ -15,6 +15,7 @@ from lianmeng.alliances.models import Alliance, Decision
 from lianmeng.alliances.plaque import plaque_pdf
 from lianmeng.core import clock
 from lianmeng.core.errors import NotFound, PermissionDenied
+from lianmeng.core.selectors import viewer_scope
 from lianmeng.core.site import absolute_url
 from lianmeng.workflow.engine import next_steps
 from lianmeng.workflow.models import StateChange
@@ -50,6 +51,21 @@ class AllianceOut(Schema):
     decided_on: date
     construction_deadline: date | None = Field(description="筹建期限（河南：批准筹建后一年）")
     authority: str
+    kpi_warning_count: int | None = Field(
+        description=(
+            "绩效预警：最近一份已提交的年度报告中滞后于计划的指标数（0 为无预警）；"
+            "只对已登录的部门人员给出，其他人为 null（逐个联盟的预警见 "
+            "/alliances/{id}/kpi-warnings）"
+        )
+    )
+
+    @staticmethod
+    def resolve_kpi_warning_count(obj: Alliance, context: Any) -> int | None:
+        request = (context or {}).get("request")
+        user = getattr(request, "user", None)
+        if user is None or viewer_scope(user) is None:
+            return None
+        return obj.kpi_warning_count
 
     @staticmethod
     def resolve_lead_unit(obj: Alliance) -> str:
@@ -131,6 +147,9 @@ class RegistryFilters(Schema):
     profile: str | None = None
     status: str | None = None
     year: int | None = Field(None, ge=MIN_YEAR, le=MAX_YEAR, description="决定年度")
+    kpi_warning: bool = Field(
+        False, description="只列有绩效预警的联盟（kpi_warning_count > 0；仅对已登录的部门人员有效）"
+    )
 
 
 class StageIn(StrictIn):
@@ -177,6 +196,8 @@ def registry_list(request: HttpRequest, filters: Query[RegistryFilters]) -> Any:
             profile=filters.profile or "",
             status=filters.status or "",
             year=filters.year,
+            # the early warning is the departments' to see (as on the registry page)
+            kpi_warning=filters.kpi_warning and viewer_scope(request.user) is not None,
         )
     )
 

@@ -23,9 +23,11 @@ from lianmeng.core.access import public
 
 from . import calls as calls_api
 from . import checks, errors, jurisdictions, policies, proposals, tokens
+from . import construction as construction_api
 from . import experts as experts_api
 from . import materials as materials_api
 from . import registry as registry_api
+from . import reporting as reporting_api
 from . import reviews as reviews_api
 from . import roster as roster_api
 from . import running as running_api
@@ -205,3 +207,5 @@ api.add_router("", submission_api.router)
 api.add_router("", experts_api.router)
 api.add_router("", registry_api.router)
 api.add_router("", running_api.router)
+api.add_router("", reporting_api.router)
+api.add_router("", construction_api.router)

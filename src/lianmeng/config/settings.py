@@ -62,6 +62,8 @@ INSTALLED_APPS = [
     "lianmeng.experts",
     "lianmeng.alliances",
     "lianmeng.schedule",
+    "lianmeng.construction",
+    "lianmeng.reporting",
     "lianmeng.running",
     "lianmeng.web",
 ]

@@ -18,6 +18,8 @@ urlpatterns = [
     path("", include("lianmeng.experts.urls")),
     path("", include("lianmeng.alliances.urls")),
     path("", include("lianmeng.running.urls")),
+    path("", include("lianmeng.construction.urls")),
+    path("", include("lianmeng.reporting.urls")),
     path("", include("lianmeng.schedule.urls")),
     path("", include("lianmeng.web.urls")),
 ]

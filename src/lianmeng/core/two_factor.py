@@ -26,6 +26,7 @@ from .audit import audit_record
 from .errors import NotFound, PermissionDenied, ValidationFailed
 from .models import User
 from .roles import Role
+from .sessions import end_sessions
 
 RECOVERY_CODE_COUNT = 10
 DEVICE_NAME = "身份验证器"
@@ -227,8 +228,9 @@ def two_factor_remove(*, actor: User) -> None:
 
 
 def two_factor_reset(*, actor: User, username: str, reason: str) -> User:
-    """The security administrator removes a user's second factor (lost phone), with a reason;
-    a user whose role requires it enrols again at the next sign-in."""
+    """The security administrator removes a user's second factor (lost phone), with a reason,
+    and ends the user's sessions; a user whose role requires it enrols again at the next
+    sign-in."""
     if not (actor.is_authenticated and actor.has_role(Role.SECADMIN)):
         raise PermissionDenied(_("只有安全管理员可以重置双因素认证。"))
     reason = (reason or "").strip()
@@ -243,10 +245,12 @@ def two_factor_reset(*, actor: User, username: str, reason: str) -> User:
                 _("账号 %(username)s 没有绑定身份验证器，无需重置。") % {"username": user.username}
             )
         _delete_devices(user)
+        # whoever holds the lost phone may hold a signed-in browser too: sign out everywhere
+        ended = end_sessions(user)
         audit_record(
             actor=actor,
             action=RESET,
             obj=user,
-            after={"username": user.username, "reason": reason[:500]},
+            after={"username": user.username, "reason": reason[:500], "sessions_ended": ended},
         )
     return user

@@ -623,7 +623,9 @@ def expert_declare_conflict(*, actor: User, assignment_id: int, reason: str) -> 
 # -- scoring -----------------------------------------------------------------------------------
 
 
-def _parse_score(value: Any, *, title: str, maximum: int) -> Decimal | None:
+def parse_score(value: Any, *, title: str, maximum: int) -> Decimal | None:
+    """One score as typed (blank: none), 0 to ``maximum`` with one decimal — for any expert
+    scoring sheet (proposal review here, 验收 in lianmeng.construction)."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     try:
@@ -683,7 +685,7 @@ def score_submit(
             )
         values: dict[str, Decimal | None] = {}
         for key, criterion in criteria.items():
-            values[key] = _parse_score(
+            values[key] = parse_score(
                 scores.get(key), title=criterion["title"], maximum=criterion.get("max_score", 100)
             )
             if len(comments.get(key) or "") > MAX_COMMENT:

@@ -35,6 +35,7 @@ from lianmeng.policy.citation import Citation
 __all__ = [
     "AllianceLifecycle",
     "FILING_STATES",
+    "REPORT_FILING_STATES",
     "GUARDS",
     "LEVELS",
     "Lifecycle",
@@ -54,10 +55,13 @@ GUARDS: dict[str, str] = {
     "paper_copies_received": "已登记收到规定份数的纸质材料",
     "review_round_closed": "专家评审轮次已结束",
     "category_chosen": "已确定备案类别（一类、二类、三类）",
+    "checklist_complete": "筹建清单各项均已完成",
 }
 
 #: the states the filing side (drafting, submission, withdrawal) sets itself
 FILING_STATES = ("draft", "submitted", "withdrawn")
+#: the states every ``[report_lifecycle]`` has (the reporting service writes and submits)
+REPORT_FILING_STATES = ("draft", "submitted")
 
 Role = Literal["applicant", "recommender", "competent", "coordination", "expert"]
 Level = Literal["lead_unit", "county", "city", "province", "zone", "department"]

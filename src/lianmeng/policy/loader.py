@@ -20,7 +20,11 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from lianmeng.policy.catalogue import PARAMS, RULE_IDS
-from lianmeng.policy.lifecycle import alliance_lifecycle_problems, lifecycle_problems
+from lianmeng.policy.lifecycle import (
+    REPORT_FILING_STATES,
+    alliance_lifecycle_problems,
+    lifecycle_problems,
+)
 from lianmeng.policy.models import AppliedRule, Citation, Profile
 
 __all__ = ["ProfileError", "UnknownProfileError", "get_profile", "load_profile", "load_profiles"]
@@ -218,6 +222,13 @@ def _check_lifecycle(profile: Profile, file: str) -> None:
     problems = lifecycle_problems(profile.lifecycle, deadlines=deadlines)
     if profile.alliance_lifecycle is not None:
         problems += alliance_lifecycle_problems(profile.alliance_lifecycle, deadlines=deadlines)
+    if profile.report_lifecycle is not None:
+        problems += lifecycle_problems(
+            profile.report_lifecycle,
+            deadlines=deadlines,
+            path="report_lifecycle",
+            filing_states=REPORT_FILING_STATES,
+        )
     if problems:
         raise _fail(file, *problems[0])
 

@@ -180,6 +180,9 @@ class Profile(_Strict):
     lifecycle: Lifecycle | None = None
     #: an alliance's states after the decision (筹建中 → 待验收 → 已认定, 已解散 …)
     alliance_lifecycle: AllianceLifecycle | None = None
+    #: a report's states after the decision (草稿 → 已提交 → 已接受 / 已退回): annual plans,
+    #: self-evaluations, summaries, major events and agreement renewals (M-32, M-33)
+    report_lifecycle: Lifecycle | None = None
     #: expert review: criteria with weights, area rule (M-22; lianmeng.policy.review)
     review: ReviewConfig | None = None
     #: the alliance's life after the decision (M-30, M-32, M-33, B-5;

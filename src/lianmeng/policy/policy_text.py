@@ -138,6 +138,16 @@ def _construction_text(profile: Profile) -> list[str]:
     return lines
 
 
+#: who fires a report's transitions, as the profile's reader names them
+ROLE_NAMES = {
+    "applicant": "联盟牵头单位",
+    "competent": "主管部门",
+    "coordination": "协调小组",
+    "recommender": "推荐部门",
+    "expert": "专家",
+}
+
+
 def _reporting_text(profile: Profile) -> list[str]:
     if profile.reporting is None:
         return []
@@ -160,6 +170,15 @@ def _reporting_text(profile: Profile) -> list[str]:
         for field in report.fields:
             lines.append(
                 f"    内容：{field.label}（{FIELD_KINDS[field.kind]}） {_cite(profile, field.citation)}"
+            )
+    table = profile.report_lifecycle
+    if table is not None:
+        lines.append("  报告的审核：")
+        for step in table.transitions:
+            froms = "、".join(table.state_label(s) for s in step.from_)
+            lines.append(
+                f"    {step.label}：{froms} → {table.state_label(step.to)}"
+                f"（{ROLE_NAMES.get(step.role, step.role)}） {_cite(profile, step.citation)}"
             )
     return lines
 

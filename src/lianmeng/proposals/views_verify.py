@@ -18,6 +18,7 @@ from lianmeng.core.errors import NotFound
 from lianmeng.documents.pdf import code_display, normalise_code
 from lianmeng.ui.errors import error_page
 
+from .verifiable import verify_other
 from .versions import version_by_code
 
 #: per client address; enough for a clerk checking a pile of copies, not for guessing codes
@@ -54,6 +55,13 @@ def verify(request: HttpRequest, code: str) -> HttpResponse:
     try:
         version = version_by_code(code)
     except NotFound:
+        other = verify_other(normalise_code(code))
+        if other is not None:
+            return render(
+                request,
+                "proposals/verify.html",
+                {"version": None, "other": other, "code": code_display(normalise_code(code))},
+            )
         response = render(
             request,
             "proposals/verify.html",

@@ -81,4 +81,11 @@ LABELS = (
     gettext_noop("解散原因"),
     gettext_noop("取消备案"),
     gettext_noop("取消备案的理由"),
+    # a report's states ([report_lifecycle])
+    gettext_noop("已提交"),
+    gettext_noop("已退回"),
+    gettext_noop("已接受"),
+    gettext_noop("接受"),
+    gettext_noop("退回（质询）"),
+    gettext_noop("退回或质询的意见"),
 )

@@ -11,7 +11,11 @@ class RunningConfig(AppConfig):
 
         from lianmeng.alliances.links import register_workspace_link
 
+        from .lifecycle import register
         from .selectors import may_open
+
+        # change filings (变更备案) run on the lifecycle engine as subject kind ``change``
+        register()
 
         def link(viewer, alliance):  # noqa: ANN001, ANN202
             return (

@@ -76,6 +76,10 @@ class Member(models.Model):
     )
     joined_on = models.DateField(_("加入日期"), null=True, blank=True)
     left_on = models.DateField(_("退出日期"), null=True, blank=True)
+    left_reason = models.CharField(_("退出原因"), max_length=200, blank=True)
+    #: the rest of the unit's roster row (region_code, chain_position, platforms …) for the
+    #: eligibility rules, as the join or the XLSX import gave it
+    details = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["role", "id"]
@@ -153,3 +157,99 @@ class Document(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class ChangeFiling(models.Model):
+    """变更备案 (M-31): a change the lead unit files with the supervising department, which
+    acknowledges it (知悉, ``accept``) or queries it (质询, ``return``; the lead unit answers and
+    files it again). Its states are the profile's ``[report_lifecycle]``, fired through the
+    lifecycle engine as subject kind ``change`` (:mod:`lianmeng.running.lifecycle`).
+
+    ``before``/``after`` keep what changed; a membership change keeps the roster rules the
+    alliance no longer meets in ``warnings`` (each with its citation), and ``warned`` flags it in
+    the department's list. ``region``, ``lead_unit`` and ``profile`` are copied from the alliance
+    so that the engine routes the filing as it routes the alliance."""
+
+    class Kind(models.TextChoices):
+        MEMBER_JOIN = "member_join", _("成员加入")
+        MEMBER_EXIT = "member_exit", _("成员退出")
+        KEY_PERSON = "key_person", _("主要负责人变更")
+        ADDRESS = "address", _("办公地址变更")
+        AGREEMENT_RENEWAL = "agreement_renewal", _("联盟协议续签")
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.PROTECT, related_name="changes")
+    alliance = models.ForeignKey("alliances.Alliance", on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(_("变更类别"), max_length=20, choices=Kind.choices, db_index=True)
+    profile = models.CharField(_("政策档案"), max_length=30)
+    #: the state in the profile's ``[report_lifecycle]``; set only through the engine
+    status = models.CharField(_("状态"), max_length=20, default="draft", db_index=True)
+    region = models.ForeignKey("core.Jurisdiction", on_delete=models.PROTECT, related_name="+")
+    lead_unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    before = models.JSONField(_("变更前"), default=dict, blank=True)
+    after = models.JSONField(_("变更后"), default=dict, blank=True)
+    note = models.TextField(_("说明"), blank=True)
+    #: [{"rule", "severity", "message", "citation": {"seed", "article"}, "cited": 《…》条款}]
+    warnings = models.JSONField(_("资格预警"), default=list, blank=True)
+    warned = models.BooleanField(_("有资格预警"), default=False, db_index=True)
+    filed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    filed_at = models.DateTimeField(_("报送时间"), db_index=True)
+    revision = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-filed_at", "-id"]
+        verbose_name = _("变更备案")
+        verbose_name_plural = _("变更备案")
+        indexes = [
+            models.Index(fields=["region", "status", "-filed_at"], name="running_change_region"),
+            models.Index(fields=["alliance", "-filed_at"], name="running_change_alliance"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.alliance_id} {self.get_kind_display()}"
+
+    # -- what the lifecycle engine's routing reads (lianmeng.workflow.routing) ---------------
+
+    #: a filing has no zone route and names no recommender
+    zone = None
+    zone_id = None
+
+    @property
+    def document(self) -> dict:
+        return {}
+
+    @property
+    def name(self) -> str:
+        return f"{self.alliance.name} · {self.get_kind_display()}"
+
+
+class Signature(models.Model):
+    """One member unit's signature of a renewed agreement: signed online by its own staff, or
+    recorded by the lead unit from the paper copy (with the scanned page)."""
+
+    class Method(models.TextChoices):
+        ONLINE = "online", _("在线确认")
+        PAPER = "paper", _("纸质签署（牵头单位登记）")
+
+    filing = models.ForeignKey(ChangeFiling, on_delete=models.CASCADE, related_name="signatures")
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="+")
+    signed_at = models.DateTimeField(null=True, blank=True)
+    method = models.CharField(max_length=10, choices=Method.choices, blank=True)
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    scan = models.ForeignKey(
+        Document, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["filing", "member"], name="running_signature_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.filing_id} {self.member_id}"

@@ -134,6 +134,12 @@ def workspace_ensure(*, alliance: Alliance) -> Workspace:
             )
     except IntegrityError:
         return Workspace.objects.get(alliance=alliance)
+    if workspace.agreement_signed_on is not None:
+        # the renewal date on the calendar (lianmeng.running.changes)
+        from .changes import agreement_deadline_sync
+
+        workspace.alliance = alliance
+        agreement_deadline_sync(workspace)
     return workspace
 
 
@@ -219,6 +225,11 @@ def workspace_update(
             before=before,
             after=_particulars(workspace),
         )
+        # the calendar's renewal date follows the agreement (lianmeng.running.changes)
+        from .changes import agreement_deadline_sync
+
+        workspace.alliance = access.alliance
+        agreement_deadline_sync(workspace)
     return workspace
 
 

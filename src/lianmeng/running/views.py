@@ -17,13 +17,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from lianmeng.construction.registrations import workspace_links
 from lianmeng.core import clock
 from lianmeng.core.access import permission
 from lianmeng.core.errors import Conflict, DomainError, NotFound, PermissionDenied
 from lianmeng.proposals.materials import ACCEPT, ALLOWED_TEXT, human_size, upload_limit
+from lianmeng.reporting.views import workspace_panel as reports_panel
 from lianmeng.ui.errors import error_page
 
-from . import selectors, services
+from . import change_selectors, selectors, services
 from .models import BODY_KINDS, KEY_PEOPLE, Meeting
 
 MEETINGS_PER_PAGE = 10
@@ -32,6 +34,7 @@ DEADLINE_LABELS = {
     "construction_period": gettext_lazy("筹建期结束"),
     "acceptance": gettext_lazy("验收"),
     "agreement_renewal": gettext_lazy("联盟协议重新签订"),
+    "agreement_term": gettext_lazy("联盟协议到期，须重新签订"),
 }
 
 
@@ -62,6 +65,24 @@ def workspace(request: HttpRequest, pk: int) -> HttpResponse:
         meeting.file_list = files.get(meeting.pk, [])
     members = selectors.members(access.workspace)
     now = clock.now()
+    deadlines = [
+        {"row": d, "label": DEADLINE_LABELS.get(d.kind, d.kind), "overdue": d.due_at < now}
+        for d in selectors.due_next(access.alliance)
+    ]
+    changes = (
+        change_selectors.workspace_changes(access.workspace)
+        if access.relation != selectors.MEMBER
+        else []
+    )
+    # the renewal still waiting for signatures (among the latest filings: no extra query)
+    renewal = next(
+        (
+            f
+            for f in changes
+            if f.kind == "agreement_renewal" and f.signatures_done < f.signatures_total
+        ),
+        None,
+    )
     context = {
         "access": access,
         "alliance": access.alliance,
@@ -76,13 +97,25 @@ def workspace(request: HttpRequest, pk: int) -> HttpResponse:
         "meetings": meetings,
         "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2),
         "history": selectors.history(access.alliance),
-        "deadlines": [
-            {"row": d, "label": DEADLINE_LABELS.get(d.kind, d.kind), "overdue": d.due_at < now}
-            for d in selectors.due_next(access.alliance)
-        ],
+        "deadlines": deadlines,
+        "has_agreement_deadline": any(d["row"].kind == "agreement_term" for d in deadlines),
+        "changes": changes,
+        "open_renewal": renewal,
+        "to_sign": [
+            s
+            for s in change_selectors.renewals_to_sign(request.user)
+            if s.filing.alliance_id == access.alliance.pk
+        ]
+        if access.relation == selectors.MEMBER
+        else [],
         "accept": ACCEPT,
         "allowed_text": ALLOWED_TEXT,
         "upload_limit": human_size(upload_limit()),
+        "construction_links": workspace_links(
+            access.alliance, reads=access.relation in (selectors.LEAD, selectors.DEPARTMENT)
+        ),
+        # the alliance's reports and KPI early warnings (lianmeng.reporting, a lower layer)
+        "reports_panel": reports_panel(request, access.alliance),
     }
     return render(request, "running/workspace.html", context)
 

@@ -63,10 +63,13 @@ def visible_deadlines(viewer: User) -> QuerySet[Deadline]:
     q = Q(pk__in=[])
     for kind in registered_kinds():
         subjects = kind.model._default_manager.filter(kind.visible(viewer))
-        scope = links_for(kind.name).scope
-        if scope is not None:
-            subjects = subjects.filter(scope(viewer))
-        q |= Q(subject_kind=kind.name, subject_id__in=subjects.values("pk"))
+        links = links_for(kind.name)
+        if links.scope is not None:
+            subjects = subjects.filter(links.scope(viewer))
+        mine = Q(subject_kind=kind.name, subject_id__in=subjects.values("pk"))
+        if links.handed_over is not None:
+            mine &= ~links.handed_over()
+        q |= mine
     return Deadline.objects.filter(q).select_related("state_change").order_by("due_at", "id")
 
 

@@ -56,6 +56,9 @@ class SubjectLinks:
     #: departments of its area), narrower than what the kind lets them read (the public
     #: registry); None: the kind's ``visible(viewer)``. Always intersected with ``visible``.
     scope: Callable[[Any], Q] | None = None
+    #: deadlines of this kind another subject now carries (a Q over Deadline), left off the
+    #: calendar, the feed and the reminders: a proposal's 筹建期 once its alliance exists
+    handed_over: Callable[[], Q] | None = None
 
 
 _LINKS: dict[str, SubjectLinks] = {}
@@ -147,7 +150,9 @@ def department_users(jurisdiction_ids: Iterable[int]) -> dict[int, list[User]]:
 
 
 def _proposal_open(pairs: list[tuple[Any, Any]]) -> set[int]:
-    """A proposal's construction period is met once the alliance it created left 筹建中."""
+    """A proposal's construction period (started by 批准筹建) stands until the decision is
+    published: from then on the alliance it created carries the period as its own deadline
+    (``alliances.lifecycle.record_initial``), and the calendar lists it once, there."""
     from lianmeng.alliances.models import Alliance
 
     proposal_ids = {p.pk for d, p in pairs if d.kind == "construction_period"}
@@ -158,11 +163,22 @@ def _proposal_open(pairs: list[tuple[Any, Any]]) -> set[int]:
     found = set()
     for deadline, proposal in pairs:
         if deadline.kind == "construction_period":
-            if status.get(proposal.pk, Alliance.Status.BUILDING) == Alliance.Status.BUILDING:
+            if proposal.pk not in status:
                 found.add(deadline.pk)
         elif _default_open(deadline, proposal):
             found.add(deadline.pk)
     return found
+
+
+def _proposal_handed_over() -> Q:
+    """The construction period of a proposal whose alliance is in the registry: the alliance
+    has it as its own deadline from the decision's publication on."""
+    from lianmeng.alliances.models import Alliance
+
+    return Q(
+        kind="construction_period",
+        subject_id__in=Alliance.objects.filter(proposal__isnull=False).values("proposal_id"),
+    )
 
 
 def _proposal_scope(viewer: User) -> Q:
@@ -201,6 +217,7 @@ def register_defaults() -> None:
             open=_proposal_open,
             label=gettext_noop("申报"),
             scope=_proposal_scope,
+            handed_over=_proposal_handed_over,
         ),
     )
     register_subject(

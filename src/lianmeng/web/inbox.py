@@ -294,7 +294,30 @@ def expert_tasks(viewer: User, *, limit: int = HOME_CAP) -> tuple[list[Task], in
         )
         for a in rows
     ]
-    return tasks, total
+    # 验收 of alliances (lianmeng.construction): the same inbox, after the proposals
+    from lianmeng.construction.selectors import expert_tasks as acceptance_tasks
+
+    pending = acceptance_tasks(viewer=viewer).filter(
+        submitted_at__isnull=True, round__status="open"
+    )
+    waiting = pending.count()
+    room = max(0, limit - len(tasks))
+    tasks += [
+        Task(
+            title=t.round.alliance.name,
+            detail=_("联盟验收"),
+            state=_("待评分"),
+            status="",
+            step=_("验收评分"),
+            since=t.assigned_at,
+            due=None,
+            due_label="",
+            url=reverse("construction:detail", args=[t.round.alliance_id]) + "#score",
+            action=_("去评分"),
+        )
+        for t in (pending[:room] if waiting and room else [])
+    ]
+    return tasks, total + waiting
 
 
 # -- counts with each profile's own state names -------------------------------------------------
@@ -390,3 +413,47 @@ def registry_count() -> int:
     from lianmeng.alliances.selectors import alliance_list
 
     return alliance_list().count()
+
+
+@dataclass
+class AllianceWork:
+    """A kind of work on decided alliances waiting in the department's area (home page)."""
+
+    label: str
+    count: int
+    url: str
+    urgent: bool = False
+
+
+def alliance_work(viewer: User) -> list[AllianceWork]:
+    """What the alliances of the viewer's area wait for, by kind, with a link to the filtered
+    list: 验收 applications, overdue construction periods, change filings to acknowledge and
+    reports to review (one count query each; kinds with nothing waiting are left out)."""
+    from lianmeng.construction.selectors import department_list
+    from lianmeng.reporting.selectors import report_inbox
+    from lianmeng.running.change_selectors import ChangeFilters, change_list
+
+    rows = [
+        AllianceWork(
+            label=_("已申请验收，待评审或作出结论"),
+            count=department_list(viewer=viewer, status="awaiting_acceptance").count(),
+            url=reverse("construction:list") + "?status=awaiting_acceptance",
+        ),
+        AllianceWork(
+            label=_("筹建期已过、尚未申请验收"),
+            count=department_list(viewer=viewer, status="building", overdue=True).count(),
+            url=reverse("construction:list") + "?status=building&overdue=1",
+            urgent=True,
+        ),
+        AllianceWork(
+            label=_("变更备案待知悉"),
+            count=change_list(viewer=viewer, filters=ChangeFilters(state="submitted")).count(),
+            url=reverse("running:change_list") + "?state=submitted",
+        ),
+        AllianceWork(
+            label=_("联盟报告待审核"),
+            count=report_inbox(viewer, mine=True).count(),
+            url=reverse("reporting:inbox") + "?mine=1",
+        ),
+    ]
+    return [row for row in rows if row.count]

@@ -239,6 +239,7 @@ def home(request: HttpRequest) -> HttpResponse:
         context["status_counts"] = inbox.status_counts(user)
         context["tasks"], context["task_total"] = inbox.department_tasks(user)
         context["zone_tasks"] = inbox.zone_filing_tasks(user)
+        context["alliance_work"] = inbox.alliance_work(user)
         context["latest_filed"] = list(
             proposal_list(viewer=user).exclude(status=Proposal.Status.DRAFT)[:5]
         )

@@ -388,6 +388,7 @@ def security_two_factor_reset(request: HttpRequest) -> HttpResponse:
         messages.error(request, exc.message)
     else:
         text = _("已重置账号 %(username)s 的双因素认证。") % {"username": user.username}
+        text += _("该账号在所有浏览器上的登录均已退出。")
         if two_factor.requires_two_factor(user):
             text += _("该用户下次登录时须重新绑定身份验证器。")
         messages.success(request, text)

@@ -275,7 +275,7 @@ def transition(
                 details={"field": "reason"},
             )
         now = clock.now()
-        _check_validity(profile, wanted, now, data)
+        _check_validity(profile, wanted, now, data, supervision=subject_kind.supervision)
         problems = run_guards(
             GuardContext(
                 subject=subject,
@@ -326,15 +326,44 @@ def transition(
     return subject
 
 
+def basis_lapse(kind: str, profile_id: str, transition: Transition) -> Any:
+    """The lapse (``lianmeng.policy.validity.Lapse``) for which firing ``transition`` on a
+    subject of ``kind`` under ``profile_id`` needs a 依据 now, or None: what the forms ask for
+    and what :func:`_check_validity` requires."""
+    from lianmeng.core.validity import lapse_for
+
+    lapsed = lapse_for(profile_id)
+    if lapsed is not None and get_kind(kind).supervision and transition.level == "lead_unit":
+        return None
+    return lapsed
+
+
 def _check_validity(
-    profile: Profile, wanted: Transition, now: datetime, data: dict[str, Any]
+    profile: Profile,
+    wanted: Transition,
+    now: datetime,
+    data: dict[str, Any],
+    *,
+    supervision: bool = False,
 ) -> None:
     """Under a policy that is not in force (lianmeng.policy.validity) a department acts only
     on a basis it records (``data["basis"]``: the document or instruction it relies on),
     which is kept in the change's data and shown in the history; a return is refused, since
-    the lead unit could never submit again (docs/decisions/0012-policy-validity.md)."""
+    the lead unit could never submit again (docs/decisions/0012-policy-validity.md).
+
+    ``supervision`` (an existing alliance's own life: ``SubjectKind.supervision``): the lead
+    unit's steps go on without a basis (the lapse is recorded with them), and a return is
+    allowed, since the lead unit can resubmit."""
     basis = str(data.pop(BASIS_FIELD, "") or "").strip()
     lapsed = lapse(profile, now)
+    if lapsed is not None and supervision and wanted.level == "lead_unit":
+        data["policy_lapsed"] = {
+            "document": lapsed.document,
+            "reason": lapsed.reason,
+            "valid_from": lapsed.valid_from.isoformat() if lapsed.valid_from else None,
+            "valid_until": lapsed.valid_until.isoformat() if lapsed.valid_until else None,
+        }
+        lapsed = None
     if lapsed is not None:
         details = {
             "reason": "policy_lapsed",
@@ -343,7 +372,7 @@ def _check_validity(
             "valid_from": lapsed.valid_from.isoformat() if lapsed.valid_from else None,
             "valid_until": lapsed.valid_until.isoformat() if lapsed.valid_until else None,
         }
-        if wanted.kind == "return":
+        if wanted.kind == "return" and not supervision:
             raise ValidationFailed(return_refusal(lapsed), details=details)
         if not basis:
             raise ValidationFailed(

@@ -65,6 +65,11 @@ class SubjectKind:
     #: what the owner's edits change (a proposal's ``revision``): recorded with a return, so
     #: that the return can be reopened (``engine.reopen_last``) only while nothing changed
     version: Callable[[Any], Any] | None = None
+    #: the life of an alliance that already exists (the alliance, its reports and filings):
+    #: when its policy is no longer in force the lead unit's own steps (a report, a change,
+    #: dissolution) go on and are recorded as such, the department's need a 依据, and a return
+    #: is allowed since the lead unit can still resubmit (docs/decisions/0012-policy-validity.md)
+    supervision: bool = False
 
     def audit_action(self, transition: str) -> str:
         return f"{self.audit_prefix or 'lianmeng.' + self.name}.{transition}"

@@ -6,67 +6,217 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('core', '0004_cache_table'),
-        ('proposals', '0002_proposal_call_proposal_explanations_and_more'),
+        ("core", "0004_cache_table"),
+        ("proposals", "0002_proposal_call_proposal_explanations_and_more"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Alliance',
+            name="Alliance",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('profile', models.CharField(db_index=True, max_length=30, verbose_name='政策档案')),
-                ('level', models.CharField(db_index=True, max_length=20, verbose_name='级别')),
-                ('name', models.CharField(db_index=True, max_length=120, verbose_name='联盟名称')),
-                ('domain', models.CharField(blank=True, choices=[('industry', '工业'), ('agriculture', '农业'), ('social_development', '社会发展')], db_index=True, max_length=20, verbose_name='所属领域')),
-                ('focus_area', models.CharField(blank=True, max_length=60, verbose_name='重点领域')),
-                ('industry', models.CharField(blank=True, max_length=100, verbose_name='产业（行业）')),
-                ('member_count', models.PositiveIntegerField(default=0, verbose_name='成员总数')),
-                ('status', models.CharField(choices=[('building', '筹建中'), ('recognised', '已认定'), ('filed', '已备案'), ('pilot', '试点'), ('revoked', '已撤销'), ('dissolved', '已解散')], db_index=True, max_length=12, verbose_name='状态')),
-                ('category', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='类别')),
-                ('decided_on', models.DateField(db_index=True, verbose_name='决定日期')),
-                ('construction_deadline', models.DateField(blank=True, null=True, verbose_name='筹建期限')),
-                ('authority', models.CharField(blank=True, max_length=60, verbose_name='决定机关')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('jurisdiction', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.jurisdiction', verbose_name='认定辖区')),
-                ('lead_unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='alliances', to='core.unit', verbose_name='牵头单位')),
-                ('proposal', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='alliance', to='proposals.proposal')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "profile",
+                    models.CharField(db_index=True, max_length=30, verbose_name="政策档案"),
+                ),
+                ("level", models.CharField(db_index=True, max_length=20, verbose_name="级别")),
+                ("name", models.CharField(db_index=True, max_length=120, verbose_name="联盟名称")),
+                (
+                    "domain",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("industry", "工业"),
+                            ("agriculture", "农业"),
+                            ("social_development", "社会发展"),
+                        ],
+                        db_index=True,
+                        max_length=20,
+                        verbose_name="所属领域",
+                    ),
+                ),
+                (
+                    "focus_area",
+                    models.CharField(blank=True, max_length=60, verbose_name="重点领域"),
+                ),
+                (
+                    "industry",
+                    models.CharField(blank=True, max_length=100, verbose_name="产业（行业）"),
+                ),
+                ("member_count", models.PositiveIntegerField(default=0, verbose_name="成员总数")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("building", "筹建中"),
+                            ("recognised", "已认定"),
+                            ("filed", "已备案"),
+                            ("pilot", "试点"),
+                            ("revoked", "已撤销"),
+                            ("dissolved", "已解散"),
+                        ],
+                        db_index=True,
+                        max_length=12,
+                        verbose_name="状态",
+                    ),
+                ),
+                (
+                    "category",
+                    models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="类别"),
+                ),
+                ("decided_on", models.DateField(db_index=True, verbose_name="决定日期")),
+                (
+                    "construction_deadline",
+                    models.DateField(blank=True, null=True, verbose_name="筹建期限"),
+                ),
+                ("authority", models.CharField(blank=True, max_length=60, verbose_name="决定机关")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "jurisdiction",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.jurisdiction",
+                        verbose_name="认定辖区",
+                    ),
+                ),
+                (
+                    "lead_unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="alliances",
+                        to="core.unit",
+                        verbose_name="牵头单位",
+                    ),
+                ),
+                (
+                    "proposal",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="alliance",
+                        to="proposals.proposal",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '联盟',
-                'verbose_name_plural': '联盟名录',
-                'ordering': ['-decided_on', '-id'],
+                "verbose_name": "联盟",
+                "verbose_name_plural": "联盟名录",
+                "ordering": ["-decided_on", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Decision',
+            name="Decision",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('profile', models.CharField(db_index=True, max_length=30, verbose_name='政策档案')),
-                ('kind', models.CharField(choices=[('approve_to_build', '批准筹建'), ('recognise', '认定'), ('file', '备案'), ('pilot', '确定为试点'), ('decline', '不予通过')], max_length=20, verbose_name='决定')),
-                ('transition', models.CharField(blank=True, max_length=40)),
-                ('reason', models.TextField(blank=True, verbose_name='理由')),
-                ('category', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='类别')),
-                ('alliance_name', models.CharField(blank=True, max_length=120, verbose_name='联盟名称')),
-                ('status', models.CharField(choices=[('staged', '待发布'), ('published', '已发布')], db_index=True, default='staged', max_length=10, verbose_name='状态')),
-                ('staged_at', models.DateTimeField()),
-                ('published_at', models.DateTimeField(blank=True, null=True)),
-                ('alliance', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='decisions', to='alliances.alliance')),
-                ('proposal', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='decisions', to='proposals.proposal')),
-                ('published_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('staged_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "profile",
+                    models.CharField(db_index=True, max_length=30, verbose_name="政策档案"),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("approve_to_build", "批准筹建"),
+                            ("recognise", "认定"),
+                            ("file", "备案"),
+                            ("pilot", "确定为试点"),
+                            ("decline", "不予通过"),
+                        ],
+                        max_length=20,
+                        verbose_name="决定",
+                    ),
+                ),
+                ("transition", models.CharField(blank=True, max_length=40)),
+                ("reason", models.TextField(blank=True, verbose_name="理由")),
+                (
+                    "category",
+                    models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="类别"),
+                ),
+                (
+                    "alliance_name",
+                    models.CharField(blank=True, max_length=120, verbose_name="联盟名称"),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("staged", "待发布"), ("published", "已发布")],
+                        db_index=True,
+                        default="staged",
+                        max_length=10,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("staged_at", models.DateTimeField()),
+                ("published_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "alliance",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="decisions",
+                        to="alliances.alliance",
+                    ),
+                ),
+                (
+                    "proposal",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="decisions",
+                        to="proposals.proposal",
+                    ),
+                ),
+                (
+                    "published_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "staged_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '决定',
-                'verbose_name_plural': '决定',
-                'ordering': ['-staged_at', '-id'],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('status', 'staged')), fields=('proposal',), name='one_staged_decision_per_proposal'), models.CheckConstraint(condition=models.Q(('category__isnull', True), ('category__in', [1, 2, 3]), _connector='OR'), name='decision_category_1_2_3')],
+                "verbose_name": "决定",
+                "verbose_name_plural": "决定",
+                "ordering": ["-staged_at", "-id"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("status", "staged")),
+                        fields=("proposal",),
+                        name="one_staged_decision_per_proposal",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("category__isnull", True), ("category__in", [1, 2, 3]), _connector="OR"
+                        ),
+                        name="decision_category_1_2_3",
+                    ),
+                ],
             },
         ),
     ]

@@ -5,31 +5,42 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('alliances', '0001_initial'),
-        ('proposals', '0002_proposal_call_proposal_explanations_and_more'),
+        ("alliances", "0001_initial"),
+        ("proposals", "0002_proposal_call_proposal_explanations_and_more"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='alliance',
-            name='product',
-            field=models.CharField(blank=True, max_length=100, verbose_name='主要产品'),
+            model_name="alliance",
+            name="product",
+            field=models.CharField(blank=True, max_length=100, verbose_name="主要产品"),
         ),
         migrations.AddField(
-            model_name='alliance',
-            name='reference',
-            field=models.CharField(blank=True, max_length=60, verbose_name='文号'),
+            model_name="alliance",
+            name="reference",
+            field=models.CharField(blank=True, max_length=60, verbose_name="文号"),
         ),
         migrations.AddField(
-            model_name='alliance',
-            name='source',
-            field=models.CharField(choices=[('system', '本系统决定'), ('legacy', '历史名录导入')], db_index=True, default='system', max_length=10, verbose_name='来源'),
+            model_name="alliance",
+            name="source",
+            field=models.CharField(
+                choices=[("system", "本系统决定"), ("legacy", "历史名录导入")],
+                db_index=True,
+                default="system",
+                max_length=10,
+                verbose_name="来源",
+            ),
         ),
         migrations.AlterField(
-            model_name='alliance',
-            name='proposal',
-            field=models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='alliance', to='proposals.proposal'),
+            model_name="alliance",
+            name="proposal",
+            field=models.OneToOneField(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="alliance",
+                to="proposals.proposal",
+            ),
         ),
     ]

@@ -6,51 +6,80 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('alliances', '0002_legacy_registry'),
-        ('core', '0004_cache_table'),
+        ("alliances", "0002_legacy_registry"),
+        ("core", "0004_cache_table"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='decision',
-            name='reference',
-            field=models.CharField(blank=True, max_length=60, verbose_name='文号'),
+            model_name="decision",
+            name="reference",
+            field=models.CharField(blank=True, max_length=60, verbose_name="文号"),
         ),
         migrations.AddField(
-            model_name='decision',
-            name='verification_code',
+            model_name="decision",
+            name="verification_code",
             field=models.CharField(blank=True, db_index=True, max_length=16),
         ),
         migrations.CreateModel(
-            name='DecisionNotice',
+            name="DecisionNotice",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('department', models.CharField(max_length=120, verbose_name='发文部门')),
-                ('reference', models.CharField(max_length=60, verbose_name='文号')),
-                ('prefix', models.CharField(max_length=30, verbose_name='发文字号')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='年份')),
-                ('number', models.PositiveIntegerField(verbose_name='序号')),
-                ('token', models.CharField(max_length=40, unique=True)),
-                ('published_at', models.DateTimeField()),
-                ('jurisdiction', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.jurisdiction', verbose_name='发文部门辖区')),
-                ('published_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("department", models.CharField(max_length=120, verbose_name="发文部门")),
+                ("reference", models.CharField(max_length=60, verbose_name="文号")),
+                ("prefix", models.CharField(max_length=30, verbose_name="发文字号")),
+                ("year", models.PositiveSmallIntegerField(verbose_name="年份")),
+                ("number", models.PositiveIntegerField(verbose_name="序号")),
+                ("token", models.CharField(max_length=40, unique=True)),
+                ("published_at", models.DateTimeField()),
+                (
+                    "jurisdiction",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.jurisdiction",
+                        verbose_name="发文部门辖区",
+                    ),
+                ),
+                (
+                    "published_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '决定文件',
-                'verbose_name_plural': '决定文件',
-                'ordering': ['-published_at', '-id'],
+                "verbose_name": "决定文件",
+                "verbose_name_plural": "决定文件",
+                "ordering": ["-published_at", "-id"],
             },
         ),
         migrations.AddField(
-            model_name='decision',
-            name='notice',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='decisions', to='alliances.decisionnotice', verbose_name='决定文件'),
+            model_name="decision",
+            name="notice",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="decisions",
+                to="alliances.decisionnotice",
+                verbose_name="决定文件",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='decisionnotice',
-            constraint=models.UniqueConstraint(fields=('jurisdiction', 'prefix', 'year', 'number'), name='one_reference_per_department_year'),
+            model_name="decisionnotice",
+            constraint=models.UniqueConstraint(
+                fields=("jurisdiction", "prefix", "year", "number"),
+                name="one_reference_per_department_year",
+            ),
         ),
     ]
