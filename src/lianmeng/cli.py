@@ -12,6 +12,7 @@
     lianmeng alliance status ID | history ID            an alliance's state, its history
     lianmeng alliance transition ID NAME --as USER [--reason TEXT]
                                                         dissolve, apply for 验收 … (the engine)
+                                                        revoke (保定) needs a ground: --ground not_acting
     lianmeng audit verify                               verify the audit hash chain and the
                                                         sealed records (versions, decisions)
     lianmeng backup DIR_OR_FILE                         database, uploaded files and secret key

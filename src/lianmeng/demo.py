@@ -13,6 +13,7 @@ from pathlib import Path
 
 from django.db import transaction
 
+from lianmeng.alliances.demo import load_demo_revocations
 from lianmeng.calls.models import Call
 from lianmeng.construction.demo import load_demo_construction
 from lianmeng.core.models import Jurisdiction, Unit, User
@@ -139,6 +140,7 @@ def load_demo() -> Iterator[str]:
             + list(load_demo_changes(DEMO_PASSWORD))
             + list(load_demo_construction(DEMO_PASSWORD))
             + list(load_demo_reports(DEMO_PASSWORD))
+            + list(load_demo_revocations(DEMO_PASSWORD))
             + list(load_demo_versions())
             + list(load_demo_two_factor())
         )
@@ -191,6 +193,7 @@ def load_demo() -> Iterator[str]:
         yield from load_demo_changes(DEMO_PASSWORD)
         yield from load_demo_construction(DEMO_PASSWORD)
         yield from load_demo_reports(DEMO_PASSWORD)
+        yield from load_demo_revocations(DEMO_PASSWORD)
         yield from load_demo_versions()
         yield from load_demo_two_factor()
     yield f"演示账号的密码均为 {DEMO_PASSWORD}"

@@ -22,7 +22,12 @@ def test_existing_alliances_get_their_first_history_row(transactional_db):
     list(load_demo())
     alliances = {a.pk: a.status for a in Alliance.objects.all()}
     assert alliances
-    # as before the lifecycle: alliances without history
+    # as before the lifecycle: alliances without history (nor the revocation notices and
+    # evidence that keep their change)
+    from lianmeng.alliances.models import RevocationEvidence, RevocationNotice
+
+    RevocationEvidence.objects.all().delete()
+    RevocationNotice.objects.all().delete()
     Deadline.objects.filter(subject_kind="alliance").delete()
     StateChange.objects.filter(subject_kind="alliance").delete()
     # (待验收 came with the lifecycle: going back, such an alliance is 筹建中 again)

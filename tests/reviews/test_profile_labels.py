@@ -18,6 +18,7 @@ def _names() -> set[str]:
             names |= {state.label for state in table.states}
             for transition in table.transitions:
                 names |= {transition.label, transition.reason_label}
+                names |= {ground.label for ground in transition.grounds}
     return names
 
 

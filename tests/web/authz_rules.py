@@ -335,6 +335,20 @@ PAGES: dict[str, Rule] = {
         body={"reason": "矩阵测试"},
         demo_lacks="no demo applicant's unit leads an alliance of the registry",
     ),
+    # 取消备案通知/撤销通知 and the revocation's evidence (M-35): the lead unit's staff and the
+    # departments whose area covers the alliance, never the public
+    "alliances:revocation_notice_pdf": Rule(
+        roles(A, *STAFF),
+        JURISDICTION,
+        "alliance",
+        demo_lacks="a revocation notice exists only once the alliance is revoked",
+    ),
+    "alliances:revocation_evidence": Rule(
+        roles(A, *STAFF),
+        JURISDICTION,
+        "alliance_file",
+        demo_lacks="evidence exists only once a department attaches it to a revocation",
+    ),
     "alliances:decision_pdf": Rule(
         SIGNED_IN,
         obj="decision",
@@ -590,6 +604,12 @@ API: dict[str, Rule] = {
         ALLIANCE_ROWS,
         body={"reason": "矩阵测试"},
         demo_lacks="no demo applicant's unit leads an alliance of the registry",
+    ),
+    "GET /api/v1/registry/{alliance_id}/revocation-notice.pdf": Rule(
+        roles(A, *STAFF),
+        JURISDICTION,
+        "alliance",
+        demo_lacks="a revocation notice exists only once the alliance is revoked",
     ),
     "GET /api/v1/registry/{alliance_id}/plaque.pdf": Rule(
         roles(A, *STAFF),

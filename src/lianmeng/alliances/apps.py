@@ -21,6 +21,11 @@ class AlliancesConfig(AppConfig):
         # an alliance's life after the decision runs on the lifecycle engine (lianmeng.workflow)
         register()
 
+        # the revocation notice (取消备案通知/撤销通知) is checked at /verify/<code>
+        from .revocation import register as register_revocation
+
+        register_revocation()
+
         # published decisions are sealed in the audit chain, re-checked by `audit verify`
         register_integrity()
 

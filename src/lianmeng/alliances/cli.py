@@ -13,7 +13,10 @@ from lianmeng.workflow.cli_args import option as _option
 
 USAGE = (
     "用法：lianmeng alliance status ID | lianmeng alliance history ID | "
-    "lianmeng alliance transition ID NAME --as 用户名 [--reason 理由] [--basis 依据] [--data JSON]"
+    "lianmeng alliance transition ID NAME --as 用户名 [--reason 理由] [--basis 依据] [--ground 事由] [--data JSON]\n"
+    "例：lianmeng alliance transition 12 revoke --as baoding --reason 理由 "
+    '--data \'{"ground": "legal_dispute"}\'（保定取消备案须给出事由 ground：'
+    "legal_dispute、not_acting、breach_of_law、dissolution、other，即第十三条（一）至（五））"
 )
 
 
@@ -85,6 +88,8 @@ def _transition(pk: int, name: str, argv: list[str]) -> int:
         actor, data = actor_and_data(argv, example_user="henan")
     except BadArguments as exc:
         return _fail(str(exc))
+    if _option(argv, "--ground"):  # 事由 (保定 取消备案), as in --data '{"ground": …}'
+        data["ground"] = _option(argv, "--ground")
     try:
         alliance = alliance_transition(
             actor=actor, pk=pk, transition=name, reason=_option(argv, "--reason") or "", data=data

@@ -185,20 +185,51 @@ def alliance_transition(
     reason: str = "",
     data: dict[str, Any] | None = None,
     via: str = "",
+    evidence: list[Any] | None = None,
 ) -> Alliance:
     """Fire ``transition`` of the alliance's table (lianmeng.workflow.engine.transition); a
     transition that starts the construction period keeps ``construction_deadline`` in step.
 
+    A revocation (kind ``revoke``) issues its notice (取消备案通知/撤销通知, with a verification
+    code) and keeps the department's ``evidence`` files (checked like proposal materials) in
+    the same transaction (lianmeng.alliances.revocation); other transitions take no files.
+
     Whoever acts on no step of the alliance's table at all (another jurisdiction's department,
     another unit) is answered as if the alliance were not there (NotFound)."""
+    from . import revocation
+
     alliance = Alliance.objects.filter(pk=pk).select_related("lead_unit", "proposal").first()
     if alliance is None or not may_act(actor, alliance):
         raise NotFound(_("名录中没有该联盟，或您无权办理。"))
-    with transaction.atomic():
-        alliance = engine.transition(
-            actor=actor, kind=KIND, pk=pk, transition=transition, reason=reason, data=data, via=via
+    files = [f for f in (evidence or []) if f is not None]
+    table = table_of(alliance)
+    step = table.transition(transition) if table is not None else None
+    if files and (step is None or step.kind != revocation.REVOKE):
+        raise ValidationFailed(
+            _("只有取消备案（撤销）时可以上传证明材料。"), details={"field": "evidence"}
         )
-        _sync_deadline(alliance)
+    saved = revocation.save_files(revocation.check_evidence(files)) if files else []
+    try:
+        with transaction.atomic():
+            alliance = engine.transition(
+                actor=actor,
+                kind=KIND,
+                pk=pk,
+                transition=transition,
+                reason=reason,
+                data=data,
+                via=via,
+            )
+            _sync_deadline(alliance)
+            if step is not None and step.kind == revocation.REVOKE:
+                change = StateChange.objects.of(alliance).order_by("-id").first()
+                revocation.issue_notice(actor=actor, alliance=alliance, change=change)
+                revocation.store_evidence(
+                    actor=actor, alliance=alliance, change=change, saved=saved
+                )
+    except BaseException:
+        revocation.delete_files(saved)
+        raise
     return alliance
 
 

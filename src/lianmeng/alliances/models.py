@@ -239,3 +239,58 @@ class Alliance(models.Model):
     @property
     def document(self) -> dict:
         return {}
+
+
+class RevocationNotice(models.Model):
+    """取消备案通知 / 撤销通知: the notice a revocation sends the lead unit, fixed when the
+    department revokes (the ground, the reasons, the date) and printed with a verification
+    code checked at ``/verify/<code>`` (lianmeng.alliances.revocation)."""
+
+    alliance = models.ForeignKey(Alliance, on_delete=models.PROTECT, related_name="revocations")
+    state_change = models.OneToOneField(
+        "workflow.StateChange", on_delete=models.PROTECT, related_name="+"
+    )
+    title = models.CharField(_("标题"), max_length=200)
+    department = models.CharField(_("发文部门"), max_length=120)
+    ground = models.CharField(_("事由编号"), max_length=40, blank=True)
+    ground_label = models.CharField(_("事由"), max_length=200, blank=True)
+    citation = models.CharField(_("依据"), max_length=200, blank=True)
+    reason = models.TextField(_("理由"), blank=True)
+    revoked_on = models.DateField(_("日期"))
+    verification_code = models.CharField(max_length=16, unique=True)
+    issued_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-issued_at", "-id"]
+        verbose_name = _("取消备案（撤销）通知")
+        verbose_name_plural = _("取消备案（撤销）通知")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class RevocationEvidence(models.Model):
+    """证明材料 the department attaches to a revocation: seen by department staff above the
+    alliance and its lead unit, never by the public (the registry shows the ground only)."""
+
+    alliance = models.ForeignKey(Alliance, on_delete=models.PROTECT, related_name="+")
+    state_change = models.ForeignKey(
+        "workflow.StateChange", on_delete=models.PROTECT, related_name="+"
+    )
+    file = models.FileField(max_length=200)
+    original_name = models.CharField(_("文件名"), max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("取消备案证明材料")
+        verbose_name_plural = _("取消备案证明材料")
+
+    def __str__(self) -> str:
+        return self.original_name

@@ -9,7 +9,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import BooleanField, Case, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    CharField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.fields.json import KT
 from django.utils.translation import gettext_noop
 
 from lianmeng.core.errors import NotFound
@@ -61,13 +72,37 @@ def with_construction(qs: QuerySet[Alliance]) -> QuerySet[Alliance]:
         .order_by("-at", "-id")
         .values("at")[:1]
     )
+    # 撤销、解散: the ground (保定 第十三条) or the declared reason of the latest change, shown
+    # with the state in the registry (the reason is public as the history is)
+    last = StateChange.objects.filter(
+        subject_kind="alliance", subject_id=OuterRef("pk"), kind__in=("revoke", "dissolve")
+    ).order_by("-at", "-id")
     now = clock.now()
     today = now.astimezone(clock.BEIJING).date()
     overdue = Q(status=Alliance.Status.BUILDING) & (
         Q(construction_due_at__lt=now)
         | Q(construction_due_at__isnull=True, construction_deadline__lt=today)
     )
-    return qs.annotate(construction_due_at=Subquery(due), state_since=Subquery(since)).annotate(
+    ended = Q(status__in=(Alliance.Status.REVOKED, Alliance.Status.DISSOLVED))
+    return qs.annotate(
+        construction_due_at=Subquery(due),
+        state_since=Subquery(since),
+        end_ground_label=Case(
+            When(
+                ended,
+                then=Subquery(
+                    last.annotate(ground_text=KT("data__ground_label")).values("ground_text")[:1]
+                ),
+            ),
+            default=Value(None),
+            output_field=CharField(),
+        ),
+        end_reason=Case(
+            When(ended, then=Subquery(last.values("reason")[:1])),
+            default=Value(None),
+            output_field=CharField(),
+        ),
+    ).annotate(
         construction_overdue=Case(
             When(overdue, then=Value(True)), default=Value(False), output_field=BooleanField()
         )

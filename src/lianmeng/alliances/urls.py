@@ -24,6 +24,16 @@ urlpatterns = [
         views.registry_transition,
         name="registry_transition",
     ),
+    path(
+        "registry/<int:pk>/revocation-notice.pdf",
+        views.revocation_notice_pdf,
+        name="revocation_notice_pdf",
+    ),
+    path(
+        "registry/<int:pk>/evidence/<int:did>/",
+        views.revocation_evidence,
+        name="revocation_evidence",
+    ),
     path("staff/decisions/", views.decisions, name="decisions"),
     path("staff/decisions/stage/", views.decision_stage, name="decision_stage"),
     path("staff/decisions/publish/", views.decisions_publish, name="decisions_publish"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -21,6 +22,7 @@ from lianmeng.core.site import absolute_url
 from lianmeng.core.validity import lapse_for, lapse_status
 from lianmeng.experts.models import RoundProposal
 from lianmeng.policy.loader import get_profile, load_profiles
+from lianmeng.proposals.materials import ACCEPT
 from lianmeng.proposals.models import Proposal
 from lianmeng.ui.confirm import confirmation_page, confirmed
 from lianmeng.ui.errors import error_page
@@ -101,8 +103,26 @@ def registry_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "workspace_url": workspace_link(request.user, alliance),
         "page_links": page_links(request.user, alliance),
         "panels": panels(request.user, alliance),
+        **_ended(request, alliance),
+        "evidence_accept": ACCEPT,
     }
     return render(request, "alliances/registry_detail.html", context)
+
+
+def _ended(request: HttpRequest, alliance: Alliance) -> dict[str, Any]:
+    """撤销、解散: the notice PDF and the evidence, for the lead unit and the departments
+    above the alliance (the public sees the state, the date and the ground only)."""
+    from . import revocation
+
+    if alliance.status not in (Alliance.Status.REVOKED, Alliance.Status.DISSOLVED):
+        return {}
+    if not revocation.may_see_files(request.user, alliance):
+        return {"ended": True}
+    return {
+        "ended": True,
+        "revocation_notice": revocation.notice_for(alliance),
+        "evidence": list(revocation.evidence_for(alliance)),
+    }
 
 
 def _actions(request: HttpRequest, alliance: Alliance) -> list[dict[str, Any]]:
@@ -116,6 +136,8 @@ def _actions(request: HttpRequest, alliance: Alliance) -> list[dict[str, Any]]:
         actions.append(
             {
                 "transition": step,
+                "grounds": [{"id": g.id, "label": _(g.label)} for g in step.grounds],
+                "evidence": step.kind == "revoke",
                 "label": label,
                 "reason_label": _(step.reason_label),
                 "confirm_title": _("确认%(action)s？") % {"action": label},
@@ -145,8 +167,11 @@ def registry_transition(request: HttpRequest, pk: int, name: str) -> HttpRespons
             else []
         )
         wanted = next((t for t in allowed if t.id == name), None)
-        if wanted is not None and (reason or not wanted.reason_required):
+        ground = (request.POST.get("ground") or "").strip()
+        grounded = not wanted or not wanted.grounds or wanted.ground(ground) is not None
+        if wanted is not None and (reason or not wanted.reason_required) and grounded:
             label = _(wanted.label)
+            chosen = wanted.ground(ground) if wanted.grounds else None
             return confirmation_page(
                 request,
                 title=_("确认%(action)s？") % {"action": label},
@@ -156,18 +181,28 @@ def registry_transition(request: HttpRequest, pk: int, name: str) -> HttpRespons
                 back_url=reverse("alliances:registry_detail", args=[pk]),
                 details=[
                     _("联盟：%(name)s") % {"name": alliance.name},
+                    *([_("事由：%(ground)s") % {"ground": _(chosen.label)}] if chosen else []),
                     _("%(field)s：%(reason)s")
                     % {"field": _(wanted.reason_label), "reason": reason or "—"},
+                    *(
+                        [_("所选证明材料须在本页的弹窗中确认时才能一并提交，此页确认不含附件。")]
+                        if request.FILES
+                        else []
+                    ),
                 ],
             )
     try:
         basis = (request.POST.get("basis") or "").strip()
+        data = {"basis": basis} if basis else {}
+        if request.POST.get("ground"):
+            data["ground"] = request.POST["ground"].strip()[:40]
         lifecycle.alliance_transition(
             actor=request.user,
             pk=pk,
             transition=name,
             reason=reason,
-            data={"basis": basis} if basis else None,
+            data=data or None,
+            evidence=request.FILES.getlist("evidence"),
         )
     except NotFound as exc:
         return error_page(request, 404, _("未找到"), _(exc.message))
@@ -194,6 +229,47 @@ def registry_plaque(request: HttpRequest, pk: int) -> HttpResponse:
     url = absolute_url(reverse("alliances:registry_detail", args=[alliance.pk]))
     response = HttpResponse(plaque_pdf(alliance, verify_url=url), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="plaque-{alliance.pk}.pdf"'
+    return response
+
+
+@login_only
+def revocation_notice_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """取消备案通知/撤销通知 (PDF), for the lead unit and the departments above the alliance."""
+    from . import revocation
+
+    try:
+        notice = revocation.notice_get(viewer=request.user, alliance_id=pk)
+    except NotFound as exc:
+        return error_page(request, 404, _("未找到"), exc.message)
+    response = HttpResponse(revocation.notice_pdf(notice), content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f"inline; filename=\"revocation-{pk}.pdf\"; filename*=UTF-8''"
+        f"{quote(revocation.filename(notice))}"
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_only
+def revocation_evidence(request: HttpRequest, pk: int, did: int) -> HttpResponse:
+    """A file the department attached to the revocation (never public)."""
+    from django.http import FileResponse
+
+    from . import revocation
+
+    try:
+        evidence = revocation.evidence_get(viewer=request.user, alliance_id=pk, pk=did)
+    except NotFound as exc:
+        return error_page(request, 404, _("未找到"), exc.message)
+    response = FileResponse(
+        revocation.evidence_open(evidence),
+        as_attachment=True,
+        filename=evidence.original_name,
+        content_type=evidence.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response
 
 

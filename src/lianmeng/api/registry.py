@@ -17,6 +17,8 @@ from lianmeng.core import clock
 from lianmeng.core.errors import NotFound, PermissionDenied
 from lianmeng.core.selectors import viewer_scope
 from lianmeng.core.site import absolute_url
+from lianmeng.policy.citation import cite
+from lianmeng.policy.loader import get_profile
 from lianmeng.workflow.engine import next_steps
 from lianmeng.workflow.models import StateChange
 from lianmeng.workflow.routing import actor_office
@@ -51,6 +53,13 @@ class AllianceOut(Schema):
     decided_on: date
     construction_deadline: date | None = Field(description="筹建期限（河南：批准筹建后一年）")
     authority: str
+    ground_label: str | None = Field(
+        None,
+        description="已撤销（取消备案）的联盟：撤销的事由（保定第十三条的五种情形之一）；其他为 null",
+    )
+    end_reason: str | None = Field(
+        None, description="已撤销或已解散的联盟：撤销理由或宣布解散时的解散原因；其他为 null"
+    )
     kpi_warning_count: int | None = Field(
         description=(
             "绩效预警：最近一份已提交的年度报告中滞后于计划的指标数（0 为无预警）；"
@@ -66,6 +75,15 @@ class AllianceOut(Schema):
         if user is None or viewer_scope(user) is None:
             return None
         return obj.kpi_warning_count
+
+    @staticmethod
+    def resolve_ground_label(obj: Alliance) -> str | None:
+        label = getattr(obj, "end_ground_label", None)
+        return _(label) if label else None
+
+    @staticmethod
+    def resolve_end_reason(obj: Alliance) -> str | None:
+        return getattr(obj, "end_reason", None) or None
 
     @staticmethod
     def resolve_lead_unit(obj: Alliance) -> str:
@@ -313,6 +331,14 @@ class AllianceChangeOut(Schema):
         return _(lifecycle.state_label_of(obj.subject, obj.to_state))
 
 
+class AllianceGroundOut(Schema):
+    id: str = Field(description="事由编号，作为 POST …/transitions/{name} 的 ground")
+    label: str
+    citation: str = Field(
+        description="出处，如《保定市推进产业创新战略联盟建设实施办法》第十三条（二）"
+    )
+
+
 class AllianceTransitionOut(Schema):
     name: str = Field(description="流转编号，用于 POST …/transitions/{name}")
     label: str
@@ -321,6 +347,9 @@ class AllianceTransitionOut(Schema):
     to_label: str
     reason_required: bool
     reason_label: str
+    grounds: list[AllianceGroundOut] = Field(
+        description="须选择其一的事由（保定取消备案：第十三条的五种情形）；为空则无须选择"
+    )
 
 
 class AllianceStepOut(Schema):
@@ -337,9 +366,34 @@ class AllianceTransitionsOut(Schema):
     next_steps: list[AllianceStepOut] = Field(description="当前状态下的下一步及办理部门（任何人）")
 
 
+def _grounds_text() -> str:
+    """The grounds of every profile's alliance transitions, for the OpenAPI description."""
+    from lianmeng.policy.loader import load_profiles
+
+    parts = []
+    for profile in load_profiles().values():
+        table = profile.alliance_lifecycle
+        for step in table.transitions if table is not None else []:
+            if step.grounds:
+                choices = "；".join(f"{g.id}（{g.label}）" for g in step.grounds)
+                parts.append(f"{profile.name.value} {step.id}（{step.label}）：{choices}")
+    return "。".join(parts)
+
+
 class AllianceTransitionIn(StrictIn):
     reason: str = Field("", max_length=2000, description="理由，如解散原因、撤销理由")
-    data: dict[str, Any] = Field(default_factory=dict, description="附加数据")
+    ground: str | None = Field(
+        None,
+        max_length=40,
+        description=(
+            "事由编号：流转列有事由时必填（见 GET …/transitions 的 grounds），否则 422。"
+            + _grounds_text()
+        ),
+        examples=["not_acting"],
+    )
+    data: dict[str, Any] = Field(
+        default_factory=dict, description="附加数据（也可在此给出 ground；basis：依据）"
+    )
 
 
 class AllianceStateOut(Schema):
@@ -381,6 +435,14 @@ def registry_transitions(request: HttpRequest, alliance_id: PathId) -> dict[str,
                 "to_label": _(lifecycle.state_label_of(alliance, t.to)),
                 "reason_required": t.reason_required,
                 "reason_label": _(t.reason_label),
+                "grounds": [
+                    {
+                        "id": g.id,
+                        "label": _(g.label),
+                        "citation": cite(g.citation, get_profile(alliance.profile).documents),
+                    }
+                    for g in t.grounds
+                ],
             }
             for t in lifecycle.allowed_transitions(actor=request.user, alliance=alliance)
         ],
@@ -400,13 +462,18 @@ def registry_transition(
     request: HttpRequest, alliance_id: PathId, name: str, payload: AllianceTransitionIn
 ) -> dict[str, Any]:
     """Fire transition ``name`` of the alliance's table. The 验收 conclusion is refused
-    (409, with the page to use): the acceptance review gives it."""
+    (409, with the page to use): the acceptance review gives it. A transition with grounds
+    (保定 取消备案) needs ``ground`` (422 without, naming the grounds); the revocation's notice
+    is then at ``GET …/revocation-notice.pdf``."""
+    data = dict(payload.data)
+    if payload.ground:
+        data["ground"] = payload.ground
     alliance = lifecycle.alliance_transition(
         actor=request.user,
         pk=alliance_id,
         transition=name,
         reason=payload.reason,
-        data=payload.data,
+        data=data,
     )
     last = StateChange.objects.of(alliance).select_related("actor").order_by("-at", "-id").first()
     return {
@@ -416,3 +483,22 @@ def registry_transition(
         "status_label": _(lifecycle.state_label_of(alliance, alliance.status)),
         "last_change": last,
     }
+
+
+@router.get(
+    "/registry/{alliance_id}/revocation-notice.pdf",
+    response={200: None, **READ_ERRORS},
+    summary="取消备案（撤销）通知（PDF，牵头单位和主管部门）",
+    openapi_extra={
+        "responses": {
+            200: {"description": "A4 通知，带核验码和二维码", "content": {"application/pdf": {}}}
+        }
+    },
+)
+def registry_revocation_notice(request: HttpRequest, alliance_id: PathId) -> HttpResponse:
+    from lianmeng.alliances import revocation
+
+    notice = revocation.notice_get(viewer=request.user, alliance_id=alliance_id)
+    response = HttpResponse(revocation.notice_pdf(notice), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="revocation-{alliance_id}.pdf"'
+    return response

@@ -35,6 +35,7 @@ from lianmeng.policy.citation import Citation
 __all__ = [
     "AllianceLifecycle",
     "FILING_STATES",
+    "Ground",
     "REPORT_FILING_STATES",
     "GUARDS",
     "LEVELS",
@@ -105,6 +106,15 @@ class LifecycleState(_Strict):
     public: bool = False
 
 
+class Ground(_Strict):
+    """一项事由：a ground a transition is fired on (保定 第十三条 取消备案的五种情形), each cited
+    to its item; the department names one (``data["ground"]``) and the history keeps it."""
+
+    id: Identifier
+    label: Text
+    citation: Citation
+
+
 class Transition(_Strict):
     """一个流转：谁（角色 + 层级）在什么状态下可以做什么。"""
 
@@ -129,7 +139,12 @@ class Transition(_Strict):
     bulk: bool = False
     #: fired by its own service (submission, withdrawal) and only recorded by the engine
     external: bool = False
+    #: the grounds the act is taken on: when given, the engine requires one (``data["ground"]``)
+    grounds: list[Ground] = Field(default_factory=list)
     citation: Citation
+
+    def ground(self, ground_id: str) -> Ground | None:
+        return next((g for g in self.grounds if g.id == ground_id), None)
 
 
 class ZoneDelegation(_Strict):
@@ -263,6 +278,10 @@ def lifecycle_problems(
         explicit = "routes" in transition.model_fields_set
         if explicit and "zone" in transition.routes and lifecycle.zone_delegation is None:
             problems.append((f"{here}.routes", "未设置 zone_delegation，不能使用 zone 路径"))
+        ground_ids = [g.id for g in transition.grounds]
+        for number, ground_id in enumerate(ground_ids):
+            if ground_ids.index(ground_id) != number:
+                problems.append((f"{here}.grounds[{number}].id", f"事由 {ground_id} 重复"))
         if transition.level == "lead_unit" and transition.role != "applicant":
             problems.append((f"{here}.role", "lead_unit 层级的流转只能由 applicant 执行"))
     for index, state in enumerate(lifecycle.states):

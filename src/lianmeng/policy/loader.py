@@ -12,6 +12,7 @@ import os
 import tomllib
 from collections.abc import Iterator
 from datetime import date, datetime
+from decimal import Decimal
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
@@ -20,6 +21,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from lianmeng.policy.catalogue import PARAMS, RULE_IDS
+from lianmeng.policy.evaluation_config import EvaluationConfig, Grade
 from lianmeng.policy.lifecycle import (
     REPORT_FILING_STATES,
     alliance_lifecycle_problems,
@@ -271,6 +273,131 @@ def _check_alliance_life(profile: Profile, file: str) -> None:
             )
 
 
+def _grade_key(grade: Grade) -> tuple[Decimal, bool]:
+    """Order of thresholds: ``> 90`` is above ``>= 90``, which is above ``> 89``."""
+    return grade.lower_bound(), not grade.inclusive
+
+
+def _evaluation_problems(profile: Profile) -> list[tuple[str, str]]:
+    """``[evaluation]`` in itself and against ``[grades]``, ``[reporting]`` and ``level``
+    (lianmeng.policy.evaluation_config); (key path, message) pairs, the first one is raised."""
+    config = profile.evaluation
+    if config is None:
+        return []
+    problems: list[tuple[str, str]] = []
+    roles = [e.role for e in config.evaluators]
+    for index, role in enumerate(roles):
+        if roles.index(role) != index:
+            problems.append((f"evaluation.evaluators[{index}].role", f"评价主体 {role} 重复"))
+    total = sum(family.weight for family in config.families)
+    if total != 100:
+        problems.append(("evaluation.families", f"指标类别的权重之和应为 100，现为 {total}"))
+    ids: set[str] = set()
+    reports = profile.reporting
+    for number, family in enumerate(config.families):
+        here = f"evaluation.families[{number}]"
+        inner = sum(indicator.weight for indicator in family.indicators)
+        if inner != family.weight:
+            problems.append(
+                (
+                    f"{here}.indicators",
+                    f"“{family.label}”各项指标的权重之和应等于该类权重 {family.weight}，现为 {inner}",
+                )
+            )
+        for key, item_id in [("id", family.id)] + [
+            (f"indicators[{i}].id", indicator.id) for i, indicator in enumerate(family.indicators)
+        ]:
+            if item_id in ids:
+                problems.append((f"{here}.{key}", f"指标或类别的 id 不能重复：{item_id}"))
+            ids.add(item_id)
+        for i, indicator in enumerate(family.indicators):
+            path = f"{here}.indicators[{i}].report"
+            if indicator.report is None:
+                if indicator.source == "report_on_time":
+                    problems.append((path, "来源为 report_on_time 的指标须指明报告（report）"))
+                continue
+            kind = reports.report(indicator.report) if reports else None
+            if kind is None:
+                problems.append((path, f"未知报告 {indicator.report}（应为 reporting 中的报告）"))
+            elif indicator.source in ("annual_report_kpi", "patents_standards") and not (
+                kind.table_fields()
+            ):
+                problems.append((path, f"报告 {indicator.report} 没有绩效指标表（table）"))
+            elif indicator.source == "report_on_time" and kind.frequency != "annual":
+                problems.append((path, f"报告 {indicator.report} 不是年度报告，无所谓按时"))
+            elif indicator.source == "major_events_reported" and kind.frequency != "event":
+                problems.append((path, f"报告 {indicator.report} 不是重大事项报告"))
+    problems += _grade_problems(profile, config)
+    if config.excluded_levels and profile.level.value in config.excluded_levels.value:
+        problems.append(
+            ("evaluation.excluded_levels.value", "不能排除本配置自己的层级，否则没有联盟可评价")
+        )
+    consequences = config.consequences
+    if consequences is not None:
+        cited = [("failing_grade", consequences.failing_grade)]
+        if consequences.preferential_grade is not None:
+            cited.append(("preferential_grade", consequences.preferential_grade))
+        for key, grade in cited:
+            if config.grade(grade.value) is None:
+                problems.append((f"evaluation.consequences.{key}.value", f"未知等级 {grade.value}"))
+        if consequences.failing_grade.value != config.grades[-1].id:
+            problems.append(
+                ("evaluation.consequences.failing_grade.value", "不合格等级应为最低的等级")
+            )
+        if (
+            consequences.preferential_grade is not None
+            and consequences.preferential_grade.value == consequences.failing_grade.value
+        ):
+            problems.append(
+                (
+                    "evaluation.consequences.preferential_grade.value",
+                    "择优支持的等级不能是不合格等级",
+                )
+            )
+    return problems
+
+
+def _grade_problems(profile: Profile, config: EvaluationConfig) -> list[tuple[str, str]]:
+    """Grades best first, thresholds strictly falling, the last one 0 inclusive: every total
+    in 0–100 then has exactly one grade (no gap, no overlap)."""
+    problems: list[tuple[str, str]] = []
+    grades = config.grades
+    ids = [g.id for g in grades]
+    for index, grade in enumerate(grades):
+        here = f"evaluation.grades[{index}]"
+        if ids.index(grade.id) != index:
+            problems.append((f"{here}.id", f"等级 {grade.id} 重复"))
+        if index == 0 and grade.lower_bound() == 100 and not grade.inclusive:
+            problems.append((f"{here}.min", "最高等级的分数线“高于 100 分”没有分数能达到"))
+        if index and _grade_key(grade) >= _grade_key(grades[index - 1]):
+            problems.append(
+                (
+                    f"{here}.min",
+                    f"等级“{grade.label}”的分数线应低于上一等级“{grades[index - 1].label}”"
+                    "（等级从高到低排列，分数段不能重叠）",
+                )
+            )
+    last = grades[-1]
+    if last.lower_bound() != 0 or not last.inclusive:
+        problems.append(
+            (
+                f"evaluation.grades[{len(grades) - 1}].min",
+                f"最低等级“{last.label}”应从 0 分（含）起，否则低分没有等级（分数段有空缺）",
+            )
+        )
+    if profile.grades is not None and [g.label for g in grades] != list(profile.grades.value):
+        problems.append(
+            ("evaluation.grades", f"等级应与 grades 一致：{'、'.join(profile.grades.value)}")
+        )
+    return problems
+
+
+def _check_evaluation(profile: Profile, file: str) -> None:
+    problems = _evaluation_problems(profile)
+    if problems:
+        raise _fail(file, *problems[0])
+
+
 def parse_profile(text: str, file: str) -> Profile:
     """Parse and validate one profile's TOML text; ``file`` names it in messages."""
     try:
@@ -290,6 +417,7 @@ def parse_profile(text: str, file: str) -> Profile:
     _check_needs(profile, file)
     _check_lifecycle(profile, file)
     _check_alliance_life(profile, file)
+    _check_evaluation(profile, file)
     _check_citations(profile, file)
     return profile
 

@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 from lianmeng.policy.alliance_config import Construction, KpiWarningConfig, Reporting
 from lianmeng.policy.catalogue import RuleParams
 from lianmeng.policy.citation import Citation, cite
+from lianmeng.policy.evaluation_config import EvaluationConfig
 from lianmeng.policy.interchange import Level, MaterialKind
 from lianmeng.policy.lifecycle import AllianceLifecycle, Lifecycle
 from lianmeng.policy.review import ReviewConfig
@@ -190,6 +191,9 @@ class Profile(_Strict):
     construction: Construction | None = None
     reporting: Reporting | None = None
     kpi_warning: KpiWarningConfig | None = None
+    #: the annual evaluation: evaluators, indicators and weights, grades, consequences
+    #: (M-40, M-41, M-42; lianmeng.policy.evaluation_config, grading in lianmeng.policy.evaluation)
+    evaluation: EvaluationConfig | None = None
 
     _applied: dict[str, AppliedRule] = PrivateAttr(default_factory=dict)
 

@@ -208,6 +208,87 @@ def _kpi_warning_text(profile: Profile) -> list[str]:
     return lines
 
 
+EVALUATOR_ROLES = {"department": "主管部门", "experts": "专家", "third_party": "第三方评价机构"}
+SOURCE_NAMES = {
+    "annual_report_kpi": "报告的绩效指标表",
+    "report_on_time": "报告是否按时报送",
+    "meetings_held": "会议召开情况",
+    "major_events_reported": "重大事项报告",
+    "patents_standards": "知识产权与技术标准",
+    "member_satisfaction": "成员单位满意度",
+    "manual": "评价人评分",
+}
+
+
+def _own(reason: str | None) -> str:
+    return f"（平台取值：{reason}）" if reason else ""
+
+
+def _evaluation_text(profile: Profile) -> list[str]:
+    config = profile.evaluation
+    if config is None:
+        return []
+    lines = ["", f"绩效评价 {_cite(profile, config.citation)}"]
+    lines += ["  " + x for x in _line(profile, "频次", config.timing)]
+    for evaluator in config.evaluators:
+        lines.append(
+            f"  评价主体：{evaluator.label}（{EVALUATOR_ROLES[evaluator.role]}）"
+            f" {_cite(profile, evaluator.citation)}{_own(evaluator.platform_reason)}"
+        )
+    if config.excluded_levels:
+        levels = "、".join(LEVELS[level] for level in config.excluded_levels.value)
+        lines.append(
+            f"  不参加本级评价：{levels}联盟 {_cite(profile, config.excluded_levels.citation)}"
+        )
+    lines.append("  指标（各项 0–100 分，总分 = Σ 得分 × 权重 ÷ 100，权重合计 100）：")
+    for family in config.families:
+        lines.append(
+            f"    {family.label}（{family.id}）权重 {family.weight} {_cite(profile, family.citation)}"
+            f"{_own(family.platform_reason)}"
+        )
+        for item in family.indicators:
+            report = f"，{item.report}" if item.report else ""
+            lines.append(
+                f"      {item.label}（{item.id}）权重 {item.weight}，来源：{SOURCE_NAMES[item.source]}"
+                f"{report} {_cite(profile, item.citation)}{_own(item.platform_reason)}"
+            )
+            lines.append(f"        评分：{item.guidance}")
+    lines.append("  等级（分数线从高到低）：")
+    for grade in config.grades:
+        bound = f"{grade.min:g} 分{'及以上' if grade.inclusive else '以上（不含）'}"
+        lines.append(
+            f"    {grade.label}（{grade.id}）：{bound} {_cite(profile, grade.citation)}"
+            f"{_own(grade.platform_reason)}"
+        )
+    if config.notice_days:
+        notice = config.notice_days
+        lines.append(
+            f"  结果公示：{notice.value} 日 {_cite(profile, notice.citation)}{_own(notice.platform_reason)}"
+        )
+    else:
+        lines.append("  结果公示：文件未规定")
+    consequences = config.consequences
+    if consequences is not None:
+        failing = config.grade(consequences.failing_grade.value)
+        period = consequences.rectification_period
+        span = f"{period.months} 个月" if period.months else f"{period.days} 日"
+        loss = consequences.on_failed_recheck
+        lines += [
+            f"  {failing.label if failing else consequences.failing_grade.value}："
+            f"{consequences.warning.value} {_cite(profile, consequences.warning.citation)}",
+            f"    整改期限：{span} {_cite(profile, period.citation)}{_own(period.platform_reason)}",
+            f"    整改不合格：{loss.text}（{loss.value}） {_cite(profile, loss.citation)}",
+        ]
+        preferential = consequences.preferential_grade
+        if preferential is not None:
+            grade = config.grade(preferential.value)
+            lines.append(
+                f"  择优支持：{grade.label if grade else preferential.value}"
+                f" {_cite(profile, preferential.citation)}{_own(preferential.platform_reason)}"
+            )
+    return lines
+
+
 def render_profile(profile: Profile) -> str:
     """Human-readable Chinese description of a profile, every value with its citation."""
     lines = [f"{profile.name.value}（{profile.id}）", ""]
@@ -264,6 +345,7 @@ def render_profile(profile: Profile) -> str:
     lines += _construction_text(profile)
     lines += _reporting_text(profile)
     lines += _kpi_warning_text(profile)
+    lines += _evaluation_text(profile)
     lines += _calls_text(profile)
     return "\n".join(lines)
 

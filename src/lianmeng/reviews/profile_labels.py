@@ -6,6 +6,11 @@ gains a name that is missing here."""
 from django.utils.translation import gettext_noop
 
 LABELS = (
+    # the grounds of 保定 第十三条 (取消备案), shown in the registry and the notices
+    gettext_noop("成员间发生重大法律纠纷，影响创新联盟正常运行"),
+    gettext_noop("不能按照创新联盟协议（章程）开展创新活动"),
+    gettext_noop("违反国家和地方法律法规"),
+    gettext_noop("其他需要取消的情况"),
     gettext_noop("不予受理"),
     gettext_noop("不予受理原因"),
     gettext_noop("不予备案"),

@@ -17,6 +17,9 @@ class RunningConfig(AppConfig):
         # change filings (变更备案) run on the lifecycle engine as subject kind ``change``
         register()
 
+        # a revocation or dissolution tells the lead unit and the member units (M-35)
+        from . import revocation_notices  # noqa: F401
+
         def link(viewer, alliance):  # noqa: ANN001, ANN202
             return (
                 reverse("running:workspace", args=[alliance.pk])

@@ -274,6 +274,8 @@ def transition(
                 % {"field": _named(wanted.reason_label), "max": MAX_REASON},
                 details={"field": "reason"},
             )
+        if wanted.grounds:
+            data.update(_ground(wanted, data))
         now = clock.now()
         _check_validity(profile, wanted, now, data, supervision=subject_kind.supervision)
         problems = run_guards(
@@ -324,6 +326,30 @@ def transition(
         )
         changed(change, wanted.event)
     return subject
+
+
+def _ground(wanted: Transition, data: dict[str, Any]) -> dict[str, Any]:
+    """The ground (事由) a transition with ``grounds`` is fired on: ``data["ground"]`` must name
+    one of them; the change keeps its id, label and citation (保定 第十三条（一）…（五）)."""
+    value = str(data.get("ground") or "").strip()
+    ground = wanted.ground(value)
+    if ground is None:
+        choices = pgettext("ground separator", "；").join(
+            f"{_named(g.label)}（{g.id}）" for g in wanted.grounds
+        )
+        if value:
+            message = _("没有名为“%(ground)s”的事由。“%(action)s”须选择以下事由之一：%(choices)s。")
+        else:
+            message = _("“%(action)s”须选择一项事由：%(choices)s。")
+        raise ValidationFailed(
+            message % {"ground": value[:40], "action": _named(wanted.label), "choices": choices},
+            details={"field": "ground", "grounds": [g.id for g in wanted.grounds]},
+        )
+    return {
+        "ground": ground.id,
+        "ground_label": ground.label,
+        "ground_citation": {"seed": ground.citation.seed, "article": ground.citation.article},
+    }
 
 
 def basis_lapse(kind: str, profile_id: str, transition: Transition) -> Any:
