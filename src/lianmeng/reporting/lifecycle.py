@@ -10,17 +10,13 @@ recorded by :func:`record_initial` when the report is made; every later change g
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
-from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_noop
 
-from lianmeng.core import clock
 from lianmeng.core.models import Jurisdiction, User
 from lianmeng.core.roles import Role
 from lianmeng.core.selectors import viewer_scope
@@ -31,8 +27,6 @@ from lianmeng.workflow.listeners import on_change
 from lianmeng.workflow.models import StateChange
 
 from .models import Report
-
-logger = logging.getLogger("lianmeng.reporting")
 
 KIND = "report"
 DRAFT, SUBMITTED, RETURNED, ACCEPTED = "draft", "submitted", "returned", "accepted"
@@ -198,7 +192,7 @@ def deliver(change_id: int) -> int:
     from django.utils.translation import gettext as _
 
     from lianmeng.core.site import absolute_url
-    from lianmeng.reviews.models import Notification
+    from lianmeng.reviews.notifications import notify
 
     from .selectors import report_title
 
@@ -216,27 +210,13 @@ def deliver(change_id: int) -> int:
     subject = (_(subject_text) % values)[:200]
     body = _(body_text) % values
     recipients = _recipients(report, change)
-    now = clock.now()
-    with transaction.atomic():
-        created = Notification.objects.bulk_create(
-            [
-                Notification(
-                    recipient=user,
-                    event=f"report.{change.kind}",
-                    state_change=change,
-                    subject=subject,
-                    body=body,
-                    created_at=now,
-                )
-                for user in recipients
-            ]
-        )
     link = absolute_url(reverse("reporting:report_detail", args=[report.pk]))
-    for user in recipients:
-        if not user.email:
-            continue
-        try:
-            send_mail(subject, f"{body}\n\n{link}", settings.DEFAULT_FROM_EMAIL, [user.email])
-        except Exception:  # a mail server being down must not undo the change
-            logger.exception("report notice e-mail to user %s failed", user.pk)
+    created = notify(
+        recipients,
+        event=f"report.{change.kind}",
+        subject=subject,
+        body=body,
+        state_change=change,
+        link=link,
+    )
     return len(created)

@@ -376,6 +376,52 @@ def _email(notifications: Iterable[Notification], recipients: list[User]) -> Non
         Notification.objects.filter(pk__in=sent).update(emailed_at=clock.now())
 
 
+def notify(
+    recipients: list[User],
+    *,
+    event: str,
+    subject: str,
+    body: str,
+    state_change: StateChange | None = None,
+    link: str = "",
+) -> list[Notification]:
+    """One inbox entry per recipient and an e-mail to each who has an address (``link``, when
+    given, below the text of the e-mail): the delivery every kind's notices share (reports,
+    revocations …; a proposal's go through :func:`deliver`). A failing mail server is logged
+    and leaves the inbox entries in place."""
+    now = clock.now()
+    with transaction.atomic():
+        created = Notification.objects.bulk_create(
+            [
+                Notification(
+                    recipient=user,
+                    event=event,
+                    state_change=state_change,
+                    subject=subject[:200],
+                    body=body,
+                    created_at=now,
+                )
+                for user in recipients
+            ]
+        )
+    by_user = {user.pk: user for user in recipients}
+    sent = []
+    for notification in created:
+        user = by_user.get(notification.recipient_id)
+        if user is None or not user.email:
+            continue
+        text = f"{body}\n\n{link}" if link else body
+        try:
+            send_mail(notification.subject, text, settings.DEFAULT_FROM_EMAIL, [user.email])
+        except Exception:  # a mail server being down must not undo what was done
+            logger.exception("%s notice e-mail to user %s failed", event, user.pk)
+            continue
+        sent.append(notification.pk)
+    if sent:
+        Notification.objects.filter(pk__in=sent).update(emailed_at=clock.now())
+    return created
+
+
 # -- the inbox -------------------------------------------------------------------------------
 
 

@@ -9,10 +9,6 @@ declared reason) and the date.
 
 from __future__ import annotations
 
-import logging
-
-from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -22,13 +18,11 @@ from lianmeng.alliances.models import Alliance
 from lianmeng.core import clock
 from lianmeng.core.models import User
 from lianmeng.core.site import absolute_url
-from lianmeng.reviews.models import Notification
+from lianmeng.reviews.notifications import notify
 from lianmeng.workflow.listeners import on_change
 from lianmeng.workflow.models import StateChange
 
 from .models import Member
-
-logger = logging.getLogger("lianmeng.running")
 
 KINDS = ("revoke", "dissolve")
 _TEXTS = {
@@ -96,26 +90,7 @@ def deliver(change_id: int) -> int:
     link = absolute_url(reverse("alliances:registry_detail", args=[alliance.pk]))
     body = f"{_(body_text) % values}\n\n{_('在联盟管理平台查看')}：{link}"
     people = recipients(alliance)
-    now = clock.now()
-    with transaction.atomic():
-        created = Notification.objects.bulk_create(
-            [
-                Notification(
-                    recipient=user,
-                    event=f"alliance.{change.kind}",
-                    state_change=change,
-                    subject=subject,
-                    body=body,
-                    created_at=now,
-                )
-                for user in people
-            ]
-        )
-    for user in people:
-        if not user.email:
-            continue
-        try:
-            send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
-        except Exception:  # a mail server being down must not undo the notice
-            logger.exception("alliance notice e-mail to user %s failed", user.pk)
+    created = notify(
+        people, event=f"alliance.{change.kind}", subject=subject, body=body, state_change=change
+    )
     return len(created)
