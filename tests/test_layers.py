@@ -32,6 +32,7 @@ LAYERS: list[str] = [
     "construction",
     "reporting",
     "running",
+    "evaluation",
     "web",
     "api",
     "demo",

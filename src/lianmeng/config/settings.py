@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "lianmeng.schedule",
     "lianmeng.construction",
     "lianmeng.reporting",
+    "lianmeng.evaluation",
     "lianmeng.running",
     "lianmeng.web",
 ]

@@ -231,6 +231,13 @@ def _check_lifecycle(profile: Profile, file: str) -> None:
             path="report_lifecycle",
             filing_states=REPORT_FILING_STATES,
         )
+    if profile.rectification_lifecycle is not None:
+        problems += lifecycle_problems(
+            profile.rectification_lifecycle,
+            deadlines=deadlines,
+            path="rectification_lifecycle",
+            filing_states=REPORT_FILING_STATES,
+        )
     if problems:
         raise _fail(file, *problems[0])
 

@@ -194,6 +194,9 @@ class Profile(_Strict):
     #: the annual evaluation: evaluators, indicators and weights, grades, consequences
     #: (M-40, M-41, M-42; lianmeng.policy.evaluation_config, grading in lianmeng.policy.evaluation)
     evaluation: EvaluationConfig | None = None
+    #: a rectification's states after a failing grade (M-42): 整改中 → 已提交整改报告 →
+    #: 整改合格 / 整改不合格 (lianmeng.evaluation.lifecycle)
+    rectification_lifecycle: Lifecycle | None = None
 
     _applied: dict[str, AppliedRule] = PrivateAttr(default_factory=dict)
 
