@@ -13,6 +13,11 @@
     lianmeng alliance transition ID NAME --as USER [--reason TEXT]
                                                         dissolve, apply for 验收 … (the engine)
                                                         revoke (保定) needs a ground: --ground not_acting
+    lianmeng evaluation campaigns | show ID | results ID [--as USER] [--xlsx FILE]
+                                                        annual evaluations, their ranking table
+    lianmeng evaluation open PROFILE YEAR --as USER --self-due DATE --scoring-due DATE
+    lianmeng evaluation advance|rank ID --as USER | assign ID EVALUATOR --as USER
+    lianmeng evaluation rectifications | recheck RID --as USER --pass|--fail --reason TEXT
     lianmeng audit verify                               verify the audit hash chain and the
                                                         sealed records (versions, decisions)
     lianmeng backup DIR_OR_FILE                         database, uploaded files and secret key
@@ -233,6 +238,13 @@ def cmd_alliance(argv: list[str]) -> int:
     return 1 if result.errors else 0
 
 
+def cmd_evaluation(argv: list[str]) -> int:
+    _django()
+    from lianmeng.evaluation.cli import run
+
+    return run(argv)
+
+
 def cmd_audit(argv: list[str]) -> int:
     if argv[:1] != ["verify"]:
         return _fail("用法：lianmeng audit verify")
@@ -441,6 +453,7 @@ COMMANDS: dict[str, Callable[[list[str]], int]] = {
     "policy": cmd_policy,
     "proposal": cmd_proposal,
     "alliance": cmd_alliance,
+    "evaluation": cmd_evaluation,
     "audit": cmd_audit,
     "backup": cmd_backup,
     "restore": cmd_restore,

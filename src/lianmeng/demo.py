@@ -19,6 +19,7 @@ from lianmeng.construction.demo import load_demo_construction
 from lianmeng.core.models import Jurisdiction, Unit, User
 from lianmeng.core.roles import Role
 from lianmeng.core.services import unit_create, user_create
+from lianmeng.evaluation.demo import load_demo_evaluations
 from lianmeng.proposals.lifecycle import record_state_change
 from lianmeng.proposals.models import Proposal
 from lianmeng.proposals.services import proposal_import
@@ -141,6 +142,7 @@ def load_demo() -> Iterator[str]:
             + list(load_demo_construction(DEMO_PASSWORD))
             + list(load_demo_reports(DEMO_PASSWORD))
             + list(load_demo_revocations(DEMO_PASSWORD))
+            + list(load_demo_evaluations())
             + list(load_demo_versions())
             + list(load_demo_two_factor())
         )
@@ -194,6 +196,7 @@ def load_demo() -> Iterator[str]:
         yield from load_demo_construction(DEMO_PASSWORD)
         yield from load_demo_reports(DEMO_PASSWORD)
         yield from load_demo_revocations(DEMO_PASSWORD)
+        yield from load_demo_evaluations()
         yield from load_demo_versions()
         yield from load_demo_two_factor()
     yield f"演示账号的密码均为 {DEMO_PASSWORD}"

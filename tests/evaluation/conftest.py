@@ -45,7 +45,9 @@ def make_alliance(profile, lead, code, name, *, level="municipal", status="recog
     )
     from lianmeng.core import clock
 
-    workspace = Workspace.objects.create(alliance=alliance, created_at=clock.now(), updated_at=clock.now())
+    workspace = Workspace.objects.create(
+        alliance=alliance, created_at=clock.now(), updated_at=clock.now()
+    )
     for unit in members:
         Member.objects.create(workspace=workspace, unit=unit, name=unit.name, uscc=unit.uscc)
     return alliance
@@ -63,14 +65,14 @@ def world(db, make_unit, make_user):
         "luoyang", lead, "410300", "洛阳市轴承产业技术创新战略联盟", members=[member, firm]
     )
     materials = make_alliance("luoyang", lead2, "410300", "洛阳市新材料产业技术创新战略联盟")
-    provincial = make_alliance(
-        "luoyang", lead2, "410300", "洛阳市省级示范联盟", level="provincial"
+    provincial = make_alliance("luoyang", lead2, "410300", "洛阳市省级示范联盟", level="provincial")
+    building = make_alliance("luoyang", lead2, "410300", "洛阳市筹建中联盟", status="building")
+    smart = make_alliance(
+        "henan", hn_lead, "410000", "河南省智能装备产业技术创新战略联盟", level="provincial"
     )
-    building = make_alliance(
-        "luoyang", lead2, "410300", "洛阳市筹建中联盟", status="building"
+    bio = make_alliance(
+        "henan", hn_lead2, "410000", "河南省生物医药产业技术创新战略联盟", level="provincial"
     )
-    smart = make_alliance("henan", hn_lead, "410000", "河南省智能装备产业技术创新战略联盟", level="provincial")
-    bio = make_alliance("henan", hn_lead2, "410000", "河南省生物医药产业技术创新战略联盟", level="provincial")
     return SimpleNamespace(
         bearing=bearing,
         materials=materials,
@@ -83,7 +85,9 @@ def world(db, make_unit, make_user):
         hn_lead_user=make_user(["applicant"], unit=hn_lead),
         hn_lead2_user=make_user(["applicant"], unit=hn_lead2),
         pinggu=make_user(["evaluator"], unit=firm, username="pinggu_t"),
-        other_firm=make_user(["evaluator"], unit=make_unit("410305", name="另一评估公司", kind="enterprise")),
+        other_firm=make_user(
+            ["evaluator"], unit=make_unit("410305", name="另一评估公司", kind="enterprise")
+        ),
         luoyang=make_user(["competent"], jurisdiction="410300"),
         henan=make_user(["competent"], jurisdiction="410000"),
         county=make_user(["recommender"], jurisdiction="410305"),

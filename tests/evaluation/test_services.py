@@ -107,11 +107,15 @@ def test_scores_stay_private_until_publication(world, today):
     from lianmeng.evaluation import selectors, services
 
     campaign = _open(world)
-    services.evaluator_add(actor=world.luoyang, campaign_id=campaign.pk, user_id=world.other_firm.pk)
+    services.evaluator_add(
+        actor=world.luoyang, campaign_id=campaign.pk, user_id=world.other_firm.pk
+    )
     services.evaluator_add(actor=world.luoyang, campaign_id=campaign.pk, user_id=world.pinggu.pk)
     services.advance(actor=world.luoyang, campaign_id=campaign.pk)
     row = campaign.evaluations.get(alliance=world.materials)
-    services.score_save(actor=world.other_firm, evaluation_id=row.pk, scores=_scores(80), final=True)
+    services.score_save(
+        actor=world.other_firm, evaluation_id=row.pk, scores=_scores(80), final=True
+    )
     # the other evaluator sees only his own task, not the submitted one
     _, relation = selectors.evaluation_get(viewer=world.pinggu, pk=row.pk)
     visible = selectors.assignments_visible(row, world.pinggu, relation)
@@ -148,25 +152,39 @@ def test_luoyang_failing_alliance_loses_support_after_failed_recheck(world, toda
     assert bearing.score == Decimal("54.000")
     assert bearing.grade == "fail"
     materials = campaign.evaluations.get(alliance=world.materials)
-    assert (materials.final_score, materials.grade, materials.rank) == (Decimal("93.000"), "excellent", 1)
+    assert (materials.final_score, materials.grade, materials.rank) == (
+        Decimal("93.000"),
+        "excellent",
+        1,
+    )
     with pytest.raises(ValidationFailed):
         services.adjust(actor=world.luoyang, evaluation_id=bearing.pk, score="58", reason="")
-    services.adjust(actor=world.luoyang, evaluation_id=bearing.pk, score="58", reason="复核会议纪要后加分")
+    services.adjust(
+        actor=world.luoyang, evaluation_id=bearing.pk, score="58", reason="复核会议纪要后加分"
+    )
     bearing.refresh_from_db()
     assert (bearing.final_score, bearing.grade) == (Decimal("58.000"), "fail")
-    campaign = services.advance(actor=world.luoyang, campaign_id=campaign.pk)  # no notice: published
+    campaign = services.advance(
+        actor=world.luoyang, campaign_id=campaign.pk
+    )  # no notice: published
     assert campaign.stage == "published" and campaign.verification_code
     rect = Rectification.objects.get(alliance=world.bearing)
     assert rect.status == "draft" and rect.deadline == date(2026, 9, 2)
     assert "取消其享受扶持与奖励政策的资格" in rect.warning
     with pytest.raises(ValidationFailed):
         services.rectification_submit(actor=world.lead_user, rectification_id=rect.pk)
-    services.rectification_save(actor=world.lead_user, rectification_id=rect.pk, report="已补开理事会两次")
+    services.rectification_save(
+        actor=world.lead_user, rectification_id=rect.pk, report="已补开理事会两次"
+    )
     services.rectification_submit(actor=world.lead_user, rectification_id=rect.pk)
     with pytest.raises(PermissionDenied):
         services.recheck(actor=world.county, rectification_id=rect.pk, passed=False, reason="x")
     services.recheck(
-        actor=world.luoyang, rectification_id=rect.pk, passed=False, reason="会议仍未召开", basis=BASIS
+        actor=world.luoyang,
+        rectification_id=rect.pk,
+        passed=False,
+        reason="会议仍未召开",
+        basis=BASIS,
     )
     rect.refresh_from_db()
     alliance = Alliance.objects.get(pk=world.bearing.pk)
@@ -205,15 +223,22 @@ def test_henan_failed_recheck_revokes_title_after_notice(world, today):
     with pytest.raises(Conflict):
         services.advance(actor=world.henan, campaign_id=campaign.pk)  # open objection
     today[0] -= timedelta(days=7)
-    services.objection_handle(actor=world.henan, objection_id=objection.pk, upheld=False, response="经核实，得分无误")
+    services.objection_handle(
+        actor=world.henan, objection_id=objection.pk, upheld=False, response="经核实，得分无误"
+    )
     assert Objection.objects.get(pk=objection.pk).status == "dismissed"
     today[0] += timedelta(days=7)
     campaign = services.advance(actor=world.henan, campaign_id=campaign.pk)
     assert campaign.stage == "published"
     rect = Rectification.objects.get(alliance=world.bio)
-    services.recheck(actor=world.henan, rectification_id=rect.pk, passed=False, reason="到期未提交整改报告")
+    services.recheck(
+        actor=world.henan, rectification_id=rect.pk, passed=False, reason="到期未提交整改报告"
+    )
     alliance = Alliance.objects.get(pk=world.bio.pk)
     assert alliance.status == "revoked"
     from lianmeng.alliances.models import RevocationNotice
 
-    assert "取消其河南省产业技术创新战略联盟资格" in RevocationNotice.objects.get(alliance=alliance).reason
+    assert (
+        "取消其河南省产业技术创新战略联盟资格"
+        in RevocationNotice.objects.get(alliance=alliance).reason
+    )

@@ -65,10 +65,13 @@ def test_consequences() -> None:
     assert henan.failing_grade.value == luoyang.failing_grade.value == "fail"
 
 
-def test_no_seed_asks_for_a_public_notice_and_only_two_profiles_evaluate() -> None:
+def test_public_notice_only_where_the_profile_sets_one_and_only_two_profiles_evaluate() -> None:
     profiles = load_profiles()
     assert {pid for pid, p in profiles.items() if p.evaluation} == {"henan", "luoyang"}
-    assert HENAN.notice_days is None and LUOYANG.notice_days is None
+    # no seed asks for a notice; Henan's 7 days are the platform's own, with the reason
+    assert HENAN.notice_days is not None and HENAN.notice_days.value == 7
+    assert "本平台" in (HENAN.notice_days.platform_reason or "")
+    assert LUOYANG.notice_days is None
 
 
 def test_policy_show_prints_the_evaluation_with_citations() -> None:

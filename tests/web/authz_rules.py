@@ -23,7 +23,8 @@ An entry (:class:`Rule`):
     (filed), ``draft`` (an editable draft with a material and a version where needed),
     ``call``, ``staff_call`` (a call not yet published), ``round``, ``assignment``, ``expert``,
     ``alliance``, ``decision``, ``notification``, ``token``, ``profile``, ``user``, ``code``,
-    ``year``, ``reset``, ``jurisdiction``, ``event``, ``feed`` (a calendar feed address).
+    ``year``, ``reset``, ``jurisdiction``, ``event``, ``feed`` (a calendar feed address),
+    ``evaluation`` (ids of a campaign, evaluation, objection and rectification the world lacks).
 ``methods``
     The methods the view or operation accepts; POST/PUT/DELETE are writes: refused, they must
     leave unchanged the audit log, the object's row and the row count of each model in
@@ -130,6 +131,17 @@ REPORT_ROWS = ("reporting.Report", "workflow.StateChange", "workflow.Deadline")
 #: the matrix's reports belong to alliances led by units without a demo applicant, and a county
 #: recommender's area covers none of them
 REPORT_LACKS = "no demo applicant's unit leads the matrix's alliances; a county covers none"
+#: the matrix's world has no evaluation campaign, evaluation or rectification
+EVALUATION_LACKS = "the matrix has no evaluation campaign, evaluation or rectification"
+#: what the annual evaluation writes (lianmeng.evaluation)
+EVALUATION_ROWS = (
+    "evaluation.Campaign",
+    "evaluation.CampaignEvaluator",
+    "evaluation.Evaluation",
+    "evaluation.Assignment",
+    "evaluation.Objection",
+    "evaluation.Rectification",
+)
 #: a change filing (变更备案) and what filing or answering one writes
 CHANGE_ROWS = (
     "running.ChangeFiling",
@@ -569,6 +581,144 @@ PAGES: dict[str, Rule] = {
     ),
     "reporting:inbox": Rule(STAFF),
     "reporting:inbox_xlsx": Rule(STAFF),
+    # -- the annual evaluation: the lead unit's self-evaluation, the evaluators' inbox and
+    # scoring (only their own tasks), the public notice and objections (anyone, while the
+    # notice runs). The ``evaluation`` object's ids name no row (404): checked for refusals;
+    # tests/evaluation/test_party_pages.py checks who sees what on real campaigns ------------
+    "evaluation:mine": Rule(APPLICANTS),
+    "evaluation:self_edit": Rule(
+        APPLICANTS,
+        UNIT,
+        "evaluation",
+        FORM,
+        EVALUATION_ROWS,
+        body={"action": "save", "revision": "1"},
+        demo_lacks=EVALUATION_LACKS,
+    ),
+    "evaluation:tasks": Rule(roles(E, V)),
+    "evaluation:score": Rule(
+        roles(E, V),
+        ASSIGNED,
+        "evaluation",
+        FORM,
+        EVALUATION_ROWS,
+        body={"action": "save"},
+        demo_lacks=EVALUATION_LACKS,
+    ),
+    "evaluation:notices": Rule(PUBLIC),
+    "evaluation:notice": Rule(PUBLIC, obj="evaluation", demo_lacks=EVALUATION_LACKS),
+    "evaluation:objection_new": Rule(
+        PUBLIC,
+        obj="evaluation",
+        methods=FORM,
+        body={"name": "矩阵测试", "contact": "13800000000", "text": "矩阵测试"},
+        demo_lacks=EVALUATION_LACKS,
+        note="anyone may object while the notice runs (rate-limited per address)",
+    ),
+    # -- the annual evaluation, the departments' side (lianmeng.evaluation.views_staff): the
+    # campaigns for the departments (the organiser opens and runs them: competent staff); one
+    # alliance's evaluation for its lead unit, the departments and its evaluators; the
+    # rectifications for the lead unit (report) and the departments (the organiser re-checks).
+    # The ``evaluation`` object's ids name no row (404): checked for refusals;
+    # tests/evaluation/test_staff_pages.py checks who sees what on real campaigns ------------
+    "evaluation:campaigns": Rule(STAFF),
+    "evaluation:campaign_new": Rule(
+        roles(C),
+        methods=FORM,
+        unchanged=EVALUATION_ROWS,
+        body={"year": "2025", "self_due": "2099-01-01", "scoring_due": "2099-02-01"},
+        note="competent staff of a jurisdiction without an [evaluation] are told why (422)",
+    ),
+    "evaluation:campaign": Rule(STAFF, JURISDICTION, "evaluation", demo_lacks=EVALUATION_LACKS),
+    "evaluation:campaign_advance": Rule(
+        roles(C),
+        JURISDICTION,
+        "evaluation",
+        POST,
+        EVALUATION_ROWS,
+        body={"confirmed": "1"},
+        demo_lacks=EVALUATION_LACKS,
+    ),
+    "evaluation:campaign_evaluators": Rule(
+        roles(C),
+        JURISDICTION,
+        "evaluation",
+        FORM,
+        EVALUATION_ROWS,
+        body={"user": "1"},
+        demo_lacks=EVALUATION_LACKS,
+    ),
+    "evaluation:objections": Rule(
+        roles(C), JURISDICTION, "evaluation", demo_lacks=EVALUATION_LACKS
+    ),
+    "evaluation:objection_handle": Rule(
+        roles(C),
+        JURISDICTION,
+        "evaluation",
+        POST,
+        EVALUATION_ROWS,
+        body={"decision": "dismissed", "response": "矩阵测试"},
+        demo_lacks=EVALUATION_LACKS,
+    ),
+    "evaluation:evaluation": Rule(
+        roles(A, *STAFF, E, V), JURISDICTION, "evaluation", demo_lacks=EVALUATION_LACKS
+    ),
+    "evaluation:evaluation_adjust": Rule(
+        roles(C),
+        JURISDICTION,
+        "evaluation",
+        POST,
+        EVALUATION_ROWS,
+        body={"score": "80", "reason": "矩阵测试"},
+        demo_lacks=EVALUATION_LACKS,
+    ),
+    "evaluation:preferential": Rule(STAFF),
+    "evaluation:rectifications": Rule(roles(A, *STAFF)),
+    "evaluation:rectification": Rule(
+        roles(A, *STAFF),
+        JURISDICTION,
+        "evaluation",
+        FORM,
+        EVALUATION_ROWS,
+        body={"report": "矩阵测试", "revision": "1"},
+        demo_lacks=EVALUATION_LACKS,
+    ),
+    "evaluation:rectification_submit": Rule(
+        APPLICANTS,
+        UNIT,
+        "evaluation",
+        POST,
+        EVALUATION_ROWS,
+        body={"report": "矩阵测试", "confirmed": "1"},
+        demo_lacks=EVALUATION_LACKS,
+    ),
+    "evaluation:recheck": Rule(
+        roles(C),
+        JURISDICTION,
+        "evaluation",
+        POST,
+        EVALUATION_ROWS,
+        body={"result": "fail", "reason": "矩阵测试", "confirmed": "1"},
+        demo_lacks=EVALUATION_LACKS,
+    ),
+    # exports of the annual evaluation (lianmeng.evaluation.views_exports): results XLSX for the
+    # organiser and departments below; results PDF public from the notice on; score sheets the
+    # organiser's only; the warning notice for the lead unit and the departments of its area.
+    # The ``evaluation`` object's ``pk`` names no campaign (404): the demo's campaigns have ids
+    # that an alliance's ``pk`` may name.
+    "evaluation:results_xlsx": Rule(
+        roles(R, C), JURISDICTION, "evaluation", demo_lacks=EVALUATION_LACKS
+    ),
+    "evaluation:results_pdf": Rule(PUBLIC, obj="evaluation", demo_lacks=EVALUATION_LACKS),
+    "evaluation:scores_xlsx": Rule(
+        roles(C), JURISDICTION, "evaluation", demo_lacks=EVALUATION_LACKS
+    ),
+    "evaluation:score_sheet_pdf": Rule(
+        roles(C), JURISDICTION, "evaluation", demo_lacks=EVALUATION_LACKS
+    ),
+    "evaluation:warning_pdf": Rule(
+        roles(A, *STAFF), JURISDICTION, "evaluation", demo_lacks=EVALUATION_LACKS
+    ),
 }
 
 #: the API: the document itself and its browser are public; ``api:unknown`` answers 404 to all
@@ -831,6 +981,123 @@ API: dict[str, Rule] = {
         REPORT_ROWS,
         body={"reason": "矩阵测试"},
         demo_lacks=REPORT_LACKS,
+    ),
+    # -- the annual evaluation (lianmeng.evaluation; the matrix has no campaign, evaluation,
+    # objection or rectification: the ``evaluation`` object's ids name none, so the rules below
+    # are checked for refusals; tests/evaluation/test_api.py checks who sees what) ------------
+    "GET /api/v1/evaluations/campaigns": Rule(SIGNED_IN, note="each sees only his campaigns"),
+    "POST /api/v1/evaluations/campaigns": Rule(
+        roles(C),
+        JURISDICTION,
+        "profile",
+        POST,
+        EVALUATION_ROWS,
+        body={
+            "profile": "$profile",
+            "year": 2025,
+            "self_due": "2099-01-01",
+            "scoring_due": "2099-01-02",
+        },
+        demo_lacks="only Henan's and Luoyang's profiles have an evaluation (else 404)",
+    ),
+    "GET /api/v1/evaluations/campaigns/{campaign_id}": Rule(
+        SIGNED_IN, JURISDICTION, "evaluation", demo_lacks=EVALUATION_LACKS
+    ),
+    "GET /api/v1/evaluations/campaigns/{campaign_id}/evaluations": Rule(
+        SIGNED_IN, JURISDICTION, "evaluation", demo_lacks=EVALUATION_LACKS
+    ),
+    **{
+        f"POST /api/v1/evaluations/campaigns/{{campaign_id}}/{path}": Rule(
+            roles(C),
+            JURISDICTION,
+            "evaluation",
+            POST,
+            EVALUATION_ROWS,
+            body=body,
+            demo_lacks=EVALUATION_LACKS,
+        )
+        for path, body in (("advance", {}), ("evaluators", {"user": 1}))
+    },
+    "GET /api/v1/evaluations/preferential": Rule(STAFF),
+    "POST /api/v1/evaluations/objections/{objection_id}/handle": Rule(
+        roles(C),
+        JURISDICTION,
+        "evaluation",
+        POST,
+        EVALUATION_ROWS,
+        body={"upheld": False, "response": "矩阵测试"},
+        demo_lacks=EVALUATION_LACKS,
+    ),
+    "GET /api/v1/evaluations/{evaluation_id}": Rule(
+        SIGNED_IN, JURISDICTION, "evaluation", demo_lacks=EVALUATION_LACKS
+    ),
+    "PUT /api/v1/evaluations/{evaluation_id}/self": Rule(
+        APPLICANTS,
+        JURISDICTION,
+        "evaluation",
+        ("PUT",),
+        EVALUATION_ROWS,
+        body={"content": {}},
+        demo_lacks=EVALUATION_LACKS,
+    ),
+    "PUT /api/v1/evaluations/{evaluation_id}/scores": Rule(
+        roles(E, V),
+        JURISDICTION,
+        "evaluation",
+        ("PUT",),
+        EVALUATION_ROWS,
+        body={"scores": {}},
+        demo_lacks=EVALUATION_LACKS,
+    ),
+    "POST /api/v1/evaluations/{evaluation_id}/adjust": Rule(
+        roles(C),
+        JURISDICTION,
+        "evaluation",
+        POST,
+        EVALUATION_ROWS,
+        body={"score": "60", "reason": "矩阵测试"},
+        demo_lacks=EVALUATION_LACKS,
+    ),
+    "POST /api/v1/evaluations/{evaluation_id}/objections": Rule(
+        SIGNED_IN,
+        JURISDICTION,
+        "evaluation",
+        POST,
+        EVALUATION_ROWS,
+        body={"name": "矩阵测试", "contact": "13800000000", "text": "矩阵测试"},
+        demo_lacks=EVALUATION_LACKS,
+        note="anyone who sees the notice, during the notice period",
+    ),
+    "GET /api/v1/rectifications": Rule(SIGNED_IN, note="each sees only his rectifications"),
+    "GET /api/v1/rectifications/{rectification_id}": Rule(
+        roles(A, *STAFF), JURISDICTION, "evaluation", demo_lacks=EVALUATION_LACKS
+    ),
+    "PUT /api/v1/rectifications/{rectification_id}/report": Rule(
+        APPLICANTS,
+        JURISDICTION,
+        "evaluation",
+        ("PUT",),
+        EVALUATION_ROWS,
+        body={"report": "矩阵测试"},
+        demo_lacks=EVALUATION_LACKS,
+    ),
+    "POST /api/v1/rectifications/{rectification_id}/submit": Rule(
+        APPLICANTS,
+        JURISDICTION,
+        "evaluation",
+        POST,
+        EVALUATION_ROWS,
+        body={},
+        demo_lacks=EVALUATION_LACKS,
+    ),
+    "POST /api/v1/rectifications/{rectification_id}/recheck": Rule(
+        roles(C),
+        JURISDICTION,
+        "evaluation",
+        POST,
+        (*EVALUATION_ROWS, *ALLIANCE_ROWS),
+        body={"passed": False, "reason": "矩阵测试"},
+        demo_lacks=EVALUATION_LACKS,
     ),
     # -- tokens: each account its own ------------------------------------------------------
     # created only from a signed-in browser session that confirmed the password recently: a

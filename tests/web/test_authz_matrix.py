@@ -69,6 +69,8 @@ AREAS = {
 }
 PROFILE_OF = {"henan": "henan", "luoyang": "luoyang", "baoding": "baoding", "hlj": "heilongjiang"}
 NOT_FOUND_BY_DESIGN = {"api:unknown", "api:api-root"}
+#: an id no row of the matrix's world has (objects the world lacks)
+NO_SUCH_ROW = 2_000_000_000
 WRITES = {"POST", "PUT", "PATCH", "DELETE"}
 PARAM = re.compile(r"<(?:(\w+):)?(\w+)>")
 
@@ -469,6 +471,17 @@ def _build_world() -> World:
                 "rid": reports[area].pk,
                 "fid": report_files[area].pk,
                 "text": report_files[area].title,
+            },
+            # the annual evaluation: the matrix has no campaign; ids that name no row
+            "evaluation": {
+                "campaign_id": NO_SUCH_ROW,
+                "evaluation_id": NO_SUCH_ROW,
+                "objection_id": NO_SUCH_ROW,
+                "rectification_id": NO_SUCH_ROW,
+                # the pages' path parameters (a campaign or an evaluation, and its evaluation)
+                "pk": NO_SUCH_ROW,
+                "eid": NO_SUCH_ROW,
+                "oid": NO_SUCH_ROW,  # an objection (views_staff.objection_handle)
             },
             "alliance_file": {
                 "pk": alliances[area].pk,

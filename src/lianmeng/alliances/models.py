@@ -207,7 +207,9 @@ class Alliance(models.Model):
     )
     #: 享受扶持与奖励政策的资格 (洛阳 第九条): lost when a rectification fails its re-check;
     #: the reward calculator must honour it (lianmeng.evaluation.services.recheck)
-    support_eligible = models.BooleanField(_("享受扶持与奖励政策的资格"), default=True, db_index=True)
+    support_eligible = models.BooleanField(
+        _("享受扶持与奖励政策的资格"), default=True, db_index=True
+    )
     support_lost_on = models.DateField(_("取消扶持资格日期"), null=True, blank=True)
     support_lost_reason = models.TextField(_("取消扶持资格的理由"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -60,6 +60,13 @@ class AllianceOut(Schema):
     end_reason: str | None = Field(
         None, description="已撤销或已解散的联盟：撤销理由或宣布解散时的解散原因；其他为 null"
     )
+    support_eligible: bool = Field(
+        description="享受扶持与奖励政策的资格（洛阳第九条：整改复查不合格的取消，为 false）"
+    )
+    support_lost_on: date | None = Field(description="取消扶持资格的日期；未取消为 null")
+    support_lost_reason: str | None = Field(
+        description="取消扶持资格的理由（含依据条款和复查意见）；未取消为 null"
+    )
     kpi_warning_count: int | None = Field(
         description=(
             "绩效预警：最近一份已提交的年度报告中滞后于计划的指标数（0 为无预警）；"
@@ -75,6 +82,10 @@ class AllianceOut(Schema):
         if user is None or viewer_scope(user) is None:
             return None
         return obj.kpi_warning_count
+
+    @staticmethod
+    def resolve_support_lost_reason(obj: Alliance) -> str | None:
+        return obj.support_lost_reason or None
 
     @staticmethod
     def resolve_ground_label(obj: Alliance) -> str | None:

@@ -24,6 +24,7 @@ from lianmeng.core.access import public
 from . import calls as calls_api
 from . import checks, errors, jurisdictions, policies, proposals, tokens
 from . import construction as construction_api
+from . import evaluation as evaluation_api
 from . import experts as experts_api
 from . import materials as materials_api
 from . import registry as registry_api
@@ -209,3 +210,4 @@ api.add_router("", registry_api.router)
 api.add_router("", running_api.router)
 api.add_router("", reporting_api.router)
 api.add_router("", construction_api.router)
+api.add_router("", evaluation_api.router)

@@ -154,8 +154,23 @@ def write_table(
         sheet.column_dimensions[get_column_letter(index)].width = width
     sheet.append([_cell(sheet, str(h), bold=True) for h in headers])
     for row in rows:
-        sheet.append([_cell(sheet, value) for value in row])
+        sheet.append([_plain(sheet, value) for value in row])
     return workbook_bytes(book)
+
+
+def _plain(sheet: Any, value: Any) -> Any:
+    """``_cell`` for a data cell, but a plain value where no cell object is needed (a number,
+    a text that cannot start a formula, a blank): openpyxl writes those through one reused
+    cell, which makes a 10,000-row export about a third faster (tests/bench/evaluation_bench.py)."""
+    if value is None:
+        return None
+    if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+        return value
+    if isinstance(value, str):
+        text, risky = escape_text(value)
+        if not risky:
+            return text
+    return _cell(sheet, value)
 
 
 def xlsx_response(content: bytes, filename: str) -> Any:

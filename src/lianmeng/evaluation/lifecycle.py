@@ -34,7 +34,9 @@ STATE_NAMES = {
 RECHECK = Owner(
     service="evaluation.recheck",
     page=gettext_noop("整改复查"),
-    hint=gettext_noop("请在整改页面“复查”一栏办理：复查不合格的后果（撤销资格或取消扶持资格）会一并执行。"),
+    hint=gettext_noop(
+        "请在整改页面“复查”一栏办理：复查不合格的后果（撤销资格或取消扶持资格）会一并执行。"
+    ),
 )
 
 __all__ = ["KIND", "RECHECK", "record_initial", "register", "rectification_visibility"]

@@ -142,7 +142,9 @@ class Evaluation(models.Model):
         ]
         indexes = [
             models.Index(fields=["campaign", "rank"], name="evaluation_rank"),
-            models.Index(fields=["campaign", "grade"], name="evaluation_grade"),
+            # the campaign's rows of one grade by rank (the list's grade filter, the
+            # distribution's grade counts): docs/benchmarks.md, evaluation campaign
+            models.Index(fields=["campaign", "grade", "rank"], name="evaluation_grade_rank"),
             models.Index(fields=["lead_unit", "campaign"], name="evaluation_lead"),
         ]
 
@@ -156,9 +158,7 @@ class Evaluation(models.Model):
 class Assignment(models.Model):
     """One evaluator on one alliance: per-indicator scores (0–100) and comments."""
 
-    evaluation = models.ForeignKey(
-        Evaluation, on_delete=models.PROTECT, related_name="assignments"
-    )
+    evaluation = models.ForeignKey(Evaluation, on_delete=models.PROTECT, related_name="assignments")
     evaluator = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

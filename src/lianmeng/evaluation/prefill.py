@@ -91,9 +91,7 @@ def _kpi_fact(alliance: Alliance, year: int, results: bool) -> dict[str, Any]:
 
 
 def _on_time(alliance: Alliance, year: int) -> dict[str, Any]:
-    rows = list(
-        Report.objects.filter(alliance=alliance, year=year).values_list("kind", "status")
-    )
+    rows = list(Report.objects.filter(alliance=alliance, year=year).values_list("kind", "status"))
     accepted = sum(1 for _, s in rows if s == "accepted")
     filed = sum(1 for _, s in rows if s in kpi.SUBMITTED_STATES)
     if not rows or not filed:

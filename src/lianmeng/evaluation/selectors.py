@@ -22,8 +22,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
-from django.utils.translation import gettext
+from django.db.models import Count, F, Q, QuerySet
+from django.utils.translation import gettext, gettext_noop
 
 from lianmeng.core import clock
 from lianmeng.core.errors import NotFound
@@ -35,7 +35,7 @@ from lianmeng.policy.loader import UnknownProfileError, get_profile
 
 from .models import Assignment, Campaign, Evaluation, Objection, Rectification
 
-NOT_FOUND = "未找到该绩效评价，或您无权查看。"
+NOT_FOUND = gettext_noop("未找到该绩效评价，或您无权查看。")
 
 #: the viewer's relation to a campaign or evaluation
 ORGANISER, DEPARTMENT, EVALUATOR, LEAD, PUBLIC = (
@@ -128,8 +128,21 @@ def campaigns(viewer: User) -> QuerySet[Campaign]:
         q |= Q(jurisdiction__path__in=ancestors) | Q(jurisdiction__path__startswith=scope.path)
     if is_evaluator(viewer):
         q |= Q(evaluators__user=viewer)
-    return Campaign.objects.filter(q).distinct().select_related("jurisdiction").order_by(
-        "-year", "-id"
+    return (
+        Campaign.objects.filter(q)
+        .distinct()
+        .select_related("jurisdiction")
+        .order_by("-year", "-id")
+    )
+
+
+def public_campaigns() -> QuerySet[Campaign]:
+    """The campaigns whose results are on public notice or published, the newest first (the
+    public list of notices; index ``stage``)."""
+    return (
+        Campaign.objects.filter(stage__in=RESULT_STAGES)
+        .select_related("jurisdiction")
+        .order_by("-year", "-id")
     )
 
 
@@ -231,7 +244,10 @@ def tasks(viewer: User) -> QuerySet[Assignment]:
     return (
         Assignment.objects.filter(evaluator=viewer)
         .select_related("evaluation__campaign", "evaluation__alliance")
-        .order_by("submitted_at", "evaluation__campaign_id", "evaluation_id")
+        # open ones first on every database (PostgreSQL sorts NULL last by default)
+        .order_by(
+            F("submitted_at").asc(nulls_first=True), "evaluation__campaign_id", "evaluation_id"
+        )
     )
 
 
@@ -263,10 +279,8 @@ def distribution(campaign: Campaign, qs: QuerySet[Evaluation] | None = None) -> 
     counts = {
         row["grade"]: row["n"] for row in qs.order_by().values("grade").annotate(n=Count("id"))
     }
-    grades = [
-        (g.id, g.label, counts.get(g.id, 0)) for g in (config.grades if config else [])
-    ]
-    scores = [s for s in qs.values_list("final_score", flat=True)]
+    grades = [(g.id, g.label, counts.get(g.id, 0)) for g in (config.grades if config else [])]
+    scores = list(qs.order_by().values_list("final_score", flat=True))
     have = [s for s in scores if s is not None]
     bins: Counter[int] = Counter(min(90, int(s // 10) * 10) for s in have)
     mean = (sum(have, Decimal(0)) / len(have)).quantize(Decimal("0.01")) if have else None

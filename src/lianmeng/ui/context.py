@@ -66,7 +66,34 @@ NAV: tuple[NavEntry, ...] = (
     NavEntry("experts:round_list", pgettext_lazy("nav", "专家评审"), "experts.manage_rounds"),
     NavEntry("alliances:decisions", pgettext_lazy("nav", "决定"), "alliances.decide"),
     NavEntry("experts:inbox", pgettext_lazy("nav", "评审任务"), "experts.review"),
+    NavEntry(
+        "evaluation:tasks", pgettext_lazy("nav", "评价任务"), "evaluation.score", ("tasks", "score")
+    ),
+    NavEntry(
+        "evaluation:mine",
+        pgettext_lazy("nav", "绩效评价"),
+        "evaluation.self_evaluate",
+        ("mine", "self_edit"),
+    ),
     NavEntry("alliances:registry", pgettext_lazy("nav", "联盟名录"), PUBLIC),
+    NavEntry(
+        "evaluation:campaigns",
+        pgettext_lazy("nav", "绩效评价"),
+        "evaluation.department",
+        ("campaigns", "campaign", "campaign_new", "campaign_evaluators", "objections"),
+    ),
+    NavEntry(
+        "evaluation:rectifications",
+        pgettext_lazy("nav", "整改"),
+        "evaluation.department",
+        ("rectifications", "rectification"),
+    ),
+    NavEntry(
+        "evaluation:preferential",
+        pgettext_lazy("nav", "择优支持"),
+        "evaluation.department",
+        ("preferential",),
+    ),
     NavEntry(
         "schedule:calendar",
         pgettext_lazy("nav", "期限日历"),

@@ -235,6 +235,12 @@ def home(request: HttpRequest) -> HttpResponse:
     if Role.APPLICANT in roles:
         context["own_proposals"] = list(proposal_list(viewer=user)[:10])
         context["open_calls"] = _open_calls_for(user)
+        # 警告并限期整改: the lead unit's rectifications still open (lianmeng.evaluation)
+        from lianmeng.evaluation.selectors import rectifications as evaluation_rectifications
+
+        context["open_rectifications"] = list(
+            evaluation_rectifications(user).filter(status__in=("draft", "submitted"))[:5]
+        )
     if roles & DEPARTMENT_ROLES:
         context["status_counts"] = inbox.status_counts(user)
         context["tasks"], context["task_total"] = inbox.department_tasks(user)
@@ -253,6 +259,11 @@ def home(request: HttpRequest) -> HttpResponse:
         context["my_alliances"] = inbox.my_alliances(user)
     if Role.EVALUATOR in roles:
         context["registry_count"] = inbox.registry_count()
+        from lianmeng.evaluation.selectors import tasks as evaluation_tasks
+
+        context["evaluation_open"] = (
+            evaluation_tasks(user).filter(submitted_at__isnull=True).count()
+        )
     if Role.SYSADMIN in roles:
         context["user_count"] = user_list(viewer=user).count()
     if Role.SECADMIN in roles:
