@@ -593,7 +593,7 @@ def _write_back(rows: list[Evaluation], fields: list[str]) -> None:
         if connection.vendor == "postgresql":
             names = [quote(c.column) for c in columns] + [pk]
             types = [c.db_type(connection) for c in columns] + [meta.pk.db_type(connection)]
-            sql = (  # noqa: S608 (names from the model)
+            sql = (  # noqa: S608  # nosec B608 (table and column names from the model)
                 "UPDATE {t} AS e SET {sets} FROM unnest({arrays}) AS v({names}) "
                 "WHERE e.{pk} = v.{pk}"
             ).format(
@@ -607,7 +607,7 @@ def _write_back(rows: list[Evaluation], fields: list[str]) -> None:
                 chunk = values[start : start + step]
                 cursor.execute(sql, [list(column) for column in zip(*chunk, strict=True)])
             return
-        sql = "UPDATE {} SET {} WHERE {} = %s".format(  # noqa: S608 (names from the model)
+        sql = "UPDATE {} SET {} WHERE {} = %s".format(  # noqa: S608  # nosec B608 (model names)
             table, ", ".join(f"{quote(c.column)} = %s" for c in columns), pk
         )
         for start in range(0, len(values), step):
