@@ -1,7 +1,8 @@
 /* Irreversible actions: a submit button with data-lm-confirm="<dialog id>" first opens that
    <dialog>, which spells out the consequence; its confirm button sends the form with
    confirmed=1 (and the button's own name/value). Without this script the server shows the
-   same question as a page (lianmeng.ui.confirm). No framework, no CDN. */
+   same question as a page (lianmeng.ui.confirm). A trigger with data-busy-text is disabled
+   and shows that text once confirmed. No framework, no CDN. */
 (function () {
   "use strict";
   if (window.lmConfirm) return;
@@ -46,6 +47,12 @@
       var action = button.getAttribute("formaction");
       if (action) form.action = action;
       hidden(form, "confirmed", "1");
+      // a long action (ranking a whole campaign) says it is running and is sent once
+      var busy = button.getAttribute("data-busy-text");
+      if (busy) {
+        button.disabled = true;
+        button.textContent = busy;
+      }
       form.submit();
     }
   });
