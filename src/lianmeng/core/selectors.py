@@ -40,6 +40,14 @@ def scope_filter(viewer: User, *, region_field: str, zone_field: str | None = No
     return Q(**{f"{region_field}__path__startswith": scope.path})
 
 
+def lead_unit_filter(viewer: User, *, unit_field: str = "lead_unit_id") -> Q:
+    """A Q that keeps the rows of alliances the viewer's unit leads, for its applicants (deny
+    for anyone else): reports, evaluations, rectifications."""
+    if viewer.is_authenticated and viewer.unit_id and viewer.has_role(Role.APPLICANT):
+        return Q(**{unit_field: viewer.unit_id})
+    return Q(pk__in=[])
+
+
 def unit_list(*, viewer: User) -> QuerySet[Unit]:
     qs = Unit.objects.select_related("region")
     if viewer.is_authenticated and viewer.has_role(Role.SYSADMIN):

@@ -13,9 +13,8 @@ from __future__ import annotations
 from django.db.models import Q
 from django.utils.translation import gettext_noop
 
-from lianmeng.core.models import Jurisdiction, User
-from lianmeng.core.roles import Role
-from lianmeng.core.selectors import viewer_scope
+from lianmeng.core.models import User
+from lianmeng.core.selectors import lead_unit_filter, scope_filter, viewer_scope
 from lianmeng.policy.loader import UnknownProfileError, get_profile
 from lianmeng.workflow import engine
 from lianmeng.workflow.kinds import Owner, SubjectKind, register_kind
@@ -43,23 +42,17 @@ __all__ = ["KIND", "RECHECK", "record_initial", "register", "rectification_visib
 
 
 def department_q(viewer: User) -> Q:
+    """Rectifications of the viewer's area and below (department staff; not a zone's)."""
     scope = viewer_scope(viewer)
     if scope is None or scope.is_zone:
         return Q(pk__in=[])
-    areas = Jurisdiction.objects.filter(path__startswith=scope.path).values("id")
-    return Q(region_id__in=areas)
-
-
-def lead_q(viewer: User) -> Q:
-    if viewer.is_authenticated and viewer.unit_id and viewer.has_role(Role.APPLICANT):
-        return Q(lead_unit_id=viewer.unit_id)
-    return Q(pk__in=[])
+    return scope_filter(viewer, region_field="region")
 
 
 def rectification_visibility(viewer: User) -> Q:
     if not viewer.is_authenticated:
         return Q(pk__in=[])
-    return lead_q(viewer) | department_q(viewer)
+    return lead_unit_filter(viewer) | department_q(viewer)
 
 
 def state_label_of(rectification: Rectification, state: str | None = None) -> str:

@@ -29,7 +29,7 @@ from lianmeng.core import clock
 from lianmeng.core.errors import NotFound
 from lianmeng.core.models import Jurisdiction, User
 from lianmeng.core.roles import Role
-from lianmeng.core.selectors import viewer_scope
+from lianmeng.core.selectors import lead_unit_filter, scope_filter, viewer_scope
 from lianmeng.policy.evaluation_config import EvaluationConfig
 from lianmeng.policy.loader import UnknownProfileError, get_profile
 
@@ -103,7 +103,7 @@ def _area_q(viewer: User, field: str = "region") -> Q | None:
     scope = viewer_scope(viewer)
     if scope is None or scope.is_zone:
         return None
-    return Q(**{f"{field}__path__startswith": scope.path})
+    return scope_filter(viewer, region_field=field)
 
 
 def is_evaluator(viewer: User) -> bool:
@@ -252,10 +252,8 @@ def tasks(viewer: User) -> QuerySet[Assignment]:
 
 
 def lead_evaluations(viewer: User) -> QuerySet[Evaluation]:
-    if not (viewer.is_authenticated and viewer.unit_id and viewer.has_role(Role.APPLICANT)):
-        return Evaluation.objects.none()
     return (
-        Evaluation.objects.filter(lead_unit_id=viewer.unit_id)
+        Evaluation.objects.filter(lead_unit_filter(viewer))
         .select_related("campaign", "alliance")
         .order_by("-campaign__year", "-id")
     )

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_noop
 
 from lianmeng.core.models import Jurisdiction, User
 from lianmeng.core.roles import Role
-from lianmeng.core.selectors import viewer_scope
+from lianmeng.core.selectors import lead_unit_filter, viewer_scope
 from lianmeng.policy.loader import UnknownProfileError, get_profile
 from lianmeng.workflow import engine
 from lianmeng.workflow.kinds import SubjectKind, register_kind
@@ -53,9 +53,7 @@ def department_q(viewer: User) -> Q:
 
 def lead_q(viewer: User) -> Q:
     """The lead unit's applicants: every report of their unit's alliances (drafts too)."""
-    if viewer.is_authenticated and viewer.unit_id and viewer.has_role(Role.APPLICANT):
-        return Q(lead_unit_id=viewer.unit_id)
-    return Q(pk__in=[])
+    return lead_unit_filter(viewer)
 
 
 def report_visibility(viewer: User) -> Q:
