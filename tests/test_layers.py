@@ -33,6 +33,7 @@ LAYERS: list[str] = [
     "reporting",
     "running",
     "evaluation",
+    "rewards",
     "web",
     "api",
     "demo",

@@ -2,6 +2,8 @@
 
     lianmeng check FILE [--profile P] [--at DATETIME]   eligibility pre-check (no database needed)
     lianmeng policy list | show PROFILE                 the policy profiles, with citations
+    lianmeng rewards FILE [--profile P]                 reward amounts with caps and articles
+                                                        (no database needed)
     lianmeng proposal import FILE                       store an interchange file as a draft
     lianmeng proposal export ID [-o FILE]               write a stored proposal back
     lianmeng proposal history ID                        who did what, when and why
@@ -114,6 +116,12 @@ def cmd_check(argv: list[str]) -> int:
     return run_check(
         argv, lambda profile: existing_provider(profile, exclude_lead=lead, exclude_name=name)
     )
+
+
+def cmd_rewards(argv: list[str]) -> int:
+    from lianmeng.policy.cli_rewards import run_rewards
+
+    return run_rewards(argv)
 
 
 def cmd_policy(argv: list[str]) -> int:
@@ -451,6 +459,7 @@ def cmd_manage(argv: list[str]) -> int:
 COMMANDS: dict[str, Callable[[list[str]], int]] = {
     "check": cmd_check,
     "policy": cmd_policy,
+    "rewards": cmd_rewards,
     "proposal": cmd_proposal,
     "alliance": cmd_alliance,
     "evaluation": cmd_evaluation,

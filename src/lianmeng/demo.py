@@ -24,6 +24,7 @@ from lianmeng.proposals.lifecycle import record_state_change
 from lianmeng.proposals.models import Proposal
 from lianmeng.proposals.services import proposal_import
 from lianmeng.reporting.demo import load_demo_reports
+from lianmeng.rewards.demo import load_demo_rewards
 from lianmeng.running.demo import load_demo_changes
 from lianmeng.workflow.models import StateChange
 
@@ -143,6 +144,7 @@ def load_demo() -> Iterator[str]:
             + list(load_demo_reports(DEMO_PASSWORD))
             + list(load_demo_revocations(DEMO_PASSWORD))
             + list(load_demo_evaluations())
+            + list(load_demo_rewards())
             + list(load_demo_versions())
             + list(load_demo_two_factor())
         )
@@ -197,6 +199,7 @@ def load_demo() -> Iterator[str]:
         yield from load_demo_reports(DEMO_PASSWORD)
         yield from load_demo_revocations(DEMO_PASSWORD)
         yield from load_demo_evaluations()
+        yield from load_demo_rewards()
         yield from load_demo_versions()
         yield from load_demo_two_factor()
     yield f"演示账号的密码均为 {DEMO_PASSWORD}"

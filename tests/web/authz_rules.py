@@ -156,6 +156,17 @@ CHANGE_LACKS = (
 )
 SIGN_LACKS = "only a renewal's member units sign it; the matrix's filing is an address change"
 
+#: what a reward claim's pages write (lianmeng.rewards)
+REWARD_ROWS = (
+    "rewards.Claim",
+    "rewards.ClaimFile",
+    "rewards.ClaimReview",
+    "rewards.Award",
+    "rewards.Instalment",
+)
+#: the matrix's world has no reward claim, evidence file, review or award
+REWARD_LACKS = "the matrix has no reward claim, evidence file, review or award"
+
 PAGES: dict[str, Rule] = {
     # -- web: public pages, accounts ------------------------------------------------------
     "web:index": Rule(PUBLIC),
@@ -719,6 +730,169 @@ PAGES: dict[str, Rule] = {
     "evaluation:warning_pdf": Rule(
         roles(A, *STAFF), JURISDICTION, "evaluation", demo_lacks=EVALUATION_LACKS
     ),
+    # -- rewards: the claims (lianmeng.rewards.views_claims). The lead unit's applicants file
+    # and edit (the department on their behalf); the deciding department returns, organises the
+    # expert review and stages decisions; experts see only the claims assigned to them; the
+    # departments below read. The ``reward`` object's ids name no row (404): checked for
+    # refusals; tests/rewards/test_claim_pages.py checks who sees what on real claims. The
+    # calculator is public -----------------------------------------------------------------
+    "rewards:claims": Rule(roles(A, *STAFF, E)),
+    "rewards:claim_new": Rule(
+        roles(A, C),
+        obj="alliance",
+        methods=FORM,
+        unchanged=REWARD_ROWS,
+        body={"alliance": "$alliance_id", "kind": "new_alliance"},
+        note="an alliance without [rewards] (or not the subject's) is refused with 422",
+    ),
+    "rewards:calculator": Rule(PUBLIC),
+    "rewards:claim": Rule(roles(A, *STAFF, E), JURISDICTION, "reward", demo_lacks=REWARD_LACKS),
+    "rewards:claim_save": Rule(
+        roles(A, C),
+        JURISDICTION,
+        "reward",
+        POST,
+        REWARD_ROWS,
+        body={"investment": "1", "platform": "矩阵测试", "revision": "1"},
+        demo_lacks=REWARD_LACKS,
+    ),
+    "rewards:claim_upload": Rule(
+        roles(A, C),
+        JURISDICTION,
+        "reward",
+        POST,
+        REWARD_ROWS,
+        body={"title": "矩阵测试"},
+        demo_lacks=REWARD_LACKS,
+    ),
+    "rewards:claim_submit": Rule(
+        roles(A, C),
+        JURISDICTION,
+        "reward",
+        POST,
+        REWARD_ROWS,
+        body={"confirmed": "1"},
+        demo_lacks=REWARD_LACKS,
+    ),
+    "rewards:claim_withdraw": Rule(
+        roles(A, C),
+        JURISDICTION,
+        "reward",
+        POST,
+        REWARD_ROWS,
+        body={"confirmed": "1"},
+        demo_lacks=REWARD_LACKS,
+    ),
+    "rewards:claim_return": Rule(
+        roles(C),
+        JURISDICTION,
+        "reward",
+        POST,
+        REWARD_ROWS,
+        body={"reason": "矩阵测试", "confirmed": "1"},
+        demo_lacks=REWARD_LACKS,
+    ),
+    "rewards:claim_reviewers": Rule(
+        roles(C),
+        JURISDICTION,
+        "reward",
+        POST,
+        REWARD_ROWS,
+        body={"experts": "1"},
+        demo_lacks=REWARD_LACKS,
+    ),
+    "rewards:award_stage": Rule(
+        roles(C),
+        JURISDICTION,
+        "reward",
+        POST,
+        REWARD_ROWS,
+        body={"batch": "1", "amount": "1", "reason": "矩阵测试"},
+        demo_lacks=REWARD_LACKS,
+    ),
+    "rewards:claim_file": Rule(
+        roles(A, *STAFF, E), JURISDICTION, "reward", demo_lacks=REWARD_LACKS
+    ),
+    "rewards:claim_file_delete": Rule(
+        roles(A, C), JURISDICTION, "reward", POST, REWARD_ROWS, demo_lacks=REWARD_LACKS
+    ),
+    "rewards:review_save": Rule(
+        roles(E),
+        ASSIGNED,
+        "reward",
+        POST,
+        REWARD_ROWS,
+        body={"score": "80", "suggested": "1", "comment": "矩阵测试", "action": "submit"},
+        demo_lacks=REWARD_LACKS,
+    ),
+    "rewards:award_unstage": Rule(
+        roles(C), JURISDICTION, "reward", POST, REWARD_ROWS, demo_lacks=REWARD_LACKS
+    ),
+    # -- rewards: the deciding department's batches, budgets, ledger and facts
+    # (lianmeng.rewards.views_ledger, views_exports). Competent staff pass the gate; a
+    # department whose jurisdiction has no [rewards] is told so (lists) or answered 404
+    # (exports, objects); a lead unit reads its own payments on the ledger. Published
+    # decisions are public. The ``reward`` object's ids (a batch's ``pk``, an instalment's
+    # ``iid``, an alliance's ``aid``) name no row (404): checked for refusals;
+    # tests/rewards/test_ledger_pages.py and test_exports.py check who sees what ----------
+    "rewards:batches": Rule(
+        roles(C),
+        methods=FORM,
+        unchanged=("rewards.Batch",),
+        body={"title": "矩阵测试"},
+        note="a department without [rewards] is told why (422)",
+    ),
+    "rewards:batch": Rule(roles(C), JURISDICTION, "reward", demo_lacks=REWARD_LACKS),
+    "rewards:batch_publish": Rule(
+        roles(C),
+        JURISDICTION,
+        "reward",
+        POST,
+        ("rewards.Batch", "rewards.Award", "rewards.Claim"),
+        body={"reference": "矩阵测试", "confirmed": "1"},
+        demo_lacks=REWARD_LACKS,
+    ),
+    "rewards:budgets": Rule(
+        roles(C),
+        methods=FORM,
+        unchanged=("rewards.Budget",),
+        body={"year": "2031", "amount": "1"},
+        note="a department without [rewards] is told why (422)",
+    ),
+    "rewards:ledger": Rule(roles(A, C)),
+    "rewards:payment_record": Rule(
+        roles(C),
+        JURISDICTION,
+        "reward",
+        POST,
+        ("rewards.Payment", "rewards.Instalment"),
+        body={"paid_on": "2019-01-02", "voucher": "矩阵测试", "amount": "1"},
+        demo_lacks=REWARD_LACKS,
+    ),
+    "rewards:facts": Rule(
+        roles(C),
+        JURISDICTION,
+        "reward",
+        FORM,
+        ("rewards.SupportFacts",),
+        body={"key_support": "1", "key_support_reason": "矩阵测试"},
+        demo_lacks=REWARD_LACKS,
+    ),
+    "rewards:public_batches": Rule(PUBLIC),
+    "rewards:public_batch": Rule(PUBLIC, obj="reward", demo_lacks=REWARD_LACKS),
+    "rewards:ledger_xlsx": Rule(
+        roles(C), demo_lacks="a department without [rewards] keeps no ledger (404)"
+    ),
+    "rewards:ledger_pdf": Rule(
+        roles(C), demo_lacks="a department without [rewards] keeps no ledger (404)"
+    ),
+    "rewards:budgets_xlsx": Rule(
+        roles(C), demo_lacks="a department without [rewards] keeps no budgets (404)"
+    ),
+    "rewards:budgets_pdf": Rule(
+        roles(C), demo_lacks="a department without [rewards] keeps no budgets (404)"
+    ),
+    "rewards:batch_pdf": Rule(PUBLIC, obj="reward", demo_lacks=REWARD_LACKS),
 }
 
 #: the API: the document itself and its browser are public; ``api:unknown`` answers 404 to all
@@ -1295,4 +1469,35 @@ API: dict[str, Rule] = {
         ("alliances.Decision", "alliances.Alliance"),
         body={"decisions": ["$decision"]},
     ),
+    # -- rewards over the API (lianmeng.api.rewards): the calculation is public (rate-limited,
+    # stores nothing); the claims answer each caller his own (lead unit, deciding department,
+    # departments below, assigned experts), the ledger the department's and the lead unit's
+    # payments, the budgets the department's. The ``reward`` object's ids name no row (404):
+    # checked for refusals; tests/api/test_rewards_api.py checks who sees what on real claims.
+    # Filing names the alliance in the body: one the caller may not file for is a 422 on the
+    # ``alliance`` field, as the web form's choice --------------------------------------------
+    "POST /api/v1/rewards/calculate": Rule(
+        PUBLIC,
+        methods=POST,
+        body={"profile": "luoyang", "claims": []},
+        note="computes like lianmeng rewards, stores nothing",
+    ),
+    "GET /api/v1/rewards/claims": Rule(SIGNED_IN, note="each sees only the claims he may see"),
+    "POST /api/v1/rewards/claims": Rule(
+        roles(A, C),
+        None,
+        "alliance",
+        POST,
+        REWARD_ROWS,
+        body={"alliance": "$alliance_id", "kind": "new_alliance"},
+        note="an alliance the caller may not file for (or without [rewards]) is refused with 422",
+    ),
+    "GET /api/v1/rewards/claims/{claim_id}": Rule(
+        SIGNED_IN, JURISDICTION, "reward", demo_lacks=REWARD_LACKS
+    ),
+    "POST /api/v1/rewards/claims/{claim_id}/submit": Rule(
+        roles(A, C), JURISDICTION, "reward", POST, REWARD_ROWS, body={}, demo_lacks=REWARD_LACKS
+    ),
+    "GET /api/v1/rewards/ledger": Rule(SIGNED_IN, note="the department's and the lead unit's own"),
+    "GET /api/v1/rewards/budgets": Rule(SIGNED_IN, note="the deciding department's; else empty"),
 }

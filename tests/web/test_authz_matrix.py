@@ -483,6 +483,16 @@ def _build_world() -> World:
                 "eid": NO_SUCH_ROW,
                 "oid": NO_SUCH_ROW,  # an objection (views_staff.objection_handle)
             },
+            # rewards: the matrix has no claim; ids that name no row (a claim, its file, an
+            # expert's review, an award, an instalment; tests/rewards/ checks real ones)
+            "reward": {
+                "claim_id": NO_SUCH_ROW,
+                "pk": NO_SUCH_ROW,
+                "fid": NO_SUCH_ROW,
+                "rid": NO_SUCH_ROW,
+                "aid": NO_SUCH_ROW,
+                "iid": NO_SUCH_ROW,
+            },
             "alliance_file": {
                 "pk": alliances[area].pk,
                 "did": alliance_files[area].pk,

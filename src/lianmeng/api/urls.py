@@ -30,6 +30,7 @@ from . import materials as materials_api
 from . import registry as registry_api
 from . import reporting as reporting_api
 from . import reviews as reviews_api
+from . import rewards as rewards_api
 from . import roster as roster_api
 from . import running as running_api
 from . import sections as proposal_sections
@@ -211,3 +212,4 @@ api.add_router("", running_api.router)
 api.add_router("", reporting_api.router)
 api.add_router("", construction_api.router)
 api.add_router("", evaluation_api.router)
+api.add_router("", rewards_api.router)

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "lianmeng.construction",
     "lianmeng.reporting",
     "lianmeng.evaluation",
+    "lianmeng.rewards",
     "lianmeng.running",
     "lianmeng.web",
 ]

@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("lianmeng.construction.urls")),
     path("", include("lianmeng.reporting.urls")),
     path("", include("lianmeng.evaluation.urls")),
+    path("", include("lianmeng.rewards.urls")),
     path("", include("lianmeng.schedule.urls")),
     path("", include("lianmeng.web.urls")),
 ]

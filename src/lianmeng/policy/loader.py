@@ -405,6 +405,19 @@ def _check_evaluation(profile: Profile, file: str) -> None:
         raise _fail(file, *problems[0])
 
 
+def _check_rewards(profile: Profile, file: str) -> None:
+    """``[rewards]``: one entry per kind (lianmeng.policy.rewards_config checks each kind's
+    shape)."""
+    config = profile.rewards
+    if config is None:
+        return
+    seen: set[str] = set()
+    for index, kind in enumerate(config.kinds):
+        if kind.id in seen:
+            raise _fail(file, f"rewards.kinds[{index}].id", f"奖补类别 {kind.id} 重复")
+        seen.add(kind.id)
+
+
 def parse_profile(text: str, file: str) -> Profile:
     """Parse and validate one profile's TOML text; ``file`` names it in messages."""
     try:
@@ -425,6 +438,7 @@ def parse_profile(text: str, file: str) -> Profile:
     _check_lifecycle(profile, file)
     _check_alliance_life(profile, file)
     _check_evaluation(profile, file)
+    _check_rewards(profile, file)
     _check_citations(profile, file)
     return profile
 

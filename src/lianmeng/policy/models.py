@@ -19,6 +19,7 @@ from lianmeng.policy.evaluation_config import EvaluationConfig
 from lianmeng.policy.interchange import Level, MaterialKind
 from lianmeng.policy.lifecycle import AllianceLifecycle, Lifecycle
 from lianmeng.policy.review import ReviewConfig
+from lianmeng.policy.rewards_config import RewardsConfig
 
 __all__ = [
     "AppliedRule",
@@ -197,6 +198,9 @@ class Profile(_Strict):
     #: a rectification's states after a failing grade (M-42): 整改中 → 已提交整改报告 →
     #: 整改合格 / 整改不合格 (lianmeng.evaluation.lifecycle)
     rectification_lifecycle: Lifecycle | None = None
+    #: rewards and subsidies: fund source, guards, kinds with rates, caps and ranges (M-50;
+    #: lianmeng.policy.rewards_config, the calculation in lianmeng.policy.rewards)
+    rewards: RewardsConfig | None = None
 
     _applied: dict[str, AppliedRule] = PrivateAttr(default_factory=dict)
 

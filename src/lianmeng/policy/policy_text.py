@@ -289,6 +289,30 @@ def _evaluation_text(profile: Profile) -> list[str]:
     return lines
 
 
+def _rewards_text(profile: Profile) -> list[str]:
+    from lianmeng.policy.rewards import rule_summary
+
+    config = profile.rewards
+    if config is None:
+        return []
+    lines = ["", f"扶持与奖补 {_cite(profile, config.citation)}"]
+    fund = config.fund_source
+    lines.append(f"  资金来源：{fund.value} {_cite(profile, fund.citation)}")
+    if config.no_double_support:
+        rule = config.no_double_support
+        lines.append(f"  不重复支持：{rule.value} {_cite(profile, rule.citation)}")
+    if config.lost_support:
+        rule = config.lost_support
+        lines.append(f"  不予奖补：{rule.value} {_cite(profile, rule.citation)}")
+    lines.append(f"  按奖励事项发生日判断政策有效期：{_validity(profile)}")
+    for kind in config.kinds:
+        lines.append(
+            f"  {kind.label}（{kind.id}）：{rule_summary(kind)} {_cite(profile, kind.citation)}"
+            f"{_own(kind.platform_reason)}"
+        )
+    return lines
+
+
 def render_profile(profile: Profile) -> str:
     """Human-readable Chinese description of a profile, every value with its citation."""
     lines = [f"{profile.name.value}（{profile.id}）", ""]
@@ -346,6 +370,7 @@ def render_profile(profile: Profile) -> str:
     lines += _reporting_text(profile)
     lines += _kpi_warning_text(profile)
     lines += _evaluation_text(profile)
+    lines += _rewards_text(profile)
     lines += _calls_text(profile)
     return "\n".join(lines)
 

@@ -80,7 +80,15 @@ NAV: tuple[NavEntry, ...] = (
         "evaluation:campaigns",
         pgettext_lazy("nav", "绩效评价"),
         "evaluation.department",
-        ("campaigns", "campaign", "campaign_new", "campaign_evaluators", "objections"),
+        # 择优支持 is reached from the campaigns page (the menu stays on one line)
+        (
+            "campaigns",
+            "campaign",
+            "campaign_new",
+            "campaign_evaluators",
+            "objections",
+            "preferential",
+        ),
     ),
     NavEntry(
         "evaluation:rectifications",
@@ -89,10 +97,19 @@ NAV: tuple[NavEntry, ...] = (
         ("rectifications", "rectification"),
     ),
     NavEntry(
-        "evaluation:preferential",
-        pgettext_lazy("nav", "择优支持"),
-        "evaluation.department",
-        ("preferential",),
+        "rewards:claims",
+        pgettext_lazy("nav", "奖补"),
+        "rewards.menu",
+        (
+            "claims",
+            "claim",
+            "claim_new",
+            "batches",
+            "batch",
+            "budgets",
+            "ledger",
+            "facts",
+        ),
     ),
     NavEntry(
         "schedule:calendar",
