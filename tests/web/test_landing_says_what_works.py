@@ -29,7 +29,7 @@ def test_landing_page_in_chinese_says_what_works(client, db):
         "绩效评价与整改",
         "绩效评价结果公示",
         "扶持与奖补",
-        "奖补决定公布",
+        "奖补决定公示",
     ):
         assert works in text
     for missing in NOT_YET:

@@ -142,6 +142,10 @@ class Award:
     rate_percent: int | None = None
     uncapped: Decimal | None = None
     cap: Decimal | None = None
+    #: the reason as a message template (Chinese, ``%(name)s``) and its values, so that the
+    #: web pages show it in the reader's language (``reason`` is the Chinese text)
+    template: str = ""
+    params: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def granted(self) -> bool:
@@ -167,6 +171,38 @@ class Award:
             "uncapped": self.uncapped,
             "cap": self.cap,
         }
+
+    def stored(self, profile: Profile) -> dict[str, Any]:
+        """:meth:`to_dict` with the reason's template and values (what a stored claim keeps)."""
+        return {**self.to_dict(profile), "template": self.template, "params": dict(self.params)}
+
+
+@dataclass(frozen=True)
+class Said:
+    """A reason: a message template (Chinese, ``%(name)s``) and its values."""
+
+    template: str
+    params: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def text(self) -> str:
+        return self.template % dict(self.params)
+
+
+def say(template: str, **params: object) -> Said:
+    return Said(template, {key: str(value) for key, value in params.items()})
+
+
+def _with(award: Award, said: Said, **changes: Any) -> Award:
+    return Award(
+        **{
+            **award.__dict__,
+            **changes,
+            "reason": said.text,
+            "template": said.template,
+            "params": said.params,
+        }
+    )
 
 
 @dataclass(frozen=True)
@@ -239,7 +275,7 @@ def item_key(kind: RewardKind, claim: Claim, alliance: AllianceFacts | None = No
 
 
 def _zero(
-    claim: Claim, kind: RewardKind | None, item: str, code: str, reason: str, citation: Citation
+    claim: Claim, kind: RewardKind | None, item: str, code: str, reason: Said, citation: Citation
 ) -> Award:
     return Award(
         id=claim.id,
@@ -248,28 +284,32 @@ def _zero(
         amount=ZERO,
         range=None,
         citation=citation,
-        reason=reason,
+        reason=reason.text,
         code=code,
         item=item,
         figures=dict(claim.figures),
+        template=reason.template,
+        params=reason.params,
     )
 
 
-def _lapsed(profile: Profile, day: date) -> tuple[str, Citation] | None:
+def _lapsed(profile: Profile, day: date) -> tuple[Said, Citation] | None:
     validity = profile.validity
     start = validity.valid_from
     end = validity.valid_until
     if start is not None and day < start.value:
-        return (
-            f"奖励事项发生于 {day.isoformat()}，早于政策生效日 {start.value.isoformat()}",
-            start.citation,
-        )
+        said = say("奖励事项发生于 %(day)s，早于政策生效日 %(start)s", day=day, start=start.value)
+        return said, start.citation
     if end is not None and day > end.value:
-        return (
-            f"奖励事项发生于 {day.isoformat()}，政策有效期至 {end.value.isoformat()}，已失效，不予奖补",
-            end.citation,
+        said = say(
+            "奖励事项发生于 %(day)s，政策有效期至 %(end)s，已失效，不予奖补", day=day, end=end.value
         )
+        return said, end.citation
     return None
+
+
+def _award(base: dict[str, Any], said: Said, **fields: Any) -> Award:
+    return Award(**base, **fields, reason=said.text, template=said.template, params=said.params)
 
 
 def _compute(kind: RewardKind, claim: Claim, alliance: AllianceFacts, item: str) -> Award:
@@ -284,23 +324,17 @@ def _compute(kind: RewardKind, claim: Claim, alliance: AllianceFacts, item: str)
         level = claim.level or alliance.level
         amounts = kind.amounts or {}
         if level not in amounts:
-            return _zero(
-                claim,
-                kind,
-                item,
-                NO_RULE,
-                f"本办法对{LEVEL_LABELS.get(level, level)}联盟没有规定该项奖励",
-                kind.citation,
+            said = say(
+                "本办法对%(level)s联盟没有规定该项奖励", level=LEVEL_LABELS.get(level, level)
             )
+            return _zero(claim, kind, item, NO_RULE, said, kind.citation)
         amount = money(amounts[level])  # type: ignore[index]
-        return Award(
-            **base,
-            amount=amount,
-            range=None,
-            reason=f"新获批{LEVEL_LABELS[level]}联盟的牵头单位奖励 {yuan(amount)} 万元",
-            code=FIXED,
-            figures={},
+        said = say(
+            "新获批%(level)s联盟的牵头单位奖励 %(amount)s 万元",
+            level=LEVEL_LABELS[level],
+            amount=yuan(amount),
         )
+        return _award(base, said, amount=amount, range=None, code=FIXED, figures={})
     figure_value: Decimal | None = None
     figures: dict[str, Decimal] = {}
     if kind.figure is not None:
@@ -308,63 +342,73 @@ def _compute(kind: RewardKind, claim: Claim, alliance: AllianceFacts, item: str)
         if figure_value is not None:
             figures[kind.figure] = figure_value
     rate = kind.rate()
+    label = kind.figure_label or FIGURE_LABELS.get(kind.figure or "", "")
     if (
         kind.figure is not None
         and figure_value is None
         and (kind.method == "rate" or kind.max is None)
     ):
-        label = kind.figure_label or FIGURE_LABELS[kind.figure]
-        return _zero(claim, kind, item, CONDITION, f"尚未填写{label}（万元）", kind.citation)
+        said = say("尚未填写%(figure)s（万元）", figure=label)
+        return _zero(claim, kind, item, CONDITION, said, kind.citation)
     if kind.method == "rate":
         assert figure_value is not None and rate is not None and kind.cap is not None
         raw = money(figure_value * rate)
         cap = money(kind.cap)
-        label = kind.figure_label or FIGURE_LABELS[kind.figure or ""]
-        sum_text = f"{label} {yuan(figure_value)} 万元 × {kind.rate_percent}% = {yuan(raw)} 万元"
+        values = {
+            "figure": label,
+            "value": yuan(figure_value),
+            "rate": kind.rate_percent,
+            "raw": yuan(raw),
+            "cap": _whole(cap),
+        }
+        fields = {
+            "range": None,
+            "figures": figures,
+            "rate_percent": kind.rate_percent,
+            "uncapped": raw,
+            "cap": cap,
+        }
         if raw > cap:
-            return Award(
-                **base,
-                amount=cap,
-                range=None,
-                reason=f"{sum_text}，超过上限 {_whole(cap)} 万元，按上限给予 {yuan(cap)} 万元",
-                code=CAPPED,
-                figures=figures,
-                rate_percent=kind.rate_percent,
-                uncapped=raw,
-                cap=cap,
+            said = say(
+                "%(figure)s %(value)s 万元 × %(rate)s%% = %(raw)s 万元，"
+                "超过上限 %(cap)s 万元，按上限给予 %(amount)s 万元",
+                amount=yuan(cap),
+                **values,
             )
-        return Award(
-            **base,
-            amount=raw,
-            range=None,
-            reason=f"{sum_text}（上限 {_whole(cap)} 万元）",
-            code=COMPUTED,
-            figures=figures,
-            rate_percent=kind.rate_percent,
-            uncapped=raw,
-            cap=cap,
+            return _award(base, said, amount=cap, code=CAPPED, **fields)
+        said = say(
+            "%(figure)s %(value)s 万元 × %(rate)s%% = %(raw)s 万元（上限 %(cap)s 万元）", **values
         )
+        return _award(base, said, amount=raw, code=COMPUTED, **fields)
     # range: a review sets the amount
     low = money(kind.min or 0)
     if kind.max is not None:
         high = money(kind.max)
-        text = f"支持额度 {_whole(low)}–{_whole(high)} 万元，经评审确定具体金额；此处为上限"
+        said = say(
+            "支持额度 %(low)s–%(high)s 万元，经评审确定具体金额；此处为上限",
+            low=_whole(low),
+            high=_whole(high),
+        )
         uncapped = None
     else:
         assert figure_value is not None and rate is not None
         uncapped = money(figure_value * rate)
         high = uncapped if kind.cap is None else min(uncapped, money(kind.cap))
         high = max(high, low)
-        label = kind.figure_label or FIGURE_LABELS[kind.figure or ""]
-        text = (
-            f"按{label} {yuan(figure_value)} 万元的 {kind.rate_percent}% 资助，"
-            f"经评审在 {_whole(low)}–{yuan(high)} 万元内确定；此处为上限"
+        said = say(
+            "按%(figure)s %(value)s 万元的 %(rate)s%% 资助，经评审在 %(low)s–%(high)s 万元内确定；"
+            "此处为上限",
+            figure=label,
+            value=yuan(figure_value),
+            rate=kind.rate_percent,
+            low=_whole(low),
+            high=yuan(high),
         )
-    return Award(
-        **base,
+    return _award(
+        base,
+        said,
         amount=high,
         range=(low, high),
-        reason=text,
         code=REVIEW,
         figures=figures,
         rate_percent=kind.rate_percent,
@@ -373,27 +417,38 @@ def _compute(kind: RewardKind, claim: Claim, alliance: AllianceFacts, item: str)
     )
 
 
-def _condition(kind: RewardKind, claim: Claim, alliance: AllianceFacts) -> str | None:
+#: a condition not met, in the reader's words (templates without values)
+CONDITION_UNMET = {
+    "key_support": "须为主管部门纳入重点支持的联盟，该联盟未纳入重点支持",
+    "legal_entity": "须已完成独立法人机构注册，该联盟尚未注册独立法人机构",
+    "major_contribution": "须为做出重大贡献的平台，申请未说明平台做出重大贡献",
+}
+
+
+def _condition(kind: RewardKind, claim: Claim, alliance: AllianceFacts) -> Said | None:
     for condition in kind.requires:
         if condition == "key_support" and not alliance.key_support:
-            return CONDITION_TEXT[condition] + "，该联盟未纳入重点支持"
+            return say(CONDITION_UNMET[condition])
         if condition == "legal_entity" and alliance.legal_entity_registered_on is None:
-            return CONDITION_TEXT[condition] + "，该联盟尚未注册独立法人机构"
+            return say(CONDITION_UNMET[condition])
         if condition == "major_contribution" and not claim.major_contribution:
-            return CONDITION_TEXT[condition] + "，申请未说明平台做出重大贡献"
+            return say(CONDITION_UNMET[condition])
     return None
 
 
-def _out_of_years(kind: RewardKind, claim: Claim, alliance: AllianceFacts) -> str | None:
+def _out_of_years(kind: RewardKind, claim: Claim, alliance: AllianceFacts) -> Said | None:
     years = kind.years_after_registration
     registered = alliance.legal_entity_registered_on
     if years is None or registered is None:
         return None
     first, last = registered.year, registered.year + years - 1
     if claim.year is None or not first <= claim.year <= last:
-        return (
-            f"只补助独立法人机构注册后连续{years}年（{first}–{last} 年），"
-            f"{claim.year if claim.year is not None else '未注明'} 年不在其内"
+        return say(
+            "只补助独立法人机构注册后连续%(years)s年（%(first)s–%(last)s 年），%(year)s 年不在其内",
+            years=years,
+            first=first,
+            last=last,
+            year=claim.year if claim.year is not None else "未注明",
         )
     return None
 
@@ -427,7 +482,7 @@ def calculate(
                     None,
                     claim.kind,
                     NO_RULE,
-                    f"本政策没有“{claim.kind}”类奖补",
+                    say("本政策没有“%(kind)s”类奖补", kind=claim.kind),
                     config.citation,
                 )
             )
@@ -452,13 +507,18 @@ def _judge(
 ) -> Award:
     if alliance.support_revoked:
         citation = config.lost_support.citation if config.lost_support else config.citation
-        text = (
+        rule = (
             config.lost_support.value
             if config.lost_support
             else "联盟已丧失享受扶持与奖励政策的资格"
         )
-        detail = f"（{alliance.support_revoked_reason}）" if alliance.support_revoked_reason else ""
-        return _zero(claim, kind, item, REVOKED, f"{text}{detail}，不予奖补", citation)
+        if alliance.support_revoked_reason:
+            said = say(
+                "%(rule)s（%(why)s），不予奖补", rule=rule, why=alliance.support_revoked_reason
+            )
+        else:
+            said = say("%(rule)s，不予奖补", rule=rule)
+        return _zero(claim, kind, item, REVOKED, said, citation)
     day = claim.date or alliance.approved_on
     if day is not None:
         lapsed = _lapsed(profile, day)
@@ -466,25 +526,19 @@ def _judge(
             return _zero(claim, kind, item, LAPSED, lapsed[0], lapsed[1])
     sources = supported.get(claim.id)
     if sources and config.no_double_support is not None:
-        return _zero(
-            claim,
-            kind,
-            item,
-            DOUBLE,
-            f"申请人申报同一事项已获得{'、'.join(sources)}支持；{config.no_double_support.value}",
-            config.no_double_support.citation,
+        said = say(
+            "申请人申报同一事项已获得%(sources)s支持；%(rule)s",
+            sources="、".join(sources),
+            rule=config.no_double_support.value,
         )
+        return _zero(claim, kind, item, DOUBLE, said, config.no_double_support.citation)
     if item in taken:
         earlier = taken[item]
-        where = f"申请 {earlier} " if earlier else "已作出的奖补决定"
-        return _zero(
-            claim,
-            kind,
-            item,
-            DUPLICATE,
-            f"同一事项已在{where}中给予，不再重复奖补",
-            kind.citation,
-        )
+        if earlier:
+            said = say("同一事项已在申请 %(number)s 中给予，不再重复奖补", number=earlier)
+        else:
+            said = say("同一事项已在已作出的奖补决定中给予，不再重复奖补")
+        return _zero(claim, kind, item, DUPLICATE, said, kind.citation)
     missing = _condition(kind, claim, alliance)
     if missing is not None:
         return _zero(claim, kind, item, CONDITION, missing, kind.citation)
@@ -493,8 +547,13 @@ def _judge(
         return _zero(claim, kind, item, OUT_OF_YEARS, outside, kind.citation)
     award = _compute(kind, claim, alliance, item)
     if sources:  # the policy does not forbid double support: say what was declared
-        award = Award(
-            **{**award.__dict__, "reason": f"{award.reason}；已申报其他支持：{'、'.join(sources)}"}
+        award = _with(
+            award,
+            say(
+                "%(reason)s；已申报其他支持：%(sources)s",
+                reason=award.reason,
+                sources="、".join(sources),
+            ),
         )
     return award
 

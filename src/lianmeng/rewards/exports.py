@@ -189,6 +189,43 @@ def _payments(rows: Any) -> Iterable[Payment]:
     return _stream(rows)
 
 
+def _payment_rows(rows: Any) -> Iterable[tuple[Any, ...]]:
+    """The ledger's columns as plain tuples (no model instances: 40,000 payments in a few
+    seconds, docs/benchmarks.md), oldest first."""
+    if hasattr(rows, "values_list"):
+        return (
+            rows.order_by("paid_on", "id")
+            .values_list(
+                "paid_on",
+                "voucher",
+                "alliance__name",
+                "instalment__award__claim__number",
+                "instalment__award__claim__profile",
+                "instalment__award__claim__kind",
+                "budget__fund",
+                "budget__year",
+                "amount",
+                "note",
+            )
+            .iterator(chunk_size=CHUNK)
+        )
+    return (
+        (
+            p.paid_on,
+            p.voucher,
+            p.alliance.name,
+            p.instalment.award.claim.number,
+            p.instalment.award.claim.profile,
+            p.instalment.award.claim.kind,
+            p.budget.fund,
+            p.budget.year,
+            p.amount,
+            p.note,
+        )
+        for p in rows
+    )
+
+
 def _due(rows: Any) -> Iterable[Instalment]:
     if hasattr(rows, "select_related"):
         rows = rows.select_related("award__claim", "award__alliance", "budget").order_by(
@@ -246,23 +283,14 @@ def ledger_xlsx(payments: Any, due: Any, uses: Sequence[BudgetUse]) -> bytes:
     book = Workbook(write_only=True)
     sheet = _sheet(book, _("拨付记录"), payment_headers(), (12, 18, 40, 18, 26, 32, 10, 16, 24))
     total, count = ZERO, 0
-    for p in _payments(payments):
-        claim = p.instalment.award.claim
+    for paid_on, voucher, name, number, profile, kind, fund, year, amount, note in _payment_rows(
+        payments
+    ):
         _row(
             sheet,
-            [
-                p.paid_on,
-                p.voucher,
-                p.alliance.name,
-                claim.number,
-                kinds.label(claim.profile, claim.kind),
-                p.budget.fund,
-                p.budget.year,
-                p.amount,
-                p.note,
-            ],
+            [paid_on, voucher, name, number, kinds.label(profile, kind), fund, year, amount, note],
         )
-        total += p.amount
+        total += amount
         count += 1
     _row(
         sheet,

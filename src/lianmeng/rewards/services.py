@@ -43,6 +43,7 @@ from lianmeng.policy.rewards import (
     OtherSupport,
     calculate,
     money,
+    say,
 )
 from lianmeng.policy.rewards import (
     Award as Computed,
@@ -64,6 +65,7 @@ from .models import (
     Payment,
     SupportFacts,
 )
+from .reasons import award_reason
 
 S = Claim.Status
 EDITABLE = (S.DRAFT, S.RETURNED)
@@ -226,18 +228,20 @@ def compute(claim: Claim) -> Computed:
     award = result.awards[0]
     if award.code == "duplicate" and award.item in taken:
         number = taken[award.item]
+        said = say("同一事项已在申请 %(number)s 中给予，不再重复奖补", number=number)
         award = Computed(
             **{
                 **award.__dict__,
-                "reason": gettext("同一事项已在申请 %(number)s 中给予，不再重复奖补")
-                % {"number": number},
+                "reason": said.text,
+                "template": said.template,
+                "params": said.params,
             }
         )
     return award
 
 
 def _store(claim: Claim, award: Computed, profile: Profile) -> None:
-    claim.calculation = _jsonable(award.to_dict(profile))
+    claim.calculation = _jsonable(award.stored(profile))
     claim.item = award.item[:200]
     claim.computed_amount = award.amount
     claim.range_min = award.range[0] if award.range else None
@@ -330,9 +334,9 @@ def _refuse_guards(claim: Claim, award: Computed) -> None:
     """No claim for an alliance that lost its support, none for an item already awarded or
     already claimed."""
     if award.code == "revoked":
-        raise ValidationFailed(award.reason)
+        raise ValidationFailed(award_reason(award))
     if award.code == "duplicate":
-        raise Conflict(award.reason)
+        raise Conflict(award_reason(award))
     other = _open_duplicate(claim)
     if other is not None:
         raise Conflict(
@@ -984,7 +988,8 @@ def award_stage(
         if value > 0:
             if not computed.granted:
                 raise ValidationFailed(
-                    gettext("按政策该申请不能给予奖补：%(reason)s") % {"reason": computed.reason}
+                    gettext("按政策该申请不能给予奖补：%(reason)s")
+                    % {"reason": award_reason(computed)}
                 )
             if computed.range is not None:
                 low, high = computed.range

@@ -48,6 +48,7 @@ from lianmeng.ui.errors import error_page
 
 from . import selectors, services
 from .models import Award, Batch, Claim, ClaimFile, ClaimReview
+from .reasons import award_reason, calc_reason
 
 PER_PAGE = 20
 OTHER_ROWS = 5
@@ -420,7 +421,7 @@ def _calculation(claim: Claim) -> dict[str, Any]:
     return {
         "amount": calc.get("amount"),
         "range": rng,
-        "reason": calc.get("reason", ""),
+        "reason": calc_reason(calc),
         "code": calc.get("code", ""),
         "granted": granted,
         "cap": calc.get("cap") if calc.get("code") == "capped" else None,
@@ -1036,6 +1037,7 @@ def calculator(request: HttpRequest) -> HttpResponse:
         else:
             result = {
                 "award": award,
+                "reason": award_reason(award),
                 "article": profile.cite(award.citation),
                 "granted": award.granted,
             }
