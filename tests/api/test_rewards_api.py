@@ -10,6 +10,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from lianmeng.policy.cli_rewards import run_rewards
 from tests.rewards import conftest as rewards_fixtures
@@ -64,6 +65,9 @@ def api(client, token_for):
             return client.post(
                 f"{API}{path}", body or {}, content_type="application/json", **self.headers
             )
+
+        def upload(self, path, data):
+            return client.post(f"{API}{path}", data, **self.headers)
 
     return As
 
@@ -173,9 +177,29 @@ def test_the_lead_unit_files_and_submits_a_claim(api, rw):
     assert Decimal(claim["computed_amount"]) == Decimal("30.00")
     assert claim["calculation"]["code"] == "computed"
     assert claim["kind_label"] == "公共服务平台服务收入奖励"
-    # evidence is required before submitting (no upload over this API: the web form)
+    # evidence is required before submitting; it is uploaded over the API too, checked by
+    # content like the web form's
     refused = assert_error(lead.post(f"/rewards/claims/{claim['id']}/submit", {}), 422)
     assert "证明材料" in refused["message"]
+    fake = SimpleUploadedFile("审计报告.pdf", b"MZ\x90\x00 not a pdf", "application/pdf")
+    assert_error(lead.upload(f"/rewards/claims/{claim['id']}/files", {"file": fake}), 422)
+    pdf = SimpleUploadedFile(
+        "审计报告.pdf", b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n", "application/pdf"
+    )
+    uploaded = lead.upload(
+        f"/rewards/claims/{claim['id']}/files", {"file": pdf, "title": "2019 年度服务收入审计报告"}
+    )
+    assert uploaded.status_code == 201, uploaded.content
+    assert [f["title"] for f in uploaded.json()["files"]] == ["2019 年度服务收入审计报告"]
+    other = SimpleUploadedFile("x.pdf", b"%PDF-1.4\n%%EOF\n", "application/pdf")
+    assert_error(
+        api(rw.other_applicant).upload(f"/rewards/claims/{claim['id']}/files", {"file": other}),
+        404,
+    )
+    sent = lead.post(
+        f"/rewards/claims/{claim['id']}/submit", {"revision": uploaded.json()["revision"]}
+    )
+    assert sent.status_code == 200 and sent.json()["status"] == "submitted", sent.content
     # the same item again: 409
     again = lead.post(
         "/rewards/claims",

@@ -1495,6 +1495,15 @@ API: dict[str, Rule] = {
     "GET /api/v1/rewards/claims/{claim_id}": Rule(
         SIGNED_IN, JURISDICTION, "reward", demo_lacks=REWARD_LACKS
     ),
+    "POST /api/v1/rewards/claims/{claim_id}/files": Rule(
+        roles(A, C),
+        JURISDICTION,
+        "reward",
+        POST,
+        REWARD_ROWS,
+        body={"title": "矩阵", "file": ("矩阵.pdf", b"%PDF-1.4\n%%EOF\n")},
+        demo_lacks=REWARD_LACKS,
+    ),
     "POST /api/v1/rewards/claims/{claim_id}/submit": Rule(
         roles(A, C), JURISDICTION, "reward", POST, REWARD_ROWS, body={}, demo_lacks=REWARD_LACKS
     ),

@@ -18,7 +18,7 @@ from typing import Annotated, Any
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema
+from ninja import Field, File, Form, Query, Router, Schema, UploadedFile
 from ninja.pagination import paginate
 from ninja.responses import Status
 from pydantic import WithJsonSchema
@@ -591,6 +591,23 @@ def claims_create(request: HttpRequest, payload: RewardClaimIn) -> Status:
 )
 def claims_get(request: HttpRequest, claim_id: PathId) -> Any:
     return _detail_out(request, claim_id)
+
+
+@router.post(
+    "/rewards/claims/{claim_id}/files",
+    response={201: RewardClaimDetailOut, **WRITE_ERRORS},
+    summary="为奖补申请上传证明材料（申请人；草稿或退回补正时）",
+)
+def claims_upload(
+    request: HttpRequest,
+    claim_id: PathId,
+    file: File[UploadedFile],
+    title: Form[str] = "",
+) -> Status:
+    """Multipart: ``file`` (PDF, image or Office file, checked by content and size like the
+    web form) and optionally its ``title`` (e.g. 2020 年度审计报告)."""
+    services.claim_upload(actor=request.user, claim_id=claim_id, file=file, title=title)
+    return Status(201, _detail_out(request, claim_id))
 
 
 @router.post(
