@@ -317,7 +317,28 @@ def expert_tasks(viewer: User, *, limit: int = HOME_CAP) -> tuple[list[Task], in
         )
         for t in (pending[:room] if waiting and room else [])
     ]
-    return tasks, total + waiting
+    # claims whose amount a review sets (lianmeng.rewards): the same inbox, last
+    from lianmeng.rewards.selectors import expert_tasks as reward_tasks
+
+    reviews = reward_tasks(viewer).filter(submitted_at__isnull=True, claim__status="reviewing")
+    to_review = reviews.count()
+    room = max(0, limit - len(tasks))
+    tasks += [
+        Task(
+            title=r.claim.alliance.name,
+            detail=_("奖补申请 %(number)s") % {"number": r.claim.number},
+            state=_("待评审"),
+            status="",
+            step=_("奖补评审"),
+            since=r.assigned_at,
+            due=None,
+            due_label="",
+            url=reverse("rewards:claim", args=[r.claim_id]),
+            action=_("去评审"),
+        )
+        for r in (reviews.order_by("assigned_at", "id")[:room] if to_review and room else [])
+    ]
+    return tasks, total + waiting + to_review
 
 
 # -- counts with each profile's own state names -------------------------------------------------
@@ -456,4 +477,25 @@ def alliance_work(viewer: User) -> list[AllianceWork]:
             url=reverse("reporting:inbox") + "?mine=1",
         ),
     ]
+    # rewards (lianmeng.rewards): only the department that decides them has any
+    from lianmeng.rewards.selectors import department_profiles
+
+    if department_profiles(viewer):
+        from lianmeng.rewards.models import Claim
+        from lianmeng.rewards.selectors import claims, instalments_due
+
+        rows += [
+            AllianceWork(
+                label=_("奖补申请待审核"),
+                count=claims(viewer)
+                .filter(profile__in=department_profiles(viewer), status=Claim.Status.SUBMITTED)
+                .count(),
+                url=reverse("rewards:claims") + "?status=submitted",
+            ),
+            AllianceWork(
+                label=_("奖补决定已公布、尚未拨付"),
+                count=instalments_due(viewer).count(),
+                url=reverse("rewards:ledger"),
+            ),
+        ]
     return [row for row in rows if row.count]
