@@ -12,7 +12,6 @@ stays in the registry in its revoked state, with the date and the ground.
 from __future__ import annotations
 
 import os
-import secrets
 import uuid
 from typing import Any
 
@@ -29,14 +28,13 @@ from lianmeng.core.errors import NotFound, ValidationFailed
 from lianmeng.core.models import User
 from lianmeng.core.site import absolute_url
 from lianmeng.documents.pdf import (
-    CODE_ALPHABET,
-    CODE_LENGTH,
     DEFAULT_FONT,
     FONTS,
     code_display,
     html_to_pdf,
     normalise_code,
     qr_data_uri,
+    unique_code,
 )
 from lianmeng.policy.citation import cite
 from lianmeng.policy.loader import UnknownProfileError, get_profile
@@ -183,10 +181,7 @@ def evidence_open(evidence: RevocationEvidence) -> Any:
 
 
 def _new_code() -> str:
-    while True:
-        code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
-        if not RevocationNotice.objects.filter(verification_code=code).exists():
-            return code
+    return unique_code(RevocationNotice)
 
 
 def _title(alliance: Alliance, label: str) -> str:

@@ -287,14 +287,9 @@ def _registry_upsert(
 
 
 def _new_verification_code() -> str:
-    import secrets
+    from lianmeng.documents.pdf import unique_code
 
-    from lianmeng.documents.pdf import CODE_ALPHABET, CODE_LENGTH
-
-    while True:
-        code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
-        if not Decision.objects.filter(verification_code=code).exists():
-            return code
+    return unique_code(Decision)
 
 
 def _already_published(actor: User, token: str | None) -> list[Decision] | None:

@@ -15,7 +15,6 @@ transaction with its audit entry, and refuses a stale ``revision`` (409).
 from __future__ import annotations
 
 import os
-import secrets
 import uuid
 from collections.abc import Iterable, Mapping
 from datetime import date
@@ -510,12 +509,9 @@ def round_close(*, actor: User, alliance_id: Any) -> AcceptanceRound:
 
 
 def _new_code() -> str:
-    from lianmeng.documents.pdf import CODE_ALPHABET, CODE_LENGTH
+    from lianmeng.documents.pdf import unique_code
 
-    while True:
-        code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
-        if not Certificate.objects.filter(verification_code=code).exists():
-            return code
+    return unique_code(Certificate)
 
 
 def _issue_certificate(actor: User, alliance: Alliance, round: AcceptanceRound) -> Certificate:

@@ -18,6 +18,7 @@ WeasyPrint fetches nothing from outside: the only resources are ``data:`` URIs (
 from __future__ import annotations
 
 import logging
+import secrets
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -55,6 +56,15 @@ class VersionStamp:
     sha256: str | None = None
     #: where the QR points (absolute when the site's address is known)
     verify_url: str | None = None
+
+
+def unique_code(model: Any, field: str = "verification_code") -> str:
+    """A new verification code (:data:`CODE_LENGTH` characters of :data:`CODE_ALPHABET`) that
+    no row of ``model`` holds in ``field`` yet: the one way every printed document gets its code."""
+    while True:
+        code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+        if not model._default_manager.filter(**{field: code}).exists():
+            return code
 
 
 def code_display(code: str) -> str:

@@ -109,30 +109,35 @@ def _width(value: Any) -> int:
     return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
 
 
-def _cell(sheet: Any, value: Any, *, bold: bool = False) -> Any:
+def cell(sheet: Any, value: Any, *, bold: bool = False, decimal_format: str = "") -> Any:
+    """One cell of a write-only sheet: dates as dates (Beijing time), numbers as numbers
+    (a Decimal in ``decimal_format`` when given, e.g. ``#,##0.00`` for 万元), text never read
+    as a formula."""
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
 
     if isinstance(value, datetime):
-        cell = WriteOnlyCell(sheet, value=as_beijing(value).replace(tzinfo=None, microsecond=0))
-        cell.number_format = "yyyy-mm-dd hh:mm"
+        out = WriteOnlyCell(sheet, value=as_beijing(value).replace(tzinfo=None, microsecond=0))
+        out.number_format = "yyyy-mm-dd hh:mm"
     elif isinstance(value, date):
-        cell = WriteOnlyCell(sheet, value=value)
-        cell.number_format = "yyyy-mm-dd"
+        out = WriteOnlyCell(sheet, value=value)
+        out.number_format = "yyyy-mm-dd"
     elif value is None or isinstance(value, bool):
-        cell = WriteOnlyCell(sheet, value="" if value is None else ("是" if value else "否"))
+        out = WriteOnlyCell(sheet, value="" if value is None else ("是" if value else "否"))
     elif isinstance(value, int | float | Decimal):
-        cell = WriteOnlyCell(sheet, value=value)
+        out = WriteOnlyCell(sheet, value=value)
+        if decimal_format and isinstance(value, Decimal):
+            out.number_format = decimal_format
     else:
         text, risky = escape_text(str(value))
-        cell = WriteOnlyCell(sheet, value=text)
+        out = WriteOnlyCell(sheet, value=text)
         if risky:
             # a string cell, never a formula, shown as typed (Excel's leading apostrophe)
-            cell.data_type = "s"
-            cell.quotePrefix = True
+            out.data_type = "s"
+            out.quotePrefix = True
     if bold:
-        cell.font = Font(bold=True)
-    return cell
+        out.font = Font(bold=True)
+    return out
 
 
 def write_table(
@@ -152,14 +157,14 @@ def write_table(
     guessed = [max(MIN_WIDTH, min(MAX_WIDTH, _width(h) + 2)) for h in headers]
     for index, width in enumerate(widths or guessed, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.append([_cell(sheet, str(h), bold=True) for h in headers])
+    sheet.append([cell(sheet, str(h), bold=True) for h in headers])
     for row in rows:
         sheet.append([_plain(sheet, value) for value in row])
     return workbook_bytes(book)
 
 
 def _plain(sheet: Any, value: Any) -> Any:
-    """``_cell`` for a data cell, but a plain value where no cell object is needed (a number,
+    """:func:`cell` for a data cell, but a plain value where no cell object is needed (a number,
     a text that cannot start a formula, a blank): openpyxl writes those through one reused
     cell, which makes a 10,000-row export about a third faster (tests/bench/evaluation_bench.py)."""
     if value is None:
@@ -170,7 +175,7 @@ def _plain(sheet: Any, value: Any) -> Any:
         text, risky = escape_text(value)
         if not risky:
             return text
-    return _cell(sheet, value)
+    return cell(sheet, value)
 
 
 def xlsx_response(content: bytes, filename: str) -> Any:

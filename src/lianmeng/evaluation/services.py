@@ -11,7 +11,6 @@ warned and given a rectification deadline, :func:`publish`).
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -27,6 +26,7 @@ from lianmeng.core import clock
 from lianmeng.core.audit import audit_record
 from lianmeng.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from lianmeng.core.models import Unit, User
+from lianmeng.core.revisions import check_revision
 from lianmeng.core.roles import Role
 from lianmeng.experts.conflicts import unit_codes
 from lianmeng.policy.alliance_life import add_months
@@ -55,16 +55,7 @@ BATCH = 1_000
 TWO = Decimal("0.001")
 
 
-def _stale(row: Any, revision: Any) -> None:
-    if revision in (None, ""):
-        return
-    try:
-        if int(revision) != row.revision:
-            raise Conflict(
-                gettext("内容已被他人修改，请刷新页面后再保存（您填写的内容仍在表单中）。")
-            )
-    except (TypeError, ValueError) as exc:
-        raise ValidationFailed(gettext("版本号无效，请刷新页面。")) from exc
+_stale = check_revision
 
 
 def _config(profile_id: str) -> EvaluationConfig:
@@ -75,12 +66,9 @@ def _config(profile_id: str) -> EvaluationConfig:
 
 
 def _new_code(model: Any, field: str) -> str:
-    from lianmeng.documents.pdf import CODE_ALPHABET, CODE_LENGTH
+    from lianmeng.documents.pdf import unique_code
 
-    while True:
-        code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
-        if not model.objects.filter(**{field: code}).exists():
-            return code
+    return unique_code(model, field)
 
 
 def parse_score(value: Any, label: str) -> Decimal | None:

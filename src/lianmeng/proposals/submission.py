@@ -14,7 +14,6 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
-import secrets
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -33,7 +32,7 @@ from lianmeng.core.errors import Conflict, NotFound, PermissionDenied, Validatio
 from lianmeng.core.integrity import seal
 from lianmeng.core.models import User
 from lianmeng.core.roles import Role
-from lianmeng.documents.pdf import CODE_ALPHABET, CODE_LENGTH, VersionStamp, render_proposal_pdf
+from lianmeng.documents.pdf import VersionStamp, render_proposal_pdf, unique_code
 from lianmeng.policy.catalogue import RULE_TITLES
 from lianmeng.workflow.models import StateChange
 from lianmeng.workflow.routing import state_label
@@ -197,10 +196,7 @@ def canonical_sha256(document: Any, writeups: Any, explanations: Any) -> str:
 
 def new_verification_code() -> str:
     """12 characters from an alphabet without look-alikes, not used before."""
-    while True:
-        code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
-        if not ProposalVersion.objects.filter(verification_code=code).exists():
-            return code
+    return unique_code(ProposalVersion)
 
 
 def verify_url(code: str, site_url: str | None = None) -> str:

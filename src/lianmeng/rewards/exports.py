@@ -37,7 +37,7 @@ from lianmeng.documents.pdf import (
     normalise_code,
     qr_data_uri,
 )
-from lianmeng.documents.xlsx import escape_text, workbook_bytes
+from lianmeng.documents.xlsx import cell, escape_text, workbook_bytes
 from lianmeng.policy.loader import UnknownProfileError, get_profile
 from lianmeng.policy.rewards import money
 from lianmeng.proposals.verifiable import Verified, register_verifiable
@@ -130,26 +130,7 @@ def _today_text() -> str:
 
 
 def _cell(sheet: Any, value: Any, *, bold: bool = False) -> Any:
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-
-    if isinstance(value, Decimal):
-        cell = WriteOnlyCell(sheet, value=value)
-        cell.number_format = MONEY_FORMAT
-    elif hasattr(value, "isoformat") and not isinstance(value, str):
-        cell = WriteOnlyCell(sheet, value=value)
-        cell.number_format = "yyyy-mm-dd"
-    elif value is None or isinstance(value, int):
-        cell = WriteOnlyCell(sheet, value=value)
-    else:
-        text, risky = escape_text(str(value))
-        cell = WriteOnlyCell(sheet, value=text)
-        if risky:
-            cell.data_type = "s"
-            cell.quotePrefix = True
-    if bold:
-        cell.font = Font(bold=True)
-    return cell
+    return cell(sheet, value, bold=bold, decimal_format=MONEY_FORMAT)
 
 
 def _sheet(book: Any, title: str, headers: Sequence[str], widths: Sequence[int]) -> Any:

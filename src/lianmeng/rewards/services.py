@@ -34,6 +34,7 @@ from lianmeng.core import clock
 from lianmeng.core.audit import audit_record
 from lianmeng.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from lianmeng.core.models import Unit, User
+from lianmeng.core.revisions import check_revision
 from lianmeng.core.roles import Role
 from lianmeng.experts.conflicts import unit_codes
 from lianmeng.policy.loader import get_profile
@@ -79,16 +80,7 @@ LIMIT = Decimal("10000000")
 # -- small helpers -----------------------------------------------------------------------------
 
 
-def _stale(row: Any, revision: Any) -> None:
-    if revision in (None, ""):
-        return
-    try:
-        if int(revision) != row.revision:
-            raise Conflict(
-                gettext("内容已被他人修改，请刷新页面后再保存（您填写的内容仍在表单中）。")
-            )
-    except (TypeError, ValueError) as exc:
-        raise ValidationFailed(gettext("版本号无效，请刷新页面。")) from exc
+_stale = check_revision
 
 
 def _profile(profile_id: str) -> tuple[Profile, RewardsConfig]:
@@ -1105,7 +1097,7 @@ def batch_publish(
     *, actor: User, batch_id: Any, reference: str = "", revision: Any = None
 ) -> Batch:
     """Publish every decision of the batch together; the lead units are notified."""
-    from lianmeng.documents.pdf import CODE_ALPHABET, CODE_LENGTH
+    from lianmeng.documents.pdf import unique_code
 
     reference = _line(reference, 60)
     with transaction.atomic():
@@ -1127,10 +1119,7 @@ def batch_publish(
                 % {"names": "、".join(lost)}
             )
         now = clock.now()
-        while True:
-            code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
-            if not Batch.objects.filter(verification_code=code).exists():
-                break
+        code = unique_code(Batch)
         batch.status = Batch.Status.PUBLISHED
         batch.reference = reference
         batch.published_by = actor
