@@ -21,6 +21,18 @@ def jurisdiction_for_region(code: str) -> Jurisdiction | None:
     return next((found[c] for c in candidates if c in found), None)
 
 
+def profile_jurisdiction(profile_id: str) -> Jurisdiction | None:
+    """The area a policy profile governs (its department's jurisdiction), or None for an
+    unknown profile or an area not in the tree."""
+    from lianmeng.policy.loader import UnknownProfileError, get_profile
+
+    try:
+        code = get_profile(profile_id).jurisdiction.value
+    except UnknownProfileError:
+        return None
+    return Jurisdiction.objects.filter(code=code).first()
+
+
 def viewer_scope(viewer: User) -> Jurisdiction | None:
     """The jurisdiction whose records a department viewer sees (its own and those below)."""
     if not viewer.is_authenticated:

@@ -27,9 +27,13 @@ from django.utils.translation import gettext, gettext_noop
 
 from lianmeng.core import clock
 from lianmeng.core.errors import NotFound
-from lianmeng.core.models import Jurisdiction, User
+from lianmeng.core.models import User
 from lianmeng.core.roles import Role
-from lianmeng.core.selectors import lead_unit_filter, scope_filter, viewer_scope
+from lianmeng.core.selectors import (
+    lead_unit_filter,
+    scope_filter,
+    viewer_scope,
+)
 from lianmeng.policy.evaluation_config import EvaluationConfig
 from lianmeng.policy.loader import UnknownProfileError, get_profile
 
@@ -58,14 +62,6 @@ def config_of(profile_id: str) -> EvaluationConfig | None:
         return get_profile(profile_id).evaluation
     except UnknownProfileError:
         return None
-
-
-def profile_jurisdiction(profile_id: str) -> Jurisdiction | None:
-    try:
-        code = get_profile(profile_id).jurisdiction.value
-    except UnknownProfileError:
-        return None
-    return Jurisdiction.objects.filter(code=code).first()
 
 
 def organiser_profiles(viewer: User) -> list[str]:

@@ -28,6 +28,7 @@ from lianmeng.core.errors import Conflict, NotFound, PermissionDenied, Validatio
 from lianmeng.core.models import Unit, User
 from lianmeng.core.revisions import check_revision
 from lianmeng.core.roles import Role
+from lianmeng.core.selectors import profile_jurisdiction
 from lianmeng.experts.conflicts import unit_codes
 from lianmeng.policy.alliance_life import add_months
 from lianmeng.policy.evaluation import ScoreError, grade_of, weighted_score
@@ -155,7 +156,7 @@ def campaign_open(
     department = config.evaluator("department")
     office = department.label if department else (profile.authority or profile.issuer).value
     title = (title or "").strip() or f"{office} {year} 年度产业技术创新战略联盟绩效评价"
-    jurisdiction = selectors.profile_jurisdiction(profile_id)
+    jurisdiction = profile_jurisdiction(profile_id)
     assert jurisdiction is not None  # noqa: S101  (organiser_profiles matched its code)
     notice = config.notice_days.value if config.notice_days is not None else 0
     with transaction.atomic():

@@ -21,9 +21,13 @@ from django.utils.translation import gettext_noop
 from lianmeng.alliances.models import Alliance
 from lianmeng.core import clock
 from lianmeng.core.errors import NotFound
-from lianmeng.core.models import Jurisdiction, User
+from lianmeng.core.models import User
 from lianmeng.core.roles import Role
-from lianmeng.core.selectors import lead_unit_filter, scope_filter, viewer_scope
+from lianmeng.core.selectors import (
+    lead_unit_filter,
+    scope_filter,
+    viewer_scope,
+)
 from lianmeng.policy.loader import UnknownProfileError, get_profile, load_profiles
 from lianmeng.policy.rewards import AllianceFacts, money
 from lianmeng.policy.rewards_config import RewardsConfig
@@ -46,14 +50,6 @@ def config_of(profile_id: str) -> RewardsConfig | None:
         return get_profile(profile_id).rewards
     except UnknownProfileError:
         return None
-
-
-def profile_jurisdiction(profile_id: str) -> Jurisdiction | None:
-    try:
-        code = get_profile(profile_id).jurisdiction.value
-    except UnknownProfileError:
-        return None
-    return Jurisdiction.objects.filter(code=code).first()
 
 
 def department_profiles(viewer: User) -> list[str]:

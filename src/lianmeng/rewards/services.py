@@ -36,6 +36,7 @@ from lianmeng.core.errors import Conflict, NotFound, PermissionDenied, Validatio
 from lianmeng.core.models import Unit, User
 from lianmeng.core.revisions import check_revision
 from lianmeng.core.roles import Role
+from lianmeng.core.selectors import profile_jurisdiction
 from lianmeng.experts.conflicts import unit_codes
 from lianmeng.policy.loader import get_profile
 from lianmeng.policy.models import Profile
@@ -170,7 +171,7 @@ def _lead_users(unit_id: int) -> list[User]:
 
 
 def _department_users(profile_id: str) -> list[User]:
-    area = selectors.profile_jurisdiction(profile_id)
+    area = profile_jurisdiction(profile_id)
     if area is None:
         return []
     return list(
