@@ -20,7 +20,7 @@ def test_audit_page_masks_business_values_and_keeps_who_what_when(
             actor=expert,
             action="lianmeng.review.scores.submitted",
             obj=unit,
-            after={"strategy": "87", "comment": "评语：产业链完整"},
+            after={"strategy": "87.25", "comment": "评语：产业链完整"},
         )
         edited = audit_record(
             actor=expert,
@@ -33,7 +33,7 @@ def test_audit_page_masks_business_values_and_keeps_who_what_when(
     login(make_user(["auditadmin"], username="shenji"))
     page = client.get("/audit/").content.decode()
 
-    for secret in ("87", "评语：产业链完整", "旧的章节正文甲乙丙", "新的章节正文丁戊己"):
+    for secret in ("87.25", "评语：产业链完整", "旧的章节正文甲乙丙", "新的章节正文丁戊己"):
         assert secret not in page, secret
     assert str(unit) not in page  # the record's name is business content too
     assert "（已隐去业务内容）" in page
