@@ -26,7 +26,11 @@ from . import checks, errors, jurisdictions, policies, proposals, tokens
 from . import construction as construction_api
 from . import evaluation as evaluation_api
 from . import experts as experts_api
+from . import insight as insight_api
+from . import ipbase as ipbase_api
 from . import materials as materials_api
+from . import notices as notices_api
+from . import projects as projects_api
 from . import registry as registry_api
 from . import reporting as reporting_api
 from . import reviews as reviews_api
@@ -35,6 +39,7 @@ from . import roster as roster_api
 from . import running as running_api
 from . import sections as proposal_sections
 from . import submission as submission_api
+from . import whatif as whatif_api
 from .auth import DEFAULT_AUTH
 from .documents import interchange_components
 
@@ -213,3 +218,8 @@ api.add_router("", reporting_api.router)
 api.add_router("", construction_api.router)
 api.add_router("", evaluation_api.router)
 api.add_router("", rewards_api.router)
+api.add_router("", notices_api.router)
+api.add_router("", ipbase_api.router)
+api.add_router("", projects_api.router)
+api.add_router("", whatif_api.router)
+api.add_router("", insight_api.router)

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "lianmeng.core",
     "lianmeng.ui",
     "lianmeng.workflow",
+    "lianmeng.notices",
     "lianmeng.calls",
     "lianmeng.proposals",
     "lianmeng.documents",
@@ -66,6 +67,10 @@ INSTALLED_APPS = [
     "lianmeng.reporting",
     "lianmeng.evaluation",
     "lianmeng.rewards",
+    "lianmeng.ipbase",
+    "lianmeng.projects",
+    "lianmeng.whatif",
+    "lianmeng.insight",
     "lianmeng.running",
     "lianmeng.web",
 ]

@@ -22,6 +22,11 @@ urlpatterns = [
     path("", include("lianmeng.reporting.urls")),
     path("", include("lianmeng.evaluation.urls")),
     path("", include("lianmeng.rewards.urls")),
+    path("", include("lianmeng.notices.urls")),
+    path("", include("lianmeng.ipbase.urls")),
+    path("", include("lianmeng.projects.urls")),
+    path("", include("lianmeng.whatif.urls")),
+    path("", include("lianmeng.insight.urls")),
     path("", include("lianmeng.schedule.urls")),
     path("", include("lianmeng.web.urls")),
 ]

@@ -1,0 +1,1 @@
+"""Dashboards, member overlap and industrial-chain coverage (M-60)."""

@@ -1,0 +1,1 @@
+"""Announcements, public notices (公示) and objections (M-62)."""

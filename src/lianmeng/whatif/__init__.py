@@ -1,0 +1,1 @@
+"""Policy what-if: the current alliances and pending proposals under a draft profile (B-6)."""
