@@ -1510,3 +1510,23 @@ API: dict[str, Rule] = {
     "GET /api/v1/rewards/ledger": Rule(SIGNED_IN, note="the department's and the lead unit's own"),
     "GET /api/v1/rewards/budgets": Rule(SIGNED_IN, note="the deciding department's; else empty"),
 }
+
+
+# -- issue 16: one module per app (tests/web/authz_rules_<app>.py, each with PAGES and API) ------
+
+
+def _merge_app_rules() -> None:
+    import importlib
+
+    for app in ("notices", "ipbase", "projects", "whatif", "insight"):
+        try:
+            module = importlib.import_module(f"tests.web.authz_rules_{app}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"tests.web.authz_rules_{app}":
+                raise
+            continue
+        PAGES.update(getattr(module, "PAGES", {}))
+        API.update(getattr(module, "API", {}))
+
+
+_merge_app_rules()
