@@ -1518,7 +1518,7 @@ API: dict[str, Rule] = {
 def _merge_app_rules() -> None:
     import importlib
 
-    for app in ("notices", "ipbase", "projects", "whatif", "insight"):
+    for app in ("notices", "ipbase", "projects", "whatif", "insight", "insight_overlap"):
         try:
             module = importlib.import_module(f"tests.web.authz_rules_{app}")
         except ModuleNotFoundError as exc:

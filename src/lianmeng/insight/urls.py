@@ -1,7 +1,7 @@
-"""URLs of insight."""
+"""URLs of insight: the dashboard (urls_dashboard) and the overlap and chain analysis (urls_overlap)."""
 
-from django.urls import path  # noqa: F401
+from . import urls_dashboard, urls_overlap
 
 app_name = "insight"
 
-urlpatterns: list = []
+urlpatterns = [*urls_dashboard.urlpatterns, *urls_overlap.urlpatterns]

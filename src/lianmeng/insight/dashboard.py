@@ -1,0 +1,1 @@
+"""The department dashboard's figures (M-60), computed into Snapshot kind "dashboard"."""

@@ -1,0 +1,1 @@
+"""Member overlap between alliances and industrial-chain coverage (M-60), Snapshot kind "overlap"."""

@@ -1,0 +1,3 @@
+"""URLs of insight (urls_overlap)."""
+
+urlpatterns: list = []
