@@ -376,9 +376,11 @@ def decisions_publish(
                 if done is not None:
                     return done
                 raise
+            _check_public_notice(decisions)
             now = clock.now()
             notice = _notice(actor, reference, token, now)
             published = _publish_all(actor, decisions, notice, now, proposal_transition)
+            _notices_take_effect(actor, published)
     except IntegrityError as exc:
         done = _already_published(actor, token)
         if done is not None:
@@ -389,6 +391,114 @@ def decisions_publish(
             details={"field": "reference"},
         ) from exc
     return published
+
+
+# -- 公示 before publication (lianmeng.notices) ----------------------------------------------------
+
+#: the subject kind of a staged decision in a 公示 (lianmeng.notices.models.NoticeSubject)
+DECISION_SUBJECT = "alliances.decision"
+
+
+def _check_public_notice(decisions: list[Decision]) -> None:
+    """A decision put into a 公示 (拟认定名单公示) is published only once the 公示 ended and
+    every objection to it is handled; decisions never put into one publish as before."""
+    from lianmeng.notices.models import Announcement
+    from lianmeng.notices.selectors import blocking_notices, today
+
+    blocking = list(blocking_notices(DECISION_SUBJECT, [d.pk for d in decisions])[:5])
+    if not blocking:
+        return
+    row = blocking[0]
+    details = {"notices": [b.pk for b in blocking]}
+    if row.status == Announcement.Status.DRAFT or not row.has_period:
+        message = _(
+            "所选决定已列入公示“%(title)s”，该公示尚未发布。请先发布公示（或撤回），"
+            "公示期满且异议处理完毕后再发布决定。本批决定均未发布。"
+        ) % {"title": row.title}
+    elif today() <= row.notice_ends_on:
+        message = _(
+            "所选决定正在公示“%(title)s”中，公示期至 %(end)s（含当日），"
+            "公示期满后才能发布。本批决定均未发布。"
+        ) % {"title": row.title, "end": row.notice_ends_on.isoformat()}
+    else:
+        message = _(
+            "公示“%(title)s”还有 %(n)d 条异议待处理，请在“公告管理”中逐条填写处理意见后再发布。"
+            "本批决定均未发布。"
+        ) % {"title": row.title, "n": row.open_objections}
+    raise Conflict(message, details=details)
+
+
+def _notices_take_effect(actor: User, published: list[Decision]) -> None:
+    from lianmeng.notices.services import subjects_take_effect
+
+    subjects_take_effect(actor=actor, subject_kind=DECISION_SUBJECT, ids=[d.pk for d in published])
+
+
+def decisions_notice(
+    *,
+    actor: User,
+    ids: Iterable[int],
+    starts: date | None,
+    ends: date | None,
+    title: str = "",
+) -> Any:
+    """拟认定名单公示: put staged decisions into a 公示 (a draft announcement of the actor's
+    department listing them, with its period). The department reviews the draft, attaches
+    files and publishes it (lianmeng.notices); the decisions are published after it ends."""
+    from lianmeng.notices.models import Announcement
+    from lianmeng.notices.selectors import covering_notices
+    from lianmeng.notices.services import announcement_create
+    from lianmeng.workflow.routing import actor_office
+
+    _check_decider(actor)
+    wanted = sorted({int(pk) for pk in ids})
+    if not wanted:
+        raise ValidationFailed(_("请选择要公示的决定。"))
+    if starts is None or ends is None:
+        raise ValidationFailed(
+            _("请填写公示的开始日期和截止日期。"), details={"field": "notice_starts_on"}
+        )
+    with transaction.atomic():
+        decisions = _staged_for_update(actor, wanted)
+        covered = covering_notices(DECISION_SUBJECT, wanted)
+        if covered:
+            names = [d.proposal.name for d in decisions if d.pk in covered]
+            raise Conflict(
+                _("以下决定已列入公示，不能重复公示：%(names)s")
+                % {"names": pgettext("list separator", "、").join(names)}
+            )
+        office = actor_office(actor)
+        lines = [
+            f"{n}. {d.alliance_name or d.proposal.name}（{d.proposal.lead_unit.name}）"
+            f" — {d.get_kind_display()}"
+            for n, d in enumerate(decisions, start=1)
+        ]
+        body = (
+            _(
+                "经专家评审，%(office)s拟作出以下决定，现予以公示。公示期为 %(start)s 至 %(end)s。"
+                "对公示内容有异议的，请在公示期内通过本页提出，写明理由并留下联系方式。"
+            )
+            % {"office": office, "start": starts.isoformat(), "end": ends.isoformat()}
+            + "\n\n"
+            + "\n".join(lines)
+        )
+        return announcement_create(
+            actor=actor,
+            kind=Announcement.Kind.DECISION,
+            title=title.strip() or _("关于拟认定产业技术创新战略联盟名单的公示"),
+            body=body,
+            notice_starts_on=starts,
+            notice_ends_on=ends,
+            department=office,
+            subjects=[
+                (
+                    DECISION_SUBJECT,
+                    d.pk,
+                    f"{d.get_kind_display()} · {d.alliance_name or d.proposal.name}",
+                )
+                for d in decisions
+            ],
+        )
 
 
 def _publish_all(

@@ -37,5 +37,6 @@ urlpatterns = [
     path("staff/decisions/", views.decisions, name="decisions"),
     path("staff/decisions/stage/", views.decision_stage, name="decision_stage"),
     path("staff/decisions/publish/", views.decisions_publish, name="decisions_publish"),
+    path("staff/decisions/notice/", views.decisions_notice, name="decisions_notice"),
     path("staff/decisions/<int:pk>/unstage/", views.decision_unstage, name="decision_unstage"),
 ]

@@ -344,11 +344,54 @@ def decisions(request: HttpRequest) -> HttpResponse:
         "page_obj": page,
         "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2),
         "rows": _stage_rows(request, list(page.object_list)),
-        "staged": list(selectors.staged_decisions(viewer=request.user)[:200]),
+        "staged": _with_notices(list(selectors.staged_decisions(viewer=request.user)[:200])),
         "published": list(selectors.published_decisions(viewer=request.user)[:20]),
         **_publish_form(request),
     }
     return render(request, "alliances/decisions.html", context)
+
+
+def _with_notices(staged: list[Any]) -> list[Any]:
+    """Each staged decision with the 公示 it is in (lianmeng.notices; one query)."""
+    from lianmeng.notices.selectors import STATE_LABELS, covering_notices, notice_state
+
+    found = covering_notices(services.DECISION_SUBJECT, [d.pk for d in staged])
+    for decision in staged:
+        decision.public_notices = [
+            {"row": a, "state": notice_state(a), "label": STATE_LABELS[notice_state(a)]}
+            for a in found.get(decision.pk, [])
+        ]
+    return staged
+
+
+@permission("alliances.decide")
+@require_POST
+def decisions_notice(request: HttpRequest) -> HttpResponse:
+    """拟认定名单公示: the selected staged decisions into a draft 公示 (lianmeng.notices)."""
+    from datetime import date
+
+    def day(name: str) -> date | None:
+        try:
+            return date.fromisoformat(request.POST.get(name, "").strip())
+        except ValueError:
+            return None
+
+    ids = [int(v) for v in request.POST.getlist("decisions") if v.isdigit()]
+    try:
+        row = services.decisions_notice(
+            actor=request.user,
+            ids=ids,
+            starts=day("notice_starts_on"),
+            ends=day("notice_ends_on"),
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("alliances:decisions")
+    messages.success(
+        request,
+        _("已生成公示草稿，请核对正文、添加附件后发布；公示期满且异议处理完毕后再发布决定。"),
+    )
+    return redirect("notices:staff_detail", pk=row.pk)
 
 
 def _publish_form(request: HttpRequest) -> dict[str, Any]:

@@ -498,4 +498,15 @@ def alliance_work(viewer: User) -> list[AllianceWork]:
                 url=reverse("rewards:ledger"),
             ),
         ]
+    # 公示异议 (lianmeng.notices): objections to the department's 公示 waiting for its answer
+    from lianmeng.notices.selectors import open_objection_count
+
+    rows.append(
+        AllianceWork(
+            label=_("公示异议待处理"),
+            count=open_objection_count(viewer),
+            url=reverse("notices:staff_list") + "?status=published",
+            urgent=True,
+        )
+    )
     return [row for row in rows if row.count]
