@@ -60,6 +60,9 @@ class Patent(models.Model):
         indexes = [
             models.Index(fields=["alliance", "year"], name="ipbase_patent_alliance"),
             models.Index(fields=["region", "year"], name="ipbase_patent_region"),
+            # the public list's order (newest year first) without a sort of the whole table
+            models.Index(fields=["-year", "-id"], name="ipbase_patent_order"),
+            models.Index(fields=["kind", "year"], name="ipbase_patent_kind"),
         ]
 
     def __str__(self) -> str:
@@ -104,7 +107,71 @@ class Standard(models.Model):
         indexes = [
             models.Index(fields=["alliance", "year"], name="ipbase_standard_alliance"),
             models.Index(fields=["region", "year"], name="ipbase_standard_region"),
+            models.Index(fields=["-year", "-id"], name="ipbase_standard_order"),
         ]
 
     def __str__(self) -> str:
         return f"{self.number} {self.title}"
+
+
+class PatentReport(models.Model):
+    """One report of a patent by an alliance (a form, an import line or the API), kept even
+    when the number was merged into a row another alliance reported first: the alliance's own
+    list is the patents it reported."""
+
+    patent = models.ForeignKey(Patent, on_delete=models.CASCADE, related_name="reports")
+    alliance = models.ForeignKey("alliances.Alliance", on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField(_("年度"))
+    #: the annual report of that year it was reported with, when there is one
+    report = models.ForeignKey(
+        "reporting.Report", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    #: what this report said (the row keeps the latest)
+    status = models.CharField(_("法律状态"), max_length=10, blank=True)
+    licences_inside = models.PositiveIntegerField(_("联盟内许可数"), default=0)
+    licences_outside = models.PositiveIntegerField(_("联盟外许可数"), default=0)
+    #: form, xlsx or api
+    source = models.CharField(_("来源"), max_length=10, default="form")
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reported_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-reported_at", "-id"]
+        verbose_name = _("专利报送记录")
+        verbose_name_plural = _("专利报送记录")
+        indexes = [
+            models.Index(fields=["alliance", "year"], name="ipbase_patentreport_alliance"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.patent_id} {self.alliance_id} {self.year}"
+
+
+class StandardReport(models.Model):
+    """One report of a standard by an alliance (as :class:`PatentReport`)."""
+
+    standard = models.ForeignKey(Standard, on_delete=models.CASCADE, related_name="reports")
+    alliance = models.ForeignKey("alliances.Alliance", on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField(_("年度"))
+    report = models.ForeignKey(
+        "reporting.Report", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    status = models.CharField(_("状态"), max_length=10, blank=True)
+    source = models.CharField(_("来源"), max_length=10, default="form")
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reported_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-reported_at", "-id"]
+        verbose_name = _("标准报送记录")
+        verbose_name_plural = _("标准报送记录")
+        indexes = [
+            models.Index(fields=["alliance", "year"], name="ipbase_standardreport_alliance"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.standard_id} {self.alliance_id} {self.year}"

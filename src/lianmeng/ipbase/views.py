@@ -1,0 +1,206 @@
+"""The public patent and standard base (M-61): search and filter, one page of 20 with the
+count, details with every report, the export of the filtered rows (capped), the import
+templates, and one alliance's own list (with the lead unit's buttons to report)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from lianmeng.alliances.models import Alliance
+from lianmeng.core import clock
+from lianmeng.core.access import public
+from lianmeng.core.errors import DomainError
+from lianmeng.documents.xlsx import xlsx_response
+from lianmeng.proposals.models import Proposal
+from lianmeng.ui.errors import error_page
+
+from . import selectors, xlsx
+from .models import Patent, Standard
+
+PER_PAGE = 20
+
+MODES: dict[str, dict[str, Any]] = {
+    "patents": {
+        "model": Patent,
+        "kinds": Patent.Kind,
+        "statuses": Patent.Status,
+        "list": selectors.patent_list,
+        "title": "专利池",
+    },
+    "standards": {
+        "model": Standard,
+        "kinds": Standard.Level,
+        "statuses": Standard.Status,
+        "list": selectors.standard_list,
+        "title": "产业技术标准信息库",
+    },
+}
+
+
+def _filters(request: HttpRequest, mode: str) -> selectors.Filters:
+    spec = MODES[mode]
+    return selectors.filters_from(
+        request.GET, kinds=list(spec["kinds"].values), statuses=list(spec["statuses"].values)
+    )
+
+
+def _year_choices() -> list[int]:
+    this_year = clock.beijing_now().year
+    return list(range(this_year, this_year - 15, -1))
+
+
+def _base_list(request: HttpRequest, mode: str) -> HttpResponse:
+    spec = MODES[mode]
+    filters = _filters(request, mode)
+    qs = spec["list"](filters)
+    page = Paginator(qs, PER_PAGE).get_page(request.GET.get("page"))
+    alliance = (
+        Alliance.objects.filter(pk=filters.alliance).only("pk", "name").first()
+        if filters.alliance is not None
+        else None
+    )
+    context = {
+        "mode": mode,
+        "page_title": _(spec["title"]),
+        "page_obj": page,
+        "rows": list(page.object_list),
+        "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2),
+        "filters": filters,
+        "filter_alliance": alliance,
+        "fields": list(Proposal.Domain.choices),
+        "kinds": list(spec["kinds"].choices),
+        "statuses": list(spec["statuses"].choices),
+        "years": _year_choices(),
+        "export_cap": selectors.EXPORT_CAP,
+        "export_capped": page.paginator.count > selectors.EXPORT_CAP,
+        "query": request.GET.urlencode(),
+    }
+    return render(request, "ipbase/list.html", context)
+
+
+@public
+def patents(request: HttpRequest) -> HttpResponse:
+    return _base_list(request, "patents")
+
+
+@public
+def standards(request: HttpRequest) -> HttpResponse:
+    return _base_list(request, "standards")
+
+
+def _export(request: HttpRequest, mode: str) -> HttpResponse:
+    filters = _filters(request, mode)
+    rows = MODES[mode]["list"](filters)[: selectors.EXPORT_CAP]
+    stamp = clock.beijing_now().strftime("%Y%m%d")
+    if mode == "patents":
+        return xlsx_response(xlsx.export_patents(rows.iterator()), f"专利池-{stamp}.xlsx")
+    return xlsx_response(xlsx.export_standards(rows.iterator()), f"标准信息库-{stamp}.xlsx")
+
+
+@public
+def patents_xlsx(request: HttpRequest) -> HttpResponse:
+    return _export(request, "patents")
+
+
+@public
+def standards_xlsx(request: HttpRequest) -> HttpResponse:
+    return _export(request, "standards")
+
+
+def _editable_by(request: HttpRequest, alliance_ids: set[int]) -> bool:
+    if not request.user.is_authenticated:
+        return False
+    return selectors.lead_alliances(request.user).filter(pk__in=alliance_ids).exists()
+
+
+def _labelled(rows: Any, statuses: Any) -> list[Any]:
+    labels = dict(statuses.choices)
+    found = list(rows[:200])
+    for r in found:
+        r.status_label = labels.get(r.status, r.status)
+    return found
+
+
+def _field_label(value: str) -> str:
+    return str(dict(Proposal.Domain.choices).get(value, value or "—"))
+
+
+@public
+def patent(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        row = selectors.patent_get(pk)
+    except DomainError as exc:
+        return error_page(request, 404, _("未找到"), _(exc.message))
+    reports = _labelled(selectors.patent_reports(row), Patent.Status)
+    return render(
+        request,
+        "ipbase/detail.html",
+        {
+            "mode": "patents",
+            "row": row,
+            "people": row.holders,
+            "field_label": _field_label(row.field),
+            "reports": reports,
+            "may_edit": _editable_by(request, {r.alliance_id for r in reports}),
+        },
+    )
+
+
+@public
+def standard(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        row = selectors.standard_get(pk)
+    except DomainError as exc:
+        return error_page(request, 404, _("未找到"), _(exc.message))
+    reports = _labelled(selectors.standard_reports(row), Standard.Status)
+    return render(
+        request,
+        "ipbase/detail.html",
+        {
+            "mode": "standards",
+            "row": row,
+            "people": row.drafters,
+            "field_label": _field_label(row.field),
+            "reports": reports,
+            "may_edit": _editable_by(request, {r.alliance_id for r in reports}),
+        },
+    )
+
+
+@public
+def alliance(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        found = selectors.alliance_get(pk)
+    except DomainError as exc:
+        return error_page(request, 404, _("未找到"), _(exc.message))
+    tab = "standards" if request.GET.get("tab") == "standards" else "patents"
+    qs = (
+        selectors.alliance_standards(found)
+        if tab == "standards"
+        else selectors.alliance_patents(found)
+    )
+    page = Paginator(qs, PER_PAGE).get_page(request.GET.get("page"))
+    context = {
+        "alliance": found,
+        "tab": tab,
+        "page_obj": page,
+        "rows": list(page.object_list),
+        "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2),
+        "may_report": selectors.may_report(request.user, found),
+    }
+    return render(request, "ipbase/alliance.html", context)
+
+
+@public
+def patents_template(request: HttpRequest) -> HttpResponse:
+    return xlsx_response(xlsx.template("patents"), "专利导入模板.xlsx")
+
+
+@public
+def standards_template(request: HttpRequest) -> HttpResponse:
+    return xlsx_response(xlsx.template("standards"), "标准导入模板.xlsx")
