@@ -35,6 +35,8 @@
     lianmeng worker                                     Celery worker with beat on REDIS_URL
                                                         (runs the reminder job on schedule)
     lianmeng reminders run [--now ISO]                  send the deadline reminders due now, once
+    lianmeng insight refresh [--scope CODE]             recompute the dashboards' figures (all
+                                                        departments' areas, or one)
     lianmeng manage ARGS…                               any Django management command
 
 Errors a user can cause print one line in Chinese on standard error, never a traceback.
@@ -448,6 +450,13 @@ def cmd_worker(argv: list[str]) -> int:
     return 0  # pragma: no cover
 
 
+def cmd_insight(argv: list[str]) -> int:
+    _django()
+    from lianmeng.insight.cli import run
+
+    return run(argv)
+
+
 def cmd_manage(argv: list[str]) -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lianmeng.config.settings")
     from django.core.management import execute_from_command_line
@@ -471,6 +480,7 @@ COMMANDS: dict[str, Callable[[list[str]], int]] = {
     "serve": cmd_serve,
     "worker": cmd_worker,
     "reminders": cmd_reminders,
+    "insight": cmd_insight,
     "manage": cmd_manage,
 }
 

@@ -20,12 +20,18 @@ from lianmeng.core.models import Jurisdiction, Unit, User
 from lianmeng.core.roles import Role
 from lianmeng.core.services import unit_create, user_create
 from lianmeng.evaluation.demo import load_demo_evaluations
+from lianmeng.insight.demo import load_demo_insight
+from lianmeng.insight.demo_overlap import load_demo_overlap
+from lianmeng.ipbase.demo import load_demo_ipbase
+from lianmeng.notices.demo import load_demo_notices
+from lianmeng.projects.demo import load_demo_projects
 from lianmeng.proposals.lifecycle import record_state_change
 from lianmeng.proposals.models import Proposal
 from lianmeng.proposals.services import proposal_import
 from lianmeng.reporting.demo import load_demo_reports
 from lianmeng.rewards.demo import load_demo_rewards
 from lianmeng.running.demo import load_demo_changes
+from lianmeng.whatif.demo import load_demo_whatif
 from lianmeng.workflow.models import StateChange
 
 DEMO_PASSWORD = "Lianmeng-Demo-2026"  # noqa: S105 - documented demo password
@@ -145,8 +151,14 @@ def load_demo() -> Iterator[str]:
             + list(load_demo_revocations(DEMO_PASSWORD))
             + list(load_demo_evaluations())
             + list(load_demo_rewards())
+            + list(load_demo_notices())
+            + list(load_demo_projects())
+            + list(load_demo_ipbase())
+            + list(load_demo_whatif())
             + list(load_demo_versions())
             + list(load_demo_two_factor())
+            + list(load_demo_overlap())
+            + list(load_demo_insight())
         )
         yield from added or ["演示数据已存在，未做改动。"]
         return
@@ -200,8 +212,14 @@ def load_demo() -> Iterator[str]:
         yield from load_demo_revocations(DEMO_PASSWORD)
         yield from load_demo_evaluations()
         yield from load_demo_rewards()
+        yield from load_demo_notices()
+        yield from load_demo_projects()
+        yield from load_demo_ipbase()
+        yield from load_demo_whatif()
         yield from load_demo_versions()
         yield from load_demo_two_factor()
+        yield from load_demo_overlap()
+        yield from load_demo_insight()
     yield f"演示账号的密码均为 {DEMO_PASSWORD}"
     yield "管理员和主管部门账号登录时还须输入验证码：uv run lianmeng demo totp 用户名"
 

@@ -250,3 +250,23 @@ def test_renewal_needs_every_member_signature_then_updates_the_agreement(hlj):
     assert ws.agreement_signed_on == date(2024, 3, 1) and ws.agreement_term_years == 5
     with pytest.raises(NotFound):
         signature_confirm(actor=hlj.coordination, filing_id=filing.pk)
+
+
+def test_the_first_member_joins_an_alliance_whose_roster_is_empty(henan):
+    """A legacy alliance (imported from a decision made before the platform) starts with an
+    empty roster: its lead unit registers members one by one, and the eligibility check of the
+    roster before the join says the roster is empty instead of failing with an error."""
+    from lianmeng.running.changes import member_join
+
+    ws = _ws(henan.alliance)
+    ws.members.all().delete()
+    ws.refresh_from_db()
+    filing = member_join(
+        actor=henan.lead_user,
+        alliance_id=henan.alliance.pk,
+        revision=ws.revision,
+        members=[{"name": "郑州新成员有限公司", "uscc": make_uscc("410102"), "kind": "enterprise"}],
+        joined_on="2024-05-01",
+    )
+    assert filing.kind == "member_join" and filing.after["count"] == 1
+    assert list(ws.members.values_list("name", flat=True)) == ["郑州新成员有限公司"]

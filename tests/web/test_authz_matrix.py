@@ -493,6 +493,24 @@ def _build_world() -> World:
                 "aid": NO_SUCH_ROW,
                 "iid": NO_SUCH_ROW,
             },
+            # whatif: the matrix has no what-if draft (tests/whatif/ checks real ones)
+            "whatif": {"pk": NO_SUCH_ROW},
+            # ipbase: the matrix has no patent or standard (tests/ipbase/ checks real ones)
+            "patent": {"pk": NO_SUCH_ROW},
+            # notices: the matrix has no announcement; ids that name no row (tests/notices/)
+            "notice": {
+                "pk": NO_SUCH_ROW,
+                "fid": NO_SUCH_ROW,
+                "oid": NO_SUCH_ROW,
+                "notice_id": NO_SUCH_ROW,
+            },
+            # projects (重大项目征集): ids that name no row (a solicitation or a proposal;
+            # tests/projects/ checks real ones)
+            "project": {
+                "pk": NO_SUCH_ROW,
+                "solicitation_id": NO_SUCH_ROW,
+                "proposal_id": NO_SUCH_ROW,
+            },
             "alliance_file": {
                 "pk": alliances[area].pk,
                 "did": alliance_files[area].pk,

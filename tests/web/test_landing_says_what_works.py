@@ -30,6 +30,9 @@ def test_landing_page_in_chinese_says_what_works(client, db):
         "绩效评价结果公示",
         "扶持与奖补",
         "奖补决定公示",
+        "公告公示与专利标准",
+        "数据驾驶舱与重大项目",
+        "专利池",
     ):
         assert works in text
     for missing in NOT_YET:
@@ -45,6 +48,7 @@ def test_landing_page_in_english_says_what_works(client, db):
     # the section about the platform is English throughout (profile names are data)
     assert not re.search(r"[\u4e00-\u9fff]", text.split("What you can do here today", 1)[1])
     assert "Support and rewards" in text
+    assert "Dashboards and key projects" in text and "Notices, patents and standards" in text
     for missing in NOT_YET_EN:
         assert missing not in text.lower(), missing
     for link in (
@@ -54,6 +58,9 @@ def test_landing_page_in_english_says_what_works(client, db):
         'href="/policies/"',
         'href="/notices/evaluations/"',
         'href="/notices/rewards/"',
+        'href="/notices/"',
+        'href="/ip/patents/"',
+        'href="/ip/standards/"',
     ):
         assert link in page
 

@@ -201,6 +201,12 @@ def members_mostly_local(ctx: Context, params: cat.MostlyLocal) -> Outcome:
     unknown = [m.name for m, r in zip(members, regions, strict=True) if r is None]
     total, share = len(members), params.more_than_share
     evidence = {"local": local, "unknown": unknown, "total": total, "more_than_share": share}
+    if not total:
+        return Outcome(
+            "fail",
+            f"成员名单中还没有成员单位；成员单位应以{ctx.profile.name.value}的法人单位为主，请先登记成员",
+            evidence,
+        )
     if local > share * total:
         return Outcome(
             "pass", f"在{ctx.area}注册的成员单位 {local} 家，占 {total} 家的多数", evidence

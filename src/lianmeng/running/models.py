@@ -85,7 +85,11 @@ class Member(models.Model):
         ordering = ["role", "id"]
         verbose_name = _("联盟成员")
         verbose_name_plural = _("联盟成员")
-        indexes = [models.Index(fields=["unit", "left_on"], name="running_member_unit")]
+        indexes = [
+            models.Index(fields=["unit", "left_on"], name="running_member_unit"),
+            # units in several alliances (lianmeng.insight.overlap): members by USCC
+            models.Index(fields=["uscc", "left_on"], name="running_member_uscc"),
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -76,6 +76,34 @@ NAV: tuple[NavEntry, ...] = (
         ("mine", "self_edit"),
     ),
     NavEntry("alliances:registry", pgettext_lazy("nav", "联盟名录"), PUBLIC),
+    # the dashboards, overlap and chain analysis (政策推演 is reached from the dashboard)
+    NavEntry(
+        "insight:dashboard",
+        pgettext_lazy("nav", "数据"),
+        "insight.view",
+        (
+            "dashboard",
+            "alliances",
+            "proposals",
+            "overlap",
+            "overlap_unit",
+            "network",
+            "chains",
+            "chain_alliance",
+        ),
+    ),
+    NavEntry(
+        "projects:solicitations",
+        pgettext_lazy("nav", "项目征集"),
+        "projects.manage",
+        ("solicitations", "solicitation", "solicitation_new", "solicitation_edit"),
+    ),
+    NavEntry(
+        "projects:home",
+        pgettext_lazy("nav", "项目征集"),
+        "projects.file",
+        ("home", "proposal", "proposal_new"),
+    ),
     NavEntry(
         "evaluation:campaigns",
         pgettext_lazy("nav", "绩效评价"),
@@ -119,6 +147,28 @@ NAV: tuple[NavEntry, ...] = (
     ),
     NavEntry(
         "reviews:notification_list", pgettext_lazy("nav", "消息"), LOGIN, ("notification_list",)
+    ),
+    # public: announcements and 公示 (staff manage them from the same list), the patent pool
+    NavEntry(
+        "notices:list",
+        pgettext_lazy("nav", "公告"),
+        PUBLIC,
+        (
+            "list",
+            "detail",
+            "objection_new",
+            "staff_list",
+            "staff_new",
+            "staff_detail",
+            "staff_objections",
+            "staff_objection",
+        ),
+    ),
+    NavEntry(
+        "ipbase:patents",
+        pgettext_lazy("nav", "专利标准"),
+        PUBLIC,
+        ("patents", "patent", "standards", "standard", "alliance", "patent_new", "standard_new"),
     ),
     NavEntry(
         "web:policy_list",
