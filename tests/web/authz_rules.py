@@ -1519,14 +1519,9 @@ def _merge_app_rules() -> None:
     import importlib
 
     for app in ("notices", "ipbase", "projects", "whatif", "insight", "insight_overlap"):
-        try:
-            module = importlib.import_module(f"tests.web.authz_rules_{app}")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"tests.web.authz_rules_{app}":
-                raise
-            continue
-        PAGES.update(getattr(module, "PAGES", {}))
-        API.update(getattr(module, "API", {}))
+        module = importlib.import_module(f"tests.web.authz_rules_{app}")
+        PAGES.update(module.PAGES)
+        API.update(module.API)
 
 
 _merge_app_rules()
