@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from html import escape
 
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext, gettext_noop
 
 #: series colours (Bootstrap's palette, distinguishable in print and for most colour blindness)
 COLOURS = ("#0d6efd", "#fd7e14", "#198754", "#6f42c1", "#d63384", "#20c997", "#6c757d", "#ffc107")
@@ -57,12 +58,23 @@ class Chart:
     stacked: bool = False
     note: str = ""
     #: what the page says when there are no rows
-    empty: str = "所选年度没有数据。"
+    empty: str = gettext_noop("所选年度没有数据。")
+
+    def __post_init__(self) -> None:
+        # the default sentence in the language of the request building the chart
+        self.empty = gettext(self.empty) if self.empty else self.empty
 
     @property
     def headers(self) -> list[str]:
-        unit = f"（{self.unit}）" if self.unit else ""
-        return [self.category, *(f"{s}{unit}" for s in self.series)]
+        if not self.unit:
+            return [self.category, *self.series]
+        return [
+            self.category,
+            *(
+                gettext("%(series)s（%(unit)s）") % {"series": s, "unit": self.unit}
+                for s in self.series
+            ),
+        ]
 
     def table(self) -> list[list[float | int | str | None]]:
         return [[row.label, *row.values] for row in self.rows]
@@ -121,14 +133,16 @@ def _nice_max(value: float) -> float:
 def _describe(chart: Chart) -> str:
     parts = []
     for row in chart.rows[:30]:
-        values = "、".join(
-            f"{name}{_fmt(v)}" if len(chart.series) > 1 else _fmt(v)
+        values = gettext("、").join(
+            gettext("%(name)s%(value)s") % {"name": name, "value": _fmt(v)}
+            if len(chart.series) > 1
+            else _fmt(v)
             for name, v in zip(chart.series, row.values, strict=False)
         )
-        parts.append(f"{row.label}：{values}")
+        parts.append(gettext("%(label)s：%(values)s") % {"label": row.label, "values": values})
     more = "……" if len(chart.rows) > 30 else ""
-    unit = f"（单位：{chart.unit}）" if chart.unit else ""
-    return f"{chart.title}{unit}。" + "；".join(parts) + more
+    unit = gettext("（单位：%(unit)s）") % {"unit": chart.unit} if chart.unit else ""
+    return f"{chart.title}{unit}" + gettext("。") + gettext("；").join(parts) + more
 
 
 def _open(chart: Chart, width: int, height: int) -> list[str]:

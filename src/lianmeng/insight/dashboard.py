@@ -33,6 +33,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Min, Q, Sum
+from django.utils.translation import gettext, gettext_noop, pgettext
 
 from lianmeng.core.models import Jurisdiction
 
@@ -47,9 +48,15 @@ from .selectors import (
 )
 
 KIND = "dashboard"
-VERSION = 1
+#: 2: labels the page translates are stored as codes or untranslated names (region names without
+#: the "（本级）" suffix, each stage's state label and area apart)
+VERSION = 2
 
-LEVEL_LABELS = {"national": "国家级", "provincial": "省级", "municipal": "市级"}
+LEVEL_LABELS = {
+    "national": gettext_noop("国家级"),
+    "provincial": gettext_noop("省级"),
+    "municipal": gettext_noop("市级"),
+}
 #: a target counts alliances of the profile's level and above (000 三: 省级以上)
 LEVELS_UP = {
     "municipal": ("municipal", "provincial", "national"),
@@ -59,21 +66,25 @@ LEVELS_UP = {
 
 #: KPI groups of the dashboard: id → (label, unit, which indicators of KPI_LABELS sum into it)
 KPI_GROUPS: dict[str, tuple[str, str, tuple[str, ...]]] = {
-    "investment": ("投入经费", "万元", ("funding.",)),
-    "staff": ("投入人员", "人", ("personnel.",)),
+    "investment": (gettext_noop("投入经费"), gettext_noop("万元"), ("funding.",)),
+    "staff": (gettext_noop("投入人员"), gettext_noop("人"), ("personnel.",)),
     "patents": (
-        "专利申请",
-        "项",
+        gettext_noop("专利申请"),
+        gettext_noop("项"),
         (
             "ip.invention_patents.applied",
             "ip.utility_patents.applied",
             "ip.design_patents.applied",
         ),
     ),
-    "standards": ("标准研制", "项", ("standards.",)),
-    "projects": ("合作创新项目", "项", ("projects.national.count", "projects.provincial.count")),
-    "awards": ("项目获奖", "项", ("awards.",)),
-    "platforms": ("研发平台", "个", ("platforms.",)),
+    "standards": (gettext_noop("标准研制"), gettext_noop("项"), ("standards.",)),
+    "projects": (
+        gettext_noop("合作创新项目"),
+        gettext_noop("项"),
+        ("projects.national.count", "projects.provincial.count"),
+    ),
+    "awards": (gettext_noop("项目获奖"), gettext_noop("项"), ("awards.",)),
+    "platforms": (gettext_noop("研发平台"), gettext_noop("个"), ("platforms.",)),
 }
 
 
@@ -159,9 +170,8 @@ def _alliances(scope: Jurisdiction) -> tuple[dict[str, Any], list[tuple]]:
         "level": dict(LEVEL_LABELS),
         "domain": {k: str(v) for k, v in Alliance._meta.get_field("domain").choices},
         "status": {k: str(v) for k, v in Alliance.Status.choices},
-        "region": {
-            c: (f"{names.get(c, c)}（本级）" if c == scope.code else names.get(c, c)) for c in codes
-        },
+        # the names only: the page adds "（本级）" to the scope's own in the viewer's language
+        "region": {c: names.get(c, c) for c in codes},
     }
     labels["domain"][""] = "未填写"
     return {"by_year": by_year, "labels": labels}, rows
@@ -303,14 +313,20 @@ def _pipeline(scope: Jurisdiction) -> dict[str, Any]:
         profile_id, state = key
         table = profiles[profile_id].lifecycle if profile_id in profiles else None
         label = table.state_label(state) if table is not None and table.state(state) else state
+        area = names.get(profile_id, profile_id) if several else ""
         if several:
-            label = f"{label}（{names.get(profile_id, profile_id)}）"
+            label = f"{label}（{area}）"
         took = spans.get(key, [])
         stages.append(
             {
                 "profile": profile_id,
                 "state": state,
                 "label": label,
+                # translated by the page: the state's label and the area (several profiles)
+                "state_label": table.state_label(state)
+                if table is not None and table.state(state)
+                else state,
+                "area": area,
                 "count": counts.get(key, 0),
                 "median_days": round(statistics.median(took), 1) if took else None,
                 "mean_days": round(statistics.fmean(took), 1) if took else None,
@@ -560,9 +576,41 @@ def _link(name: str, **params: Any) -> str:
     return f"{reverse(name)}?{query}" if query else reverse(name)
 
 
+def level_label(code: str) -> str:
+    """The name of an alliance level in the active language (国家级 …)."""
+    return gettext(LEVEL_LABELS[code]) if code in LEVEL_LABELS else code
+
+
+def _labels(data: dict[str, Any]) -> dict[str, dict[str, str]]:
+    """The names of the alliance breakdowns' keys in the active language: levels, fields and
+    states from their codes; areas from the stored names."""
+    from lianmeng.alliances.models import Alliance
+
+    stored = data["alliances"]["labels"]
+    scope = data.get("scope", {}).get("code")
+    domain = {k: str(v) for k, v in Alliance._meta.get_field("domain").choices}
+    domain[""] = gettext("未填写")
+    return {
+        "level": {k: level_label(k) for k in LEVEL_LABELS},
+        "domain": domain,
+        "status": {k: str(v) for k, v in Alliance.Status.choices},
+        "region": {
+            c: (gettext("%(name)s（本级）") % {"name": name} if c == scope else name)
+            for c, name in stored.get("region", {}).items()
+        },
+    }
+
+
+def _stage_name(stage: dict[str, Any]) -> str:
+    label = gettext(stage.get("state_label") or stage["label"])
+    if stage.get("area"):
+        return gettext("%(stage)s（%(area)s）") % {"stage": label, "area": stage["area"]}
+    return label
+
+
 def charts_of(data: dict[str, Any], year_from: int | None, year_to: int | None) -> list[Any]:
     """The dashboard's charts (lianmeng.insight.charts.Chart) for the years chosen, each row
-    with the address of the list behind it."""
+    with the address of the list behind it; every text in the active language."""
     from .charts import Chart, Row
 
     all_years = [int(y) for y in data.get("years", [])]
@@ -577,13 +625,15 @@ def charts_of(data: dict[str, Any], year_from: int | None, year_to: int | None) 
     charts: list[Any] = []
     alliances = data["alliances"]
     cells = [c for y, c in alliances["by_year"].items() if keep(y)]
-    labels = alliances["labels"]
+    labels = _labels(data)
     drill = "insight:alliances"
+    n_alliances = [gettext("联盟数")]
+    jia = pgettext("unit of alliance counts", "家")
     for key, title, category in (
-        ("level", "联盟数量 · 按级别", "级别"),
-        ("domain", "联盟数量 · 按所属领域", "所属领域"),
-        ("region", "联盟数量 · 按地区", "地区"),
-        ("status", "联盟数量 · 按状态", "状态"),
+        ("level", gettext("联盟数量 · 按级别"), gettext("级别")),
+        ("domain", gettext("联盟数量 · 按所属领域"), gettext("所属领域")),
+        ("region", gettext("联盟数量 · 按地区"), gettext("地区")),
+        ("status", gettext("联盟数量 · 按状态"), gettext("状态")),
     ):
         totals: Counter[str] = Counter()
         for cell in cells:
@@ -597,14 +647,21 @@ def charts_of(data: dict[str, Any], year_from: int | None, year_to: int | None) 
             Row(labels[key].get(k, k) or k, [totals[k]], [_link(drill, **{key: k}, **span)])
             for k in ordered
         ]
-        charts.append(Chart(f"alliances-{key}", title, category, ["联盟数"], rows, unit="家"))
+        charts.append(Chart(f"alliances-{key}", title, category, n_alliances, rows, unit=jia))
     year_rows = [
         Row(y, [c["count"]], [_link(drill, year_from=y, year_to=y)])
         for y, c in sorted(alliances["by_year"].items())
         if keep(y)
     ]
     charts.append(
-        Chart("alliances-year", "联盟数量 · 按决定年度", "年度", ["联盟数"], year_rows, unit="家")
+        Chart(
+            "alliances-year",
+            gettext("联盟数量 · 按决定年度"),
+            gettext("年度"),
+            n_alliances,
+            year_rows,
+            unit=jia,
+        )
     )
     targets = data.get("targets")
     if targets:
@@ -623,51 +680,66 @@ def charts_of(data: dict[str, Any], year_from: int | None, year_to: int | None) 
                     ],
                 )
             )
-        cites = "；".join(
-            f"{p['year']} 年 {p['alliances']} 家（{p['citation']}）" for p in targets["targets"]
+        cites = gettext("；").join(
+            gettext("%(year)s 年 %(n)s 家（%(citation)s）")
+            % {"year": p["year"], "n": p["alliances"], "citation": p["citation"]}
+            for p in targets["targets"]
+        )
+        tl = targets["levels"]
+        level = (
+            gettext("%(level)s以上") % {"level": level_label(tl[0])}
+            if len(tl) > 1
+            else level_label(tl[0])
         )
         charts.append(
             Chart(
                 "targets",
-                f"目标进度 · {targets['level_label']}联盟总数",
-                "年度",
-                ["实有联盟数", "目标"],
+                gettext("目标进度 · %(level)s联盟总数") % {"level": level},
+                gettext("年度"),
+                [gettext("实有联盟数"), gettext("目标")],
                 rows,
-                unit="家",
+                unit=jia,
                 kind="line",
-                note=f"{targets['profile_name']}的目标：{cites}。实有数为当年年底已决定且未撤销、未解散的联盟。",
+                note=gettext(
+                    "%(profile)s的目标：%(targets)s。实有数为当年年底已决定且未撤销、未解散的联盟。"
+                )
+                % {"profile": gettext(targets["profile_name"]), "targets": cites},
             )
         )
     stages = data["pipeline"]["stages"]
     charts.append(
         Chart(
             "pipeline",
-            "在办申报 · 按阶段（当前）",
-            "阶段",
-            ["申报数"],
+            gettext("在办申报 · 按阶段（当前）"),
+            gettext("阶段"),
+            [gettext("申报数")],
             [
                 Row(
-                    s["label"],
+                    _stage_name(s),
                     [s["count"]],
                     [_link("insight:proposals", stage=s["state"], profile=s["profile"])],
                 )
                 for s in stages
                 if s["count"]
             ],
-            unit="项",
-            empty="本辖区目前没有在办的申报。",
+            unit=gettext("项"),
+            empty=gettext("本辖区目前没有在办的申报。"),
         )
     )
     charts.append(
         Chart(
             "stage-days",
-            "各阶段用时",
-            "阶段",
-            ["中位数", "平均"],
-            [Row(s["label"], [s["median_days"], s["mean_days"]]) for s in stages if s["samples"]],
-            unit="天",
-            note="按申报的办理记录计算：进入该阶段到离开该阶段的天数（所有年度）。",
-            empty="还没有办理完毕的阶段。",
+            gettext("各阶段用时"),
+            gettext("阶段"),
+            [gettext("中位数"), gettext("平均")],
+            [
+                Row(_stage_name(s), [s["median_days"], s["mean_days"]])
+                for s in stages
+                if s["samples"]
+            ],
+            unit=gettext("天"),
+            note=gettext("按申报的办理记录计算：进入该阶段到离开该阶段的天数（所有年度）。"),
+            empty=gettext("还没有办理完毕的阶段。"),
         )
     )
     kpi_cells = [c for y, c in data["kpi"]["by_year"].items() if keep(y)]
@@ -675,17 +747,26 @@ def charts_of(data: dict[str, Any], year_from: int | None, year_to: int | None) 
     for gid, (label, unit, _names) in KPI_GROUPS.items():
         plan = sum(c[gid][0] for c in kpi_cells)
         actual = sum(c[gid][1] for c in kpi_cells)
-        kpi_rows.append(Row(f"{label}（{unit}）", [round(plan, 1), round(actual, 1)]))
+        kpi_rows.append(
+            Row(
+                gettext("%(label)s（%(unit)s）") % {"label": gettext(label), "unit": gettext(unit)},
+                [round(plan, 1), round(actual, 1)],
+            )
+        )
     n_reports = sum(n for y, n in data["kpi"]["reports"].items() if keep(y))
     charts.append(
         Chart(
             "kpi",
-            "绩效指标 · 计划与实际",
-            "指标",
-            ["计划", "实际"],
+            gettext("绩效指标 · 计划与实际"),
+            gettext("指标"),
+            [gettext("计划"), gettext("实际")],
             kpi_rows if n_reports else [],
-            note=f"已接受的年度报告 {n_reports} 份的绩效指标表合计，计划值取自同年度工作计划或建议书“七、预期绩效指标”。",
-            empty="所选年度没有已接受的含绩效指标表的年度报告。",
+            note=gettext(
+                "已接受的年度报告 %(n)s 份的绩效指标表合计，"
+                "计划值取自同年度工作计划或建议书“七、预期绩效指标”。"
+            )
+            % {"n": n_reports},
+            empty=gettext("所选年度没有已接受的含绩效指标表的年度报告。"),
         )
     )
     grades = data["grades"]
@@ -693,9 +774,9 @@ def charts_of(data: dict[str, Any], year_from: int | None, year_to: int | None) 
     charts.append(
         Chart(
             "grades",
-            "评价等级分布 · 按年度",
-            "评价年度",
-            [grades["labels"][g] for g in grades["order"]],
+            gettext("评价等级分布 · 按年度"),
+            gettext("评价年度"),
+            [gettext(grades["labels"][g]) for g in grades["order"]],
             [
                 Row(
                     y,
@@ -704,38 +785,41 @@ def charts_of(data: dict[str, Any], year_from: int | None, year_to: int | None) 
                 )
                 for y in gyears
             ],
-            unit="家",
+            unit=jia,
             stacked=True,
-            empty="所选年度没有已公布的评价结果。",
+            empty=gettext("所选年度没有已公布的评价结果。"),
         )
     )
     rw = data["rewards"]["by_year"]
     charts.append(
         Chart(
             "rewards",
-            "奖补资金 · 预算与拨付",
-            "年度",
-            ["预算", "已安排", "已拨付", "拨付本辖区联盟"],
+            gettext("奖补资金 · 预算与拨付"),
+            gettext("年度"),
+            [gettext("预算"), gettext("已安排"), gettext("已拨付"), gettext("拨付本辖区联盟")],
             [
                 Row(y, [rw[y]["budget"], rw[y]["committed"], rw[y]["paid"], rw[y]["paid_area"]])
                 for y in sorted(rw)
                 if keep(y)
             ],
-            unit="万元",
-            note="预算、已安排、已拨付：本辖区各级部门的奖补预算（按预算年度）；拨付本辖区联盟：按拨付日期的年度。",
-            empty="所选年度没有奖补预算或拨付。",
+            unit=gettext("万元"),
+            note=gettext(
+                "预算、已安排、已拨付：本辖区各级部门的奖补预算（按预算年度）；"
+                "拨付本辖区联盟：按拨付日期的年度。"
+            ),
+            empty=gettext("所选年度没有奖补预算或拨付。"),
         )
     )
     ip = data["ip"]["by_year"]
     charts.append(
         Chart(
             "ip",
-            "专利池与标准库 · 按年度",
-            "年度",
-            ["专利", "标准"],
+            gettext("专利池与标准库 · 按年度"),
+            gettext("年度"),
+            [gettext("专利"), gettext("标准")],
             [Row(y, [ip[y]["patents"], ip[y]["standards"]]) for y in sorted(ip) if keep(y)],
-            unit="件",
-            empty="所选年度没有专利或标准。",
+            unit=gettext("件"),
+            empty=gettext("所选年度没有专利或标准。"),
         )
     )
     return charts
@@ -782,5 +866,5 @@ def stage_label(state: str, profile_id: str = "") -> str:
     for profile in [*ordered, *profiles.values()]:
         table = profile.lifecycle
         if table is not None and table.state(state) is not None:
-            return table.state_label(state)
+            return gettext(table.state_label(state))
     return state

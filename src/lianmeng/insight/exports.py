@@ -8,6 +8,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
+from django.utils.translation import gettext
+
 from lianmeng.core.clock import format_moment
 from lianmeng.core.models import Jurisdiction
 from lianmeng.documents.xlsx import append_row, escape_text, workbook_bytes
@@ -33,7 +35,10 @@ def _fill(sheet, chart: Chart, scope: Jurisdiction, computed_at: datetime) -> No
 
     append_row(sheet, [f"{scope.name} · {chart.title}"])
     sheet.cell(row=1, column=1).font = Font(bold=True)
-    append_row(sheet, [f"数据更新于 {format_moment(computed_at, seconds=False)}"])
+    append_row(
+        sheet,
+        [gettext("数据更新于 %(at)s") % {"at": format_moment(computed_at, seconds=False)}],
+    )
     if chart.note:
         append_row(sheet, [chart.note])
     header = append_row(sheet, chart.headers)

@@ -122,7 +122,7 @@ def dashboard_xlsx(request: HttpRequest) -> HttpResponse:
         name = f"{context['scope'].name}-{chart.title}.xlsx".replace(" · ", "-")
     else:
         content = exports.workbook_xlsx(charts, context["scope"], stamp)
-        name = f"{context['scope'].name}-数据驾驶舱.xlsx"
+        name = f"{context['scope'].name}-{_('数据驾驶舱')}.xlsx"
     response = xlsx_response(content, name)
     response["Cache-Control"] = "private, no-store"
     return response
@@ -139,9 +139,9 @@ def _describe(f: DrillFilters, scope_name: str) -> list[str]:
 
     parts = []
     if f.level:
-        parts.append(_("级别：%s") % dashboard.LEVEL_LABELS.get(f.level, f.level))
+        parts.append(_("级别：%s") % dashboard.level_label(f.level))
     if f.levels:
-        parts.append(_("级别：%s") % "、".join(dashboard.LEVEL_LABELS.get(v, v) for v in f.levels))
+        parts.append(_("级别：%s") % _("、").join(dashboard.level_label(v) for v in f.levels))
     if f.domain:
         parts.append(
             _("领域：%s") % dict(Alliance._meta.get_field("domain").choices).get(f.domain, f.domain)
@@ -179,7 +179,7 @@ def alliances(request: HttpRequest) -> HttpResponse:
             "page_range": page.range,
             "total": page.paginator.count,
             "criteria": _describe(filters, scope.name),
-            "levels": dashboard.LEVEL_LABELS,
+            "levels": {k: dashboard.level_label(k) for k in dashboard.LEVEL_LABELS},
         },
     )
 
