@@ -20,6 +20,7 @@ from lianmeng.core.models import Jurisdiction, Unit, User
 from lianmeng.core.roles import Role
 from lianmeng.core.services import unit_create, user_create
 from lianmeng.evaluation.demo import load_demo_evaluations
+from lianmeng.insight.demo import demo_ready as insight_demo_ready
 from lianmeng.insight.demo import load_demo_insight
 from lianmeng.insight.demo_overlap import load_demo_overlap
 from lianmeng.ipbase.demo import load_demo_ipbase
@@ -158,8 +159,10 @@ def load_demo() -> Iterator[str]:
             + list(load_demo_versions())
             + list(load_demo_two_factor())
             + list(load_demo_overlap())
-            + list(load_demo_insight())
         )
+        if added or not insight_demo_ready():
+            # the dashboards' figures are recomputed when anything was added
+            added += list(load_demo_insight())
         yield from added or ["演示数据已存在，未做改动。"]
         return
     with transaction.atomic():

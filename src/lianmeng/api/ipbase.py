@@ -26,7 +26,7 @@ router = Router(tags=["专利池与标准信息库"])
 WRITE_ERRORS: dict[int, type[Schema]] = {**READ_ERRORS, 409: ErrorOut}
 
 
-class PersonOut(Schema):
+class IpPersonOut(Schema):
     name: str
     uscc: str = ""
 
@@ -59,7 +59,7 @@ class PatentOut(Schema):
     title: str
     kind: str
     status: str
-    holders: list[PersonOut]
+    holders: list[IpPersonOut]
     licences_inside: int
     licences_outside: int
     alliance: int = Field(description="首次报送的联盟")
@@ -82,7 +82,7 @@ class StandardOut(Schema):
     title: str
     level: str
     status: str
-    drafters: list[PersonOut]
+    drafters: list[IpPersonOut]
     alliance: int
     alliance_name: str
     field: str

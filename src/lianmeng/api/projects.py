@@ -50,18 +50,18 @@ class SolicitationOut(Schema):
     )
 
 
-class MemberIn(StrictIn):
+class ProjectMemberIn(StrictIn):
     member: Id = Field(description="联盟工作台中现有成员的编号")
     task: str = Field("", max_length=500, description="承担任务")
 
 
-class MemberOut(Schema):
+class ProjectMemberOut(Schema):
     name: str
     uscc: str
     task: str
 
 
-class ProposalIn(StrictIn):
+class ProjectProposalIn(StrictIn):
     solicitation: Id
     alliance: Id = Field(description="调用者单位牵头的联盟")
     title: str = Field(max_length=200)
@@ -74,16 +74,16 @@ class ProposalIn(StrictIn):
     self_raised: MoneyIn = Field(
         None, description="自筹资金（万元）；与申请财政资金之和应等于总预算"
     )
-    members: list[MemberIn] = Field(default_factory=list, max_length=200)
+    members: list[ProjectMemberIn] = Field(default_factory=list, max_length=200)
 
 
-class RevisionIn(StrictIn):
+class ProjectRevisionIn(StrictIn):
     revision: int | None = Field(
         None, ge=1, le=2**31 - 1, description="读取时的 revision；已被他人修改时答 409"
     )
 
 
-class ProposalOut(Schema):
+class ProjectProposalOut(Schema):
     id: int
     solicitation: int
     alliance: int
@@ -104,10 +104,10 @@ class ProposalOut(Schema):
     revision: int
     score_mean: Money | None = None
     score_count: int = 0
-    members: list[MemberOut] = Field(default_factory=list)
+    members: list[ProjectMemberOut] = Field(default_factory=list)
 
 
-class ProposalFilters(Schema):
+class ProjectProposalFilters(Schema):
     status: ProjectProposal.Status | None = None
     domain: str | None = Field(None, max_length=20)
 
@@ -177,12 +177,12 @@ def solicitations_list(request: HttpRequest) -> Any:
 
 @router.get(
     "/projects/solicitations/{solicitation_id}/proposals",
-    response={200: list[ProposalOut], **READ_ERRORS},
+    response={200: list[ProjectProposalOut], **READ_ERRORS},
     summary="一次征集收到的项目申报书（发布征集的主管部门；不含草稿）",
 )
 @paginate(Pagination)
 def solicitation_proposals(
-    request: HttpRequest, solicitation_id: PathId, filters: Query[ProposalFilters]
+    request: HttpRequest, solicitation_id: PathId, filters: Query[ProjectProposalFilters]
 ) -> Any:
     row = selectors.solicitation_for_department(request.user, solicitation_id)
     qs = selectors.department_proposals(row)
@@ -198,10 +198,10 @@ def solicitation_proposals(
 
 @router.post(
     "/projects/proposals",
-    response={201: ProposalOut, **WRITE_ERRORS},
+    response={201: ProjectProposalOut, **WRITE_ERRORS},
     summary="为联盟填报项目申报书草稿（联盟牵头单位的申报人；征集期间）",
 )
-def proposals_create(request: HttpRequest, payload: ProposalIn) -> Status:
+def proposals_create(request: HttpRequest, payload: ProjectProposalIn) -> Status:
     data = payload.dict(exclude={"solicitation", "alliance", "members"})
     row = services.proposal_create(
         actor=request.user,
@@ -216,10 +216,10 @@ def proposals_create(request: HttpRequest, payload: ProposalIn) -> Status:
 
 @router.post(
     "/projects/proposals/{proposal_id}/submit",
-    response={200: ProposalOut, **WRITE_ERRORS},
+    response={200: ProjectProposalOut, **WRITE_ERRORS},
     summary="提交项目申报书（牵头单位的申报人；征集截止前）",
 )
-def proposals_submit(request: HttpRequest, proposal_id: PathId, payload: RevisionIn) -> Any:
+def proposals_submit(request: HttpRequest, proposal_id: PathId, payload: ProjectRevisionIn) -> Any:
     services.proposal_submit(actor=request.user, proposal_id=proposal_id, revision=payload.revision)
     row = ProjectProposal.objects.select_related("alliance", "lead_unit").get(pk=proposal_id)
     return _proposal_out(row, members=True)

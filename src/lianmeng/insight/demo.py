@@ -2,8 +2,9 @@
 county's demo department, ``jianxi``, has an alliance of its own on its dashboard), then the
 figures of every area with department staff computed in advance (henan 410000, luoyang
 410300, jianxi 410305 …), so that the dashboards open at once with "数据更新于 …".
-Idempotent: the alliance is imported once (the registry import skips it after), a second run
-recomputes the figures."""
+Idempotent: the alliance is imported once (the registry import skips it after); ``lianmeng
+demo`` run again recomputes the figures only when something else was added (see
+:func:`demo_ready`)."""
 
 from __future__ import annotations
 
@@ -27,6 +28,18 @@ JIANXI_ALLIANCE = {
     "product": "精密轴承",
     "member_count": 16,
 }
+
+
+def demo_ready() -> bool:
+    """The demo's alliance of 涧西区 is there and the figures were computed once."""
+    from lianmeng.alliances.models import Alliance
+
+    from .models import Snapshot
+
+    return (
+        Alliance.objects.filter(profile="luoyang", name=JIANXI_ALLIANCE["name"]).exists()
+        and Snapshot.objects.exists()
+    )
 
 
 def load_demo_insight() -> Iterator[str]:

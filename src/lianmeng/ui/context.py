@@ -31,6 +31,8 @@ class NavEntry:
     access: str | None
     #: url names that mark this entry as the current one
     section: tuple[str, ...] = ()
+    #: for a signed-in viewer, listed under "更多" (the menu stays on one line); flat otherwise
+    more: bool = False
 
 
 #: menu labels carry the context "nav": in English they are short (Review, Registry …) so
@@ -97,12 +99,14 @@ NAV: tuple[NavEntry, ...] = (
         pgettext_lazy("nav", "项目征集"),
         "projects.manage",
         ("solicitations", "solicitation", "solicitation_new", "solicitation_edit"),
+        more=True,
     ),
     NavEntry(
         "projects:home",
         pgettext_lazy("nav", "项目征集"),
         "projects.file",
         ("home", "proposal", "proposal_new"),
+        more=True,
     ),
     NavEntry(
         "evaluation:campaigns",
@@ -163,18 +167,21 @@ NAV: tuple[NavEntry, ...] = (
             "staff_objections",
             "staff_objection",
         ),
+        more=True,
     ),
     NavEntry(
         "ipbase:patents",
         pgettext_lazy("nav", "专利标准"),
         PUBLIC,
         ("patents", "patent", "standards", "standard", "alliance", "patent_new", "standard_new"),
+        more=True,
     ),
     NavEntry(
         "web:policy_list",
         pgettext_lazy("nav", "政策档案"),
         PUBLIC,
         ("policy_list", "policy_detail"),
+        more=True,
     ),
     NavEntry(
         "web:user_list", pgettext_lazy("nav", "用户管理"), "core.manage_users", ("user_list",)
@@ -233,11 +240,13 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     match = getattr(request, "resolver_match", None)
     namespace = match.namespace if match is not None else None
     current = match.url_name if match is not None else None
-    entries = []
+    entries: list[dict[str, Any]] = []
+    more: list[dict[str, Any]] = []
+    authenticated = user is not None and user.is_authenticated
     if user is not None:
         for entry in NAV:
             if _visible(entry, user):
-                entries.append(
+                (more if entry.more and authenticated else entries).append(
                     {
                         "url": reverse(entry.url_name),
                         "label": entry.label,
@@ -247,9 +256,10 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
                         "unread": entry.url_name == UNREAD_ENTRY,
                     }
                 )
-    authenticated = user is not None and user.is_authenticated
     return {
         "nav_entries": entries,
+        "nav_more": more,
+        "nav_more_active": any(e["active"] for e in more),
         "viewer_roles": role_labels(user) if authenticated else [],
         "viewer_place": place_label(user) if authenticated else "",
         "app_version": app_version(),
