@@ -20,7 +20,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext
 
 from lianmeng.alliances.models import Alliance
-from lianmeng.core import clock
+from lianmeng.core import clock, money
 from lianmeng.core.audit import audit_record
 from lianmeng.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from lianmeng.core.models import User
@@ -37,7 +37,6 @@ EDITABLE = (S.DRAFT, S.RETURNED)
 #: proposals that count against the per-alliance limit
 COUNTED = (S.DRAFT, S.SUBMITTED, S.RETURNED)
 CENT = Decimal("0.01")
-LIMIT = Decimal("10000000")
 MAX_TEXT = 10_000
 MAX_MEMBERS = 200
 ALLIANCE_STATES = tuple(Alliance.Status.values)
@@ -64,23 +63,9 @@ def _line(value: Any, label: str, limit: int = 200, *, required: bool = False) -
 
 
 def parse_money(value: Any, label: str) -> Decimal:
-    """万元, at most two places, not negative; blank is 0."""
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return Decimal("0.00")
-    text = str(value).strip().replace(",", "").replace("，", "")
-    try:
-        amount = Decimal(text)
-    except (InvalidOperation, ValueError):
-        raise ValidationFailed(
-            gettext("%(label)s应为金额（万元，最多两位小数），例如 120.50。") % {"label": label}
-        ) from None
-    if not amount.is_finite() or amount < 0:
-        raise ValidationFailed(gettext("%(label)s不能为负数。") % {"label": label})
-    if amount != amount.quantize(CENT):
-        raise ValidationFailed(gettext("%(label)s最多两位小数（万元）。") % {"label": label})
-    if amount > LIMIT:
-        raise ValidationFailed(gettext("%(label)s过大，请以万元为单位填写。") % {"label": label})
-    return amount.quantize(CENT)
+    """万元, at most two places, not negative; blank is 0 (lianmeng.core.money)."""
+    amount = money.parse_money(value, label, required=False, blank=Decimal("0.00"))
+    return amount if amount is not None else Decimal("0.00")
 
 
 def check_budget(total: Decimal, requested: Decimal, raised: Decimal) -> None:

@@ -34,6 +34,7 @@ from lianmeng.core import clock
 from lianmeng.core.audit import audit_record
 from lianmeng.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from lianmeng.core.models import Unit, User
+from lianmeng.core.money import parse_money
 from lianmeng.core.revisions import check_revision
 from lianmeng.core.roles import Role
 from lianmeng.core.selectors import profile_jurisdiction
@@ -75,7 +76,6 @@ OPEN = (S.DRAFT, S.SUBMITTED, S.RETURNED, S.REVIEWING, S.STAGED)
 DECIDABLE = (S.SUBMITTED, S.REVIEWING)
 MAX_TEXT = 5_000
 MAX_INSTALMENTS = 5
-LIMIT = Decimal("10000000")
 
 
 # -- small helpers -----------------------------------------------------------------------------
@@ -94,28 +94,6 @@ def _profile(profile_id: str) -> tuple[Profile, RewardsConfig]:
 def _decider(actor: User, profile_id: str) -> None:
     if not selectors.decides(actor, profile_id):
         raise PermissionDenied(gettext("只有该政策的主管部门可以办理奖补。"))
-
-
-def parse_money(value: Any, label: str, *, required: bool = True) -> Decimal | None:
-    """万元, at most two places, not negative."""
-    if value is None or (isinstance(value, str) and not value.strip()):
-        if required:
-            raise ValidationFailed(gettext("请填写%(label)s（万元）。") % {"label": label})
-        return None
-    text = str(value).strip().replace(",", "").replace("，", "")
-    try:
-        amount = Decimal(text)
-    except (InvalidOperation, ValueError):
-        raise ValidationFailed(
-            gettext("%(label)s应为金额（万元，最多两位小数），例如 120.50。") % {"label": label}
-        ) from None
-    if not amount.is_finite() or amount < 0:
-        raise ValidationFailed(gettext("%(label)s不能为负数。") % {"label": label})
-    if amount != amount.quantize(CENT):
-        raise ValidationFailed(gettext("%(label)s最多两位小数（万元）。") % {"label": label})
-    if amount > LIMIT:
-        raise ValidationFailed(gettext("%(label)s过大，请以万元为单位填写。") % {"label": label})
-    return amount.quantize(CENT)
 
 
 def parse_date(value: Any, label: str, *, required: bool = True) -> date | None:

@@ -26,6 +26,7 @@ from django.views.decorators.http import require_POST
 from lianmeng.core.access import permission, public
 from lianmeng.core.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
 from lianmeng.core.models import User
+from lianmeng.core.money import LIMIT
 from lianmeng.core.roles import Role
 from lianmeng.experts.selectors import expert_pool
 from lianmeng.policy.loader import UnknownProfileError, get_profile, load_profiles
@@ -991,7 +992,7 @@ def calculator(request: HttpRequest) -> HttpResponse:
                         raise RewardInputError(
                             name, _("%(label)s应为金额（万元）") % {"label": FIGURE_LABELS[name]}
                         ) from None
-                    if not value.is_finite() or value < 0 or value > services.LIMIT:
+                    if not value.is_finite() or value < 0 or value > LIMIT:
                         raise RewardInputError(
                             name, _("%(label)s应为金额（万元）") % {"label": FIGURE_LABELS[name]}
                         )
