@@ -30,7 +30,13 @@ def test_any_text_is_an_amount_or_a_message_naming_the_field(text: str) -> None:
 
 @pytest.mark.parametrize(
     ("text", "says"),
-    [("-1", "不能为负数"), ("1.005", "最多两位小数"), ("120万", "应为金额"), ("1e9", "过大")],
+    [
+        ("-1", "不能为负数"),
+        ("1.005", "最多两位小数"),
+        ("120万", "应为金额"),
+        ("1e9", "过大"),
+        ("1E+30", "过大"),  # too large to round to cents: still a message, never a crash
+    ],
 )
 def test_wrong_amounts_say_what_to_fix(text: str, says: str) -> None:
     with pytest.raises(ValidationFailed, match=says):

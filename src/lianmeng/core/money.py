@@ -33,8 +33,9 @@ def parse_money(
         ) from None
     if not amount.is_finite() or amount < 0:
         raise ValidationFailed(gettext("%(label)s不能为负数。") % {"label": label})
-    if amount != amount.quantize(CENT):
-        raise ValidationFailed(gettext("%(label)s最多两位小数（万元）。") % {"label": label})
+    # the size first: quantize() of a huge number (1E+30) exceeds the context's precision
     if amount > LIMIT:
         raise ValidationFailed(gettext("%(label)s过大，请以万元为单位填写。") % {"label": label})
+    if amount != amount.quantize(CENT):
+        raise ValidationFailed(gettext("%(label)s最多两位小数（万元）。") % {"label": label})
     return amount.quantize(CENT)
