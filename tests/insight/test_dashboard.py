@@ -232,3 +232,18 @@ def test_svg_is_accessible_and_links_each_bar(client, login, dash):
     assert '<title id="alliances-level-svg-title">联盟数量 · 按级别</title>' in body
     assert 'data-drill="alliances-level"' in body
     assert "<script" not in body.split("<main", 1)[-1].split("</main>")[0]
+
+
+def test_the_bar_of_alliances_without_a_field_lists_exactly_them(client, login, dash):
+    from tests.insight.conftest import add_alliance
+
+    add_alliance("luoyang", dash.lc, "410300", "洛阳市未填领域联盟", year=2019, domain="")
+    login(dash.luoyang)
+    client.post(reverse("insight:dashboard_refresh"))
+    response = client.get(reverse("insight:dashboard"))
+    chart = _chart(response, "alliances-domain")
+    blank = next(row for row in chart.rows if row.label == "未填写")
+    listing = client.get(blank.links[0])
+    assert listing.context["total"] == blank.values[0] == 1
+    assert "洛阳市未填领域联盟" in listing.content.decode()
+    assert "领域：未填写" in listing.content.decode()

@@ -567,6 +567,10 @@ def _sum_years(by_year: dict[str, Any], years: list[str]) -> dict[str, Any]:
     return {y: by_year[y] for y in years if y in by_year}
 
 
+#: the drill-down value of "no field given" (未填写): an empty parameter would mean "any"
+BLANK = "none"
+
+
 def _link(name: str, **params: Any) -> str:
     from urllib.parse import urlencode
 
@@ -644,7 +648,11 @@ def charts_of(data: dict[str, Any], year_from: int | None, year_to: int | None) 
             else sorted(totals, key=lambda k: (-totals[k], k))
         )
         rows = [
-            Row(labels[key].get(k, k) or k, [totals[k]], [_link(drill, **{key: k}, **span)])
+            Row(
+                labels[key].get(k, k) or k,
+                [totals[k]],
+                [_link(drill, **{key: k or (BLANK if key == "domain" else k)}, **span)],
+            )
             for k in ordered
         ]
         charts.append(Chart(f"alliances-{key}", title, category, n_alliances, rows, unit=jia))

@@ -161,7 +161,8 @@ def alliance_drill(*, viewer: User, filters: DrillFilters) -> QuerySet[Alliance]
     if f.levels:
         qs = qs.filter(level__in=f.levels)
     if f.domain:
-        qs = qs.filter(domain=f.domain)
+        # "none" (dashboard.BLANK) is the bar of alliances whose field was not given
+        qs = qs.filter(domain="" if f.domain == "none" else f.domain)
     if f.status:
         qs = qs.filter(status=f.status)
     if f.region:

@@ -144,7 +144,12 @@ def _describe(f: DrillFilters, scope_name: str) -> list[str]:
         parts.append(_("级别：%s") % _("、").join(dashboard.level_label(v) for v in f.levels))
     if f.domain:
         parts.append(
-            _("领域：%s") % dict(Alliance._meta.get_field("domain").choices).get(f.domain, f.domain)
+            _("领域：%s")
+            % (
+                _("未填写")
+                if f.domain == dashboard.BLANK
+                else dict(Alliance._meta.get_field("domain").choices).get(f.domain, f.domain)
+            )
         )
     if f.status:
         parts.append(_("状态：%s") % dict(Alliance.Status.choices).get(f.status, f.status))
