@@ -56,6 +56,10 @@ def test_public_list_filters_and_query_count(
     response = client.get(reverse("notices:list"), {"area": henan_staff.jurisdiction_id})
     assert "共 1 条" in response.content.decode()
     assert client.get(reverse("notices:detail", args=[draft.pk])).status_code == 404
+    # the other public notices of the platform are one click away
+    links = response.content.decode().split('data-testid="other-notices"', 1)[1].split("</p>", 1)[0]
+    for name in ("evaluation:notices", "rewards:public_batches", "calls:list"):
+        assert f'href="{reverse(name)}"' in links
 
 
 def test_detail_shows_period_files_and_form(
