@@ -91,6 +91,8 @@ def test_department_reads_the_table_and_returns_with_a_reason(client, login, wor
     login(world.lead_user)
     page = client.get(reverse("reporting:report_detail", args=[report.pk])).content.decode()
     assert "请说明核心技术突破滞后的原因" in page and "修改报告" in page
+    # patents and standards of the year are reported in the patent pool, one click away
+    assert f'href="{reverse("ipbase:alliance", args=[report.alliance_id])}"' in page
 
 
 def test_another_jurisdiction_and_other_units_get_404(client, login, world):
