@@ -52,6 +52,12 @@ def test_objection_in_the_browser_blocks_the_decision(live_server, monkeypatch, 
         page.get_by_role("link", name=LUOYANG_TITLE).click()
         assert page.get_by_test_id("notice-state").inner_text() == "公示中"
         page.get_by_test_id("captcha-image").wait_for()
+        # the click returns once the page is committed, not when its images are loaded: wait for
+        # the captcha to be decoded (it stays at width 0 if the image is broken, and this times out)
+        page.wait_for_function(
+            "() => { const i = document.getElementById('captcha-image'); "
+            "return i.complete && i.naturalWidth > 0; }"
+        )
         assert page.evaluate("document.getElementById('captcha-image').naturalWidth") == 160
         j.shot("public-notice")
         page.get_by_test_id("captcha-image").screenshot(
