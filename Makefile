@@ -1,4 +1,4 @@
-.PHONY: run test lint format bench e2e setup demo
+.PHONY: run test lint format bench bench-all e2e setup demo
 
 # uv lands in ~/.local/bin when bootstrap installs it on a fresh machine
 export PATH := $(HOME)/.local/bin:$(PATH)
@@ -25,5 +25,14 @@ format:
 e2e:
 	uv run pytest -m e2e -q
 
+# The national benchmark (PostgreSQL, 1/10 and full scale) and the PDF benchmark (target: under
+# 30 min on a 2-core machine);
+# results in docs/benchmarks.md. Every per-issue benchmark: make bench-all, or one by name:
+# uv run python -m tests.bench.<name>
 bench:
+	./scripts/ensure-postgres.sh
 	uv run python -m tests.bench.run
+
+bench-all:
+	./scripts/ensure-postgres.sh
+	uv run python -m tests.bench.run --all

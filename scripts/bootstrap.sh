@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO="sudo"
-PKGS="fonts-noto-cjk fonts-arphic-uming fonts-dejavu-core chromium poppler-utils gettext libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libreoffice-calc-nogui"
+PKGS="fonts-noto-cjk fonts-arphic-uming fonts-dejavu-core chromium poppler-utils gettext libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libreoffice-calc-nogui redis-server"
 missing=""
 for p in $PKGS; do dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"; done
 if [ -n "$missing" ]; then

@@ -12,6 +12,8 @@ uv run bandit -r src/lianmeng -q -ll
   || { echo "compilemessages failed"; exit 1; }
 
 export LIANMENG_DATA_DIR="${LIANMENG_DATA_DIR:-$(mktemp -d)}"
+# Redis for the queue, session and health tests, and (with PostgreSQL) the multi-process test
+./scripts/ensure-redis.sh
 echo "== SQLite =="
 uv run pytest -q -p no:cacheprovider -n 2 "$@"
 echo "== PostgreSQL =="

@@ -27,6 +27,13 @@ def make_uscc(region: str, serial: int | None = None) -> str:
 
 
 @pytest.fixture(autouse=True)
+def _jobs_run_at_once(settings):
+    """Background jobs (lianmeng.jobs, issue 17) run in the test's own thread, right after
+    the commit as the code sees it; tests of the queue itself choose another mode."""
+    settings.LIANMENG_JOBS_MODE = "eager"
+
+
+@pytest.fixture(autouse=True)
 def _transactional_tests_keep_reference_data(request):
     """Transactional tests (live_server, transactional_db) end with a flush of every table.
 

@@ -27,6 +27,8 @@
     lianmeng restore FILE [--force]                     put a backup back (checks every hash)
     lianmeng setup                                      migrate, compile translations, collect static
     lianmeng demo                                       load demo data (idempotent)
+    lianmeng demo --scale national|province             then add national-scale data (1/10 for
+                                                        province), once per database
     lianmeng demo totp USERNAME                         current code of a demo account's
                                                         demo authenticator (demo device only)
     lianmeng serve [ADDR:PORT]                          serve the site (gunicorn; without REDIS_URL
@@ -67,7 +69,11 @@ def _fail(message: str, code: int = 2) -> int:
 
 
 def existing_provider(
-    profile_id: str, *, exclude_lead: str | None = None, exclude_name: str | None = None
+    profile_id: str,
+    *,
+    exclude_lead: str | None = None,
+    exclude_name: str | None = None,
+    facts: dict[str, str] | None = None,
 ) -> list[Any] | None:
     """Stored alliances and pending proposals to compare with, or None with no database.
 
@@ -85,7 +91,7 @@ def existing_provider(
 
         try:
             return existing_alliances(
-                profile_id, exclude_lead=exclude_lead, exclude_name=exclude_name
+                profile_id, exclude_lead=exclude_lead, exclude_name=exclude_name, facts=facts
             )
         except DatabaseError:
             return None
@@ -111,12 +117,32 @@ def _identity_of(argv: list[str]) -> tuple[str | None, str | None]:
         return None, None  # run_check reports the bad input itself
 
 
+def _facts_of(argv: list[str]) -> dict[str, str] | None:
+    """The name, industry and product of the file being checked: the duplicate search reads
+    only the stored proposals that can be similar to them (lianmeng.proposals.checks)."""
+    files = [
+        arg
+        for i, arg in enumerate(argv)
+        if not arg.startswith("-")
+        and (i == 0 or argv[i - 1] not in {"--profile", "--at", "--existing"})
+    ]
+    try:
+        doc = json.loads(Path(files[0]).read_text(encoding="utf-8"))
+        return {key: str(doc.get(key) or "") for key in ("name", "industry", "product")}
+    except (IndexError, OSError, ValueError, AttributeError):
+        return None  # then every stored proposal is compared with
+
+
 def cmd_check(argv: list[str]) -> int:
     from lianmeng.policy.cli_check import run_check
 
     lead, name = _identity_of(argv)
+    facts = _facts_of(argv)
     return run_check(
-        argv, lambda profile: existing_provider(profile, exclude_lead=lead, exclude_name=name)
+        argv,
+        lambda profile: existing_provider(
+            profile, exclude_lead=lead, exclude_name=name, facts=facts
+        ),
     )
 
 
@@ -302,6 +328,8 @@ def cmd_backup(argv: list[str]) -> int:
         f"{manifest['engine']} 数据库 {sum(manifest['counts'].values())} 行、"
         f"{manifest['files']} 个上传文件、密钥。文件含密钥，请加密保存。"
     )
+    if where := manifest.get("files_elsewhere"):
+        print(f"上传文件在对象存储 {where}，不在备份中：由对象存储的版本控制和复制保护。")
     return 0
 
 
@@ -323,6 +351,10 @@ def cmd_restore(argv: list[str]) -> int:
         f"已恢复 {manifest['created_at']} 的备份（{manifest['engine']}，"
         f"{manifest['files']} 个上传文件，用时 {result.seconds:.1f} 秒）。"
     )
+    from lianmeng.core.backup import files_elsewhere
+
+    if where := files_elsewhere():
+        print(f"上传文件在对象存储 {where}，未改动（备份中的 {manifest['files']} 个文件未写入）。")
     for table, (expected, found) in sorted(result.counts_differ.items()):
         print(f"行数不符：{table} 备份中 {expected} 行，恢复后 {found} 行", file=sys.stderr)
     chain = audit_verify()
@@ -352,8 +384,28 @@ def cmd_demo(argv: list[str]) -> int:
 
     if argv[:1] == ["totp"]:
         return _demo_totp(argv[1:])
+    scale = None
+    if argv[:1] == ["--scale"]:
+        if len(argv) != 2 or argv[1] not in {"national", "province"}:
+            return _fail("用法：lianmeng demo --scale national|province")
+        scale = argv[1]
+    elif argv:
+        return _fail("用法：lianmeng demo [--scale national|province] | lianmeng demo totp 用户名")
+    if scale is not None:
+        from lianmeng.scale import already_built, built
+
+        earlier = built()
+        if earlier is not None:  # refused before the demo is touched
+            return _fail(already_built(earlier))
     for line in load_demo():
         print(line)
+    if scale is not None:
+        from lianmeng.scale import AlreadyBuilt, build
+
+        try:
+            build(scale, out=lambda line: print(line, flush=True))
+        except AlreadyBuilt as exc:
+            return _fail(str(exc))
     return 0
 
 

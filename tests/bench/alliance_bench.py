@@ -36,6 +36,7 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
+from lianmeng.scale.alliances import PROFILES, generate_reports  # noqa: F401 - re-exported
 from tests.bench.list_bench import _free_port, _run
 from tests.bench.machine import machine_line, write_section
 
@@ -78,48 +79,8 @@ BIG_TABLES = (
     "reporting_",
 )
 
-#: (profile, share of the alliances, [(state, share, history of transitions)])
-PROFILES: list[tuple[str, float, list[tuple[str, float, list[str]]]]] = [
-    (
-        "henan",
-        0.5,
-        [
-            ("building", 0.2, ["approve_to_build"]),
-            ("building", 0.05, ["approve_to_build", "apply_acceptance", "acceptance_fail"]),
-            ("awaiting_acceptance", 0.1, ["approve_to_build", "apply_acceptance"]),
-            ("recognised", 0.55, ["approve_to_build", "apply_acceptance", "acceptance_pass"]),
-            ("revoked", 0.05, ["approve_to_build", "revoke"]),
-            (
-                "dissolved",
-                0.05,
-                ["approve_to_build", "apply_acceptance", "acceptance_pass", "dissolve"],
-            ),
-        ],
-    ),
-    (
-        "luoyang",
-        0.15,
-        [("recognised", 0.9, ["recognise"]), ("dissolved", 0.1, ["recognise", "dissolve"])],
-    ),
-    (
-        "baoding",
-        0.2,
-        [
-            ("filed", 0.85, ["file"]),
-            ("revoked", 0.05, ["file", "revoke"]),
-            ("dissolved", 0.1, ["file", "dissolve"]),
-        ],
-    ),
-    ("heilongjiang", 0.15, [("pilot", 0.9, ["pilot"]), ("dissolved", 0.1, ["pilot", "dissolve"])]),
-]
 #: a generated alliance's name, as the list shows it
 ROW = re.compile(r"基准\d+产业技术创新战略联盟")
-START_LABELS = {
-    "approve_to_build": "批准筹建",
-    "recognise": "认定",
-    "file": "备案",
-    "pilot": "确定为试点",
-}
 
 
 def generate(
@@ -132,221 +93,31 @@ def generate(
 ) -> dict[str, Any]:
     """Fill the database (Django set up, migrated) with ``n_alliances`` alliances and their
     history, workspaces and members; ``report_years`` years of reports per alliance when the
-    reporting app is there (:func:`generate_reports`). Returns counts and the competent
-    department's account (``bench``, with an authenticator whose key is ``totp_key``).
-    ``first``: the number of alliances generated before (a second call adds more)."""
-    import random
-    from datetime import date, datetime, time, timedelta
-
+    reporting app is there (lianmeng.scale.alliances, with the benchmark's names). Returns
+    counts and the competent department's account (``bench``, with an authenticator whose key
+    is ``totp_key``). ``first``: the number of alliances generated before (a second call adds
+    more)."""
     from django.db import transaction
 
-    from lianmeng.alliances.models import Alliance
-    from lianmeng.core import clock
-    from lianmeng.core.models import Jurisdiction, Unit
-    from lianmeng.policy.loader import get_profile
-    from lianmeng.running.models import Member, Workspace
-    from lianmeng.workflow.models import Deadline, StateChange
-    from tests.conftest import make_uscc
+    from lianmeng.scale.alliances import generate_alliances
 
-    rnd = random.Random(seed)
-    now = clock.now()
-    today = now.astimezone(clock.BEIJING).date()
-    labels: dict[str, str] = dict(START_LABELS)
-    kinds: dict[str, str] = {}
-    plan: list[tuple[str, str, list[str]]] = []  # (profile, state, history) per alliance
-    for profile_id, share, states in PROFILES:
-        table = get_profile(profile_id).alliance_lifecycle
-        for step in table.transitions if table is not None else ():
-            labels[step.id], kinds[step.id] = step.label, step.kind
-        count = round(n_alliances * share)
-        for state, state_share, history in states:
-            plan += [(profile_id, state, history)] * max(1, round(count * state_share))
-    rnd.shuffle(plan)
-    plan = plan[:n_alliances]
-    while len(plan) < n_alliances:
-        plan.append(plan[len(plan) % max(1, len(plan))])
-
-    serial = 10_000_000 + first * (members_per_alliance + 1)
     with transaction.atomic():
-        # lead units: one per four alliances, in the counties of the profile's area
-        units_by_profile: dict[str, list[Unit]] = {}
-        rows: list[Unit] = []
-        for profile_id, share, _states in PROFILES:
-            area = Jurisdiction.objects.get(code=get_profile(profile_id).jurisdiction.value)
-            counties = list(
-                Jurisdiction.objects.filter(kind="county", active=True, path__startswith=area.path)
-            )
-            wanted = max(2, round(n_alliances * share / 4))
-            units = []
-            for i in range(wanted):
-                serial += 1
-                county = counties[i % len(counties)]
-                units.append(
-                    Unit(
-                        name=f"基准牵头单位{serial}",
-                        kind=rnd.choice(
-                            ["enterprise", "enterprise", "university", "research_institute"]
-                        ),
-                        uscc=make_uscc(county.code, serial),
-                        region=county,
-                    )
-                )
-            units_by_profile[profile_id] = units
-            rows += units
-        Unit.objects.bulk_create(rows, batch_size=batch)
-
-        jurisdictions = {
-            pid: Jurisdiction.objects.get(code=get_profile(pid).jurisdiction.value)
-            for pid, _s, _t in PROFILES
-        }
-        building_count = 0
-
-        def _construction_deadline(building: bool, rnd: Any, today: date) -> date | None:
-            """A third of those in 筹建中 are past their one-year period (the first one too)."""
-            nonlocal building_count
-            if not building:
-                return None
-            building_count += 1
-            if building_count % 3 == 1:
-                return today - timedelta(days=rnd.randrange(1, 200))
-            return today + timedelta(days=rnd.randrange(1, 365))
-
-        warnings = any(f.name == "kpi_warning_count" for f in Alliance._meta.get_fields())
-        alliances = []
-        for i, (profile_id, state, _history) in enumerate(plan):
-            profile = get_profile(profile_id)
-            decided = today - timedelta(days=rnd.randrange(30, 6 * 365))
-            building = state == "building"
-            alliances.append(
-                Alliance(
-                    proposal=None,
-                    source=Alliance.Source.LEGACY,
-                    reference=f"基准〔{decided.year}〕{first + i + 1}号",
-                    profile=profile_id,
-                    level=profile.level.value,
-                    name=f"基准{first + i + 1}产业技术创新战略联盟",
-                    domain=rnd.choice(["industry", "agriculture", "social"]),
-                    industry="装备制造",
-                    lead_unit=rnd.choice(units_by_profile[profile_id]),
-                    jurisdiction=jurisdictions[profile_id],
-                    member_count=members_per_alliance,
-                    status=state,
-                    category=rnd.choice([1, 2, 3]) if profile_id == "baoding" else None,
-                    decided_on=decided,
-                    construction_deadline=_construction_deadline(building, rnd, today),
-                    authority=profile.authority.value
-                    if profile.authority
-                    else profile.issuer.value,
-                    # one in twenty has an indicator behind plan (B-5), the first one too
-                    **({"kpi_warning_count": 1 if i % 20 == 0 else 0} if warnings else {}),
-                )
-            )
-        Alliance.objects.bulk_create(alliances, batch_size=batch)
-        if alliances[0].pk is None:  # a backend that returns no keys
-            alliances = list(Alliance.objects.order_by("id"))
-
-        changes: list[StateChange] = []
-        for alliance, (_p, _state, history) in zip(alliances, plan, strict=True):
-            at = datetime.combine(alliance.decided_on, time(10), tzinfo=clock.BEIJING)
-            before = ""
-            for step in history:
-                after = _target(alliance.profile, step)
-                changes.append(
-                    StateChange(
-                        subject_kind="alliance",
-                        subject_id=alliance.pk,
-                        from_state=before,
-                        to_state=after,
-                        transition=step,
-                        kind=kinds.get(step, step),
-                        label=labels.get(step, step),
-                        actor_office="基准",
-                        at=at,
-                        data={},
-                    )
-                )
-                before, at = after, at + timedelta(days=rnd.randrange(20, 200))
-        StateChange.objects.bulk_create(changes, batch_size=batch)
-        if changes[0].pk is None:
-            changes = list(StateChange.objects.filter(subject_kind="alliance").order_by("id"))
-        last_change = {c.subject_id: c for c in changes}
-        deadlines = []
-        for alliance in alliances:
-            if alliance.status == "building" and alliance.construction_deadline:
-                change = last_change[alliance.pk]
-                deadlines.append(
-                    Deadline(
-                        subject_kind="alliance",
-                        subject_id=alliance.pk,
-                        kind="construction_period",
-                        starts_at=change.at,
-                        due_at=datetime.combine(
-                            alliance.construction_deadline, time(23, 59, 59), tzinfo=clock.BEIJING
-                        ),
-                        state_change=change,
-                    )
-                )
-        Deadline.objects.bulk_create(deadlines, batch_size=batch)
-
-        workspaces = [
-            Workspace(
-                alliance=a,
-                office_address="河南省郑州市金水区",
-                agreement_signed_on=a.decided_on,
-                agreement_term_years=5,
-                created_at=now,
-                updated_at=now,
-            )
-            for a in alliances
-        ]
-        Workspace.objects.bulk_create(workspaces, batch_size=batch)
-        if workspaces[0].pk is None:
-            workspaces = list(Workspace.objects.order_by("alliance_id"))
-        members: list[Member] = []
-        for alliance, workspace in zip(alliances, workspaces, strict=True):
-            region = alliance.lead_unit.region.code
-            for j in range(members_per_alliance):
-                serial += 1
-                lead = j == 0
-                left = not lead and j % 17 == 0
-                members.append(
-                    Member(
-                        workspace=workspace,
-                        unit=alliance.lead_unit if lead else None,
-                        name=alliance.lead_unit.name if lead else f"基准成员单位{serial}",
-                        uscc=alliance.lead_unit.uscc if lead else make_uscc(region, serial),
-                        kind="enterprise" if j % 4 else "university",
-                        role=Member.Role.LEAD if lead else Member.Role.MEMBER,
-                        joined_on=alliance.decided_on,
-                        left_on=(alliance.decided_on + timedelta(days=400)) if left else None,
-                        left_reason="基准退出" if left else "",
-                        details={"region_code": region},
-                    )
-                )
-                if len(members) >= batch * 5:
-                    Member.objects.bulk_create(members, batch_size=batch)
-                    members = []
-        Member.objects.bulk_create(members, batch_size=batch)
-
-        reports = generate_reports(alliances, report_years, rnd) if report_years else 0
+        made = generate_alliances(
+            n_alliances,
+            members_per_alliance,
+            report_years=report_years if reporting_ready() else 0,
+            seed=seed,
+            batch=batch,
+            first=first,
+        )
         account = _bench_account()
     return {
-        "alliances": len(alliances),
-        "members": Member.objects.count(),
-        "state_changes": len(changes),
-        "reports": reports,
+        "alliances": made["alliances"],
+        "members": made["members"],
+        "state_changes": made["state_changes"],
+        "reports": made["reports"],
         **account,
     }
-
-
-def _target(profile_id: str, transition: str) -> str:
-    from lianmeng.policy.loader import get_profile
-
-    table = get_profile(profile_id).alliance_lifecycle
-    start = table.start_state(transition)
-    if start is not None:
-        return start
-    return table.transition(transition).to
 
 
 def _bench_account() -> dict[str, str]:
@@ -376,122 +147,6 @@ def reporting_ready() -> bool:
     return (root / "models.py").exists() and (
         selectors.exists() and "def report_inbox" in selectors.read_text(encoding="utf-8")
     )
-
-
-def generate_reports(alliances: list[Any], years: int, rnd: Any, batch: int = 2000) -> int:
-    """``years`` years of reports per alliance (issue 13 item 5): every annual report kind of
-    its profile per year and one major-event report a year (an agreement renewal for
-    Heilongjiang), each with the history rows the engine writes (创建 → 提交 → 接收 or 退回).
-    Earlier years are mostly accepted; this year's are waiting, returned or still drafts.
-    Self-evaluations carry a KPI warning now and then (B-5)."""
-    from datetime import datetime, time, timedelta
-
-    from lianmeng.core import clock
-    from lianmeng.policy.loader import get_profile
-    from lianmeng.reporting.models import Report
-    from lianmeng.workflow.models import StateChange
-
-    if not reporting_ready():
-        return 0
-    now = clock.now()
-    this_year = now.astimezone(clock.BEIJING).year
-    kinds: dict[str, list[tuple[str, str]]] = {}
-    for profile_id, _share, _states in PROFILES:
-        reporting = get_profile(profile_id).reporting
-        kinds[profile_id] = [
-            (k.id, k.frequency) for k in (reporting.reports if reporting is not None else ())
-        ]
-    labels = {"create": "创建报告", "submit": "提交", "accept": "接收", "return": "退回修改"}
-    total = 0
-    reports: list[Report] = []
-    paths: list[list[str]] = []
-
-    def flush() -> None:
-        nonlocal total, reports, paths
-        Report.objects.bulk_create(reports, batch_size=batch)
-        if reports and reports[0].pk is None:
-            raise RuntimeError("bulk_create returned no keys")
-        changes = []
-        for report, path in zip(reports, paths, strict=True):
-            at = report.created_at
-            before = ""
-            for step, after in zip(["create", "submit", "decide"], path, strict=False):
-                name = step if step != "decide" else ("accept" if after == "accepted" else "return")
-                changes.append(
-                    StateChange(
-                        subject_kind="report",
-                        subject_id=report.pk,
-                        from_state=before,
-                        to_state=after,
-                        transition=name,
-                        kind=name,
-                        label=labels[name],
-                        actor_office="基准",
-                        at=at,
-                        data={},
-                    )
-                )
-                before, at = after, at + timedelta(days=10)
-        StateChange.objects.bulk_create(changes, batch_size=batch)
-        total += len(reports)
-        reports, paths = [], []
-
-    for alliance in alliances:
-        for year in range(this_year - years + 1, this_year + 1):
-            current = year == this_year
-            for kind, frequency in kinds[alliance.profile]:
-                if frequency == "agreement_term" and year != this_year - 1:
-                    continue  # re-signed every few years: one in the five
-                roll = rnd.random()
-                if current:
-                    state = (
-                        "draft"
-                        if roll < 0.2
-                        else "returned"
-                        if roll < 0.3
-                        else "submitted"
-                        if roll < 0.75
-                        else "accepted"
-                    )
-                else:
-                    state = "accepted" if roll < 0.95 else "returned"
-                path = {
-                    "draft": ["draft"],
-                    "submitted": ["draft", "submitted"],
-                    "accepted": ["draft", "submitted", "accepted"],
-                    "returned": ["draft", "submitted", "returned"],
-                }[state]
-                created = datetime.combine(
-                    datetime(year, 1, 1).date() + timedelta(days=rnd.randrange(0, 300)),
-                    time(9),
-                    tzinfo=clock.BEIJING,
-                )
-                created = min(created, now - timedelta(days=30))
-                warned = kind == "self_evaluation" and roll > 0.9
-                reports.append(
-                    Report(
-                        alliance=alliance,
-                        profile=alliance.profile,
-                        kind=kind,
-                        year=year if frequency == "annual" else None,
-                        event_kind="major_project" if frequency == "event" else "",
-                        content={"summary": "基准报告内容" * 20},
-                        status=state,
-                        warnings=[{"indicator": "patents", "plan": 10, "actual": 2}]
-                        if warned
-                        else [],
-                        warning_count=1 if warned else 0,
-                        region=alliance.lead_unit.region,
-                        lead_unit=alliance.lead_unit,
-                        created_at=created,
-                        submitted_at=created + timedelta(days=10) if state != "draft" else None,
-                    )
-                )
-                paths.append(path)
-        if len(reports) >= batch * 5:
-            flush()
-    flush()
-    return total
 
 
 # -- the run -----------------------------------------------------------------------------------

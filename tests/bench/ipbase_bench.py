@@ -33,50 +33,6 @@ N_STANDARDS = 10_000
 PG_URL = os.environ.get("IPBASE_BENCH_URL", "postgres://postgres@127.0.0.1:5432/lm_ipbase_bench")
 REPEAT = 5
 
-MATERIALS = [
-    "耐火材料",
-    "轴承",
-    "超硬材料",
-    "钛合金",
-    "铝合金",
-    "碳纤维",
-    "石墨烯",
-    "陶瓷",
-    "玻璃",
-    "光伏组件",
-    "锂电池",
-    "电机",
-    "减速器",
-    "变压器",
-    "输电线路",
-    "小麦",
-    "玉米",
-    "花生",
-    "中药材",
-    "生物疫苗",
-    "医疗器械",
-    "机器人",
-    "传感器",
-    "芯片",
-    "软件",
-    "农机",
-    "矿山机械",
-    "钢丝绳",
-    "耐磨铸件",
-    "硅钢片",
-]
-THINGS = [
-    "的制备方法",
-    "及其应用",
-    "检测装置",
-    "成型模具",
-    "生产工艺",
-    "控制系统",
-    "回收方法",
-    "加工设备",
-]
-ADJ = ["一种", "一种高效", "一种低成本", "一种智能", "一种环保", "一种高温", "一种轻量化"]
-
 
 def generate(seed: int = 16) -> dict[str, Any]:
     import random
@@ -86,14 +42,11 @@ def generate(seed: int = 16) -> dict[str, Any]:
     from lianmeng.alliances.models import Alliance
     from lianmeng.core import clock
     from lianmeng.core.models import Jurisdiction, Unit
-    from lianmeng.ipbase.models import Patent, Standard
-    from lianmeng.ipbase.numbers import patent_check_char
-    from lianmeng.ipbase.search import search_text_for
-    from tests.conftest import make_uscc
+    from lianmeng.scale.codes import make_uscc
+    from lianmeng.scale.ipbase import generate_ipbase
 
     rnd = random.Random(seed)
     counties = list(Jurisdiction.objects.filter(kind="county", active=True)[:200])
-    now = clock.now()
     today = clock.beijing_now().date()
     with transaction.atomic():
         units = [
@@ -128,76 +81,14 @@ def generate(seed: int = 16) -> dict[str, Any]:
             ],
             batch_size=2000,
         )
-        alliances = list(Alliance.objects.filter(name__startswith="基准").order_by("id"))
-        patents = []
-        seen: set[str] = set()
-        while len(patents) < N_PATENTS:
-            year = rnd.randrange(2010, today.year + 1)
-            kind_digit = rnd.choice("11123")
-            digits = f"{year}{kind_digit}{rnd.randrange(10_000_000):07d}"
-            number = f"ZL{digits}.{patent_check_char(digits)}"
-            if number in seen:
-                continue
-            seen.add(number)
-            i = len(patents)
-            alliance = alliances[i % len(alliances)]
-            title = rnd.choice(ADJ) + rnd.choice(MATERIALS) + rnd.choice(THINGS)
-            holders = [
-                {"name": u.name, "uscc": u.uscc}
-                for u in rnd.sample(
-                    units[(i % len(alliances)) * 3 : (i % len(alliances)) * 3 + 3], 2
-                )
-            ]
-            patents.append(
-                Patent(
-                    number=number,
-                    title=title,
-                    kind={"1": "invention", "2": "utility", "3": "design"}[kind_digit],
-                    status=rnd.choice(["granted", "granted", "applied", "lapsed"]),
-                    holders=holders,
-                    licences_inside=rnd.randrange(5),
-                    licences_outside=rnd.randrange(3),
-                    alliance=alliance,
-                    region=alliance.jurisdiction,
-                    field=alliance.domain,
-                    year=rnd.randrange(max(2015, year), today.year + 1),
-                    search_text=search_text_for(title, number, [h["name"] for h in holders]),
-                    created_at=now,
-                    updated_at=now,
-                )
-            )
-        Patent.objects.bulk_create(patents, batch_size=2000)
-        standards = []
-        for i in range(N_STANDARDS):
-            alliance = alliances[i % len(alliances)]
-            prefix = rnd.choice(["GB/T", "JB/T", "YS/T", "DB41/T", "T/CAS", "T/HNKJ"])
-            number = f"{prefix} {i + 1}-{rnd.randrange(2010, today.year + 1)}"
-            title = rnd.choice(MATERIALS) + rnd.choice(
-                [" 试验方法", " 技术条件", " 通用规范", " 评价导则"]
-            )
-            drafters = [{"name": units[(i % len(alliances)) * 3].name, "uscc": ""}]
-            standards.append(
-                Standard(
-                    number=number,
-                    title=title,
-                    level={
-                        "GB/T": "national",
-                        "DB41/T": "local",
-                        "T/CAS": "group",
-                        "T/HNKJ": "group",
-                    }.get(prefix, "industry"),
-                    status=rnd.choice(["published", "published", "drafting", "abolished"]),
-                    drafters=drafters,
-                    alliance=alliance,
-                    region=alliance.jurisdiction,
-                    field=alliance.domain,
-                    year=rnd.randrange(2015, today.year + 1),
-                    search_text=search_text_for(title, number, [d["name"] for d in drafters]),
-                    created_at=now,
-                    updated_at=now,
-                )
-            )
-        Standard.objects.bulk_create(standards, batch_size=2000)
+        alliances = list(
+            Alliance.objects.filter(name__startswith="基准")
+            .select_related("jurisdiction")
+            .order_by("id")
+        )
+        # three member units per alliance hold its patents and draft its standards
+        rosters = {a.pk: units[i * 3 : i * 3 + 3] for i, a in enumerate(alliances)}
+        generate_ipbase(alliances, rosters, N_PATENTS, N_STANDARDS, rnd)
     return {"alliance": alliances[7].pk, "year": today.year - 2}
 
 

@@ -49,7 +49,10 @@ def test_celery_takes_redis_from_redis_url_and_beat_runs_the_job_every_n_minutes
         {"REDIS_URL": "redis://queue.example:6379/2", "LIANMENG_REMINDER_INTERVAL_MINUTES": "5"}
     )
     assert conf["broker"] == "redis://queue.example:6379/2"
-    assert conf["beat"] == {"send-due-reminders": ["lianmeng.schedule.send_due_reminders", 300.0]}
+    assert conf["beat"] == {
+        "send-due-reminders": ["lianmeng.schedule.send_due_reminders", 300.0],
+        "jobs-cleanup": ["lianmeng.jobs.cleanup", 3600],  # expired export results (issue 17)
+    }
     assert conf["embedded"] is False  # the worker runs it; serve's thread stays off
     conf = _settings_in_a_fresh_process({})
     assert conf["broker"] == "memory://" and conf["embedded"] is True

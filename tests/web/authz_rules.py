@@ -170,6 +170,9 @@ REWARD_LACKS = "the matrix has no reward claim, evidence file, review or award"
 PAGES: dict[str, Rule] = {
     # -- web: public pages, accounts ------------------------------------------------------
     "web:index": Rule(PUBLIC),
+    # probes of the load balancer and the orchestrator (issue 17): no session, no secrets
+    "health:healthz": Rule(PUBLIC),
+    "health:readyz": Rule(PUBLIC),
     "web:policy_list": Rule(PUBLIC),
     "web:policy_detail": Rule(PUBLIC, obj="profile"),
     "web:login": Rule(PUBLIC, methods=FORM),
@@ -1518,7 +1521,7 @@ API: dict[str, Rule] = {
 def _merge_app_rules() -> None:
     import importlib
 
-    for app in ("notices", "ipbase", "projects", "whatif", "insight", "insight_overlap"):
+    for app in ("notices", "ipbase", "projects", "whatif", "insight", "insight_overlap", "jobs"):
         module = importlib.import_module(f"tests.web.authz_rules_{app}")
         PAGES.update(module.PAGES)
         API.update(module.API)

@@ -497,6 +497,8 @@ def _build_world() -> World:
             "whatif": {"pk": NO_SUCH_ROW},
             # ipbase: the matrix has no patent or standard (tests/ipbase/ checks real ones)
             "patent": {"pk": NO_SUCH_ROW},
+            # jobs: the matrix has no background job (tests/jobs/ checks real ones)
+            "job": {"pk": NO_SUCH_ROW},
             # notices: the matrix has no announcement; ids that name no row (tests/notices/)
             "notice": {
                 "pk": NO_SUCH_ROW,

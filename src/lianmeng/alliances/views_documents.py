@@ -78,8 +78,35 @@ def registry_filters(request: HttpRequest) -> tuple[RegistryFilterForm, selector
     return form, filters
 
 
+#: the job kind of a large registry export (lianmeng.alliances.job_kinds)
+REGISTRY_JOB = "alliances.registry_xlsx"
+
+
 @public
 def registry_xlsx(request: HttpRequest) -> HttpResponse:
+    """The registry as filtered on the page, every row. Up to ``LIANMENG_JOBS_DIRECT_ROWS``
+    rows (and for visitors who are not signed in) it downloads at once; a larger export by a
+    signed-in user is written by a background job (its progress page, then the download)."""
+    from lianmeng.jobs.views import direct_rows, start_response
+
+    if request.user.is_authenticated:
+        _form, filters = registry_filters(request)
+        if selectors.alliance_list(filters=filters).count() > direct_rows():
+            query = request.GET.copy()
+            query.pop("page", None)
+            return start_response(
+                request,
+                kind=REGISTRY_JOB,
+                parameters={"query": query.urlencode()},
+                title=_("导出联盟名录（XLSX）"),
+            )
+    return xlsx_response(registry_workbook(request), "联盟名录.xlsx")
+
+
+def registry_workbook(request: HttpRequest, report: object = None) -> bytes:
+    """The registry XLSX for the request's filters (the job passes its ``report_progress``)."""
+    from lianmeng.jobs.progress import tracked
+
     _form, filters = registry_filters(request)
     names = {pid: p.name.value for pid, p in load_profiles().items()}
     headers = [
@@ -97,6 +124,10 @@ def registry_xlsx(request: HttpRequest) -> HttpResponse:
         _("筹建期限"),
         _("筹建期已过"),
     ]
+    queryset = selectors.alliance_list(filters=filters)
+    alliances = queryset.iterator(chunk_size=1000)
+    if report is not None:
+        alliances = tracked(alliances, queryset.count(), report)
     rows = (
         [
             a.name,
@@ -115,6 +146,6 @@ def registry_xlsx(request: HttpRequest) -> HttpResponse:
             else a.construction_deadline,
             _("是") if a.construction_overdue else "",
         ]
-        for a in selectors.alliance_list(filters=filters).iterator(chunk_size=1000)
+        for a in alliances
     )
-    return xlsx_response(write_table(headers, rows, sheet_title=_("联盟名录")), "联盟名录.xlsx")
+    return write_table(headers, rows, sheet_title=_("联盟名录"))

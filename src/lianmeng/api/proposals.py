@@ -16,7 +16,7 @@ from ninja.responses import Status
 
 from lianmeng.core.errors import PermissionDenied
 from lianmeng.proposals.models import Proposal
-from lianmeng.proposals.selectors import proposal_get, proposal_list
+from lianmeng.proposals.selectors import LIST_FIELDS, proposal_get, proposal_list
 from lianmeng.proposals.services import proposal_export, proposal_import
 
 from .auth import require_recent_session
@@ -53,7 +53,7 @@ def proposals_list(request: HttpRequest, filters: Query[ProposalFilters]) -> Que
         status=filters.status,
         profile=filters.profile,
         search=filters.q,
-    )
+    ).only(*LIST_FIELDS)  # what ProposalOut returns, not the JSON columns
 
 
 @router.get(

@@ -144,8 +144,11 @@ def proposals_version_pdf(
 ) -> HttpResponse:
     _require(request, "proposals.view_proposal", _("您的账号没有查看申报的权限。"))
     version = version_get(viewer=request.user, pk=proposal_id, number=number)
-    if not version.pdf:
-        raise NotFound(_("该版本的 PDF 文件缺失，请联系系统管理员。"))
+    if not version.pdf:  # printed by a job right after the submission (issue 17)
+        from lianmeng.proposals.submission import version_pdf_ensure
+
+        version_pdf_ensure(version)
+        raise NotFound(_("该版本的 PDF 正在生成，请稍后再试。"), details={"reason": "pdf_pending"})
     # a caller who needs no liaison numbers gets a reading copy with them masked
     data = reading_copy_pdf(request.user, version)
     try:

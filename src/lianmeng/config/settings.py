@@ -76,6 +76,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # /healthz and /readyz, answered before everything below (lianmeng.web.health)
+    "lianmeng.web.health.HealthCheckMiddleware",
+    # behind a reverse proxy: the client's address from X-Forwarded-For (LIANMENG_TRUSTED_PROXIES)
+    "lianmeng.web.forwarded.ForwardedForMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -174,6 +178,32 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 MEDIA_ROOT = DATA_DIR / "files"  # outside any web root; served only through permission checks
+
+# Uploaded and generated files on an S3-compatible object store (several app servers share
+# it; docs/operations.md) when LIANMENG_S3_BUCKET is set, else under MEDIA_ROOT. Objects are
+# written without any ACL, so they keep the bucket's (private) default, and are never linked:
+# every download streams through a permission-checked view (default_storage.open).
+LIANMENG_S3_BUCKET = os.environ.get("LIANMENG_S3_BUCKET", "").strip()
+if LIANMENG_S3_BUCKET:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": LIANMENG_S3_BUCKET,
+            # empty: AWS itself; else the store's address (MinIO, Ceph RGW, a cloud's OSS/COS)
+            "endpoint_url": os.environ.get("LIANMENG_S3_ENDPOINT_URL", "").strip() or None,
+            # empty: boto3's own chain (AWS_* variables, ~/.aws, an instance role)
+            "access_key": os.environ.get("LIANMENG_S3_ACCESS_KEY_ID", "").strip() or None,
+            "secret_key": os.environ.get("LIANMENG_S3_SECRET_ACCESS_KEY", "").strip() or None,
+            "region_name": os.environ.get("LIANMENG_S3_REGION", "").strip() or None,
+            "location": os.environ.get("LIANMENG_S3_PREFIX", "").strip().strip("/"),
+            # "path" for stores that have no per-bucket host names (most MinIO set-ups)
+            "addressing_style": os.environ.get("LIANMENG_S3_ADDRESSING_STYLE", "").strip() or None,
+            "default_acl": None,  # no x-amz-acl header: never public-read
+            "querystring_auth": True,  # a .url (never used by the views) would be signed
+            "querystring_expire": 300,
+            "file_overwrite": False,  # a name in use gets a suffix, as on local disk
+        },
+    }
 #: the site's public address (e.g. https://lianmeng.kjt.example.gov.cn), used for the QR code
 #: and verification address of every generated PDF and the links in e-mails (core/site.py)
 SITE_URL = os.environ.get("LIANMENG_SITE_URL", "").strip().rstrip("/") or "http://127.0.0.1:8000"
@@ -194,9 +224,17 @@ def _xstatic_dirs() -> list[tuple[str, str]]:
 STATICFILES_DIRS = _xstatic_dirs()
 WHITENOISE_USE_FINDERS = True
 
-if redis_url := os.environ.get("REDIS_URL"):
+redis_url = os.environ.get("REDIS_URL", "").strip()
+#: checked by /readyz (lianmeng.web.health); cache, sessions and the task queue use it below
+REDIS_URL = redis_url
+if redis_url:
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url}
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": redis_url,
+            # a Redis that stops answering fails a request in seconds instead of holding it
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+        }
     }
 else:
     CACHES = {
@@ -206,6 +244,14 @@ else:
         }
     }
 RATELIMIT_USE_CACHE = "default"
+# Sessions: in the database (one row each) without Redis; with it, Redis first and the database
+# behind (cached_db): a request reads its session from Redis, any app server finds it, and
+# lianmeng.core.sessions still finds every session of an account in the table to end them.
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db"
+    if redis_url
+    else "django.contrib.sessions.backends.db"
+)
 
 # Reminders of deadlines (lianmeng.schedule, docs/decisions/0016-task-queue.md): sent this many
 # days before the due date, on the day and once overdue; the job runs every N minutes — on
@@ -255,12 +301,20 @@ def _env_flag(name: str, default: bool) -> bool:
 LIANMENG_ENV = os.environ.get("LIANMENG_ENV", "development").strip().lower()
 PRODUCTION = LIANMENG_ENV == "production"
 SECURE_SSL_REDIRECT = _env_flag("LIANMENG_SSL_REDIRECT", PRODUCTION)
+#: a balancer probes each server over plain HTTP (HealthCheckMiddleware answers first anyway)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 SECURE_HSTS_SECONDS = int(
     os.environ.get("LIANMENG_HSTS_SECONDS") or (31536000 if PRODUCTION else 0)
 )
 SECURE_HSTS_INCLUDE_SUBDOMAINS = _env_flag("LIANMENG_HSTS_INCLUDE_SUBDOMAINS", PRODUCTION)
 SECURE_HSTS_PRELOAD = _env_flag("LIANMENG_HSTS_PRELOAD", PRODUCTION)
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = _env_flag("LIANMENG_SECURE_COOKIES", PRODUCTION)
+#: the reverse proxies in front (addresses or networks, comma-separated): from their requests the
+#: client's address is taken from X-Forwarded-For (lianmeng.web.forwarded) for rate limits and
+#: the audit trail; empty: REMOTE_ADDR as it is
+LIANMENG_TRUSTED_PROXIES = tuple(
+    p.strip() for p in os.environ.get("LIANMENG_TRUSTED_PROXIES", "").split(",") if p.strip()
+)
 if _env_flag("LIANMENG_TRUST_PROXY", False):
     # only when the one proxy in front sets X-Forwarded-Proto itself and strips the client's
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -295,3 +349,19 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+
+# Jobs (issue 17): long work off the request (lianmeng.jobs). Celery over Redis when REDIS_URL
+# is set, else a small thread pool in the web process; LIANMENG_JOBS_MODE=celery/thread/eager.
+INSTALLED_APPS += ["lianmeng.jobs"]
+LIANMENG_JOBS_MODE = os.environ.get("LIANMENG_JOBS_MODE", "").strip().lower() or (
+    "celery" if redis_url else "thread"
+)
+LIANMENG_JOBS_THREADS = int(os.environ.get("LIANMENG_JOBS_THREADS") or 2)
+#: results are deleted this many days after the job finished
+LIANMENG_JOBS_KEEP_DAYS = int(os.environ.get("LIANMENG_JOBS_KEEP_DAYS") or 7)
+#: an export of at most this many rows is still downloaded at once; a larger one is a job
+LIANMENG_JOBS_DIRECT_ROWS = int(os.environ.get("LIANMENG_JOBS_DIRECT_ROWS") or 2000)
+#: a queued or running job silent this long was lost with its process
+LIANMENG_JOBS_STALE_MINUTES = int(os.environ.get("LIANMENG_JOBS_STALE_MINUTES") or 30)
+CELERY_BEAT_SCHEDULE["jobs-cleanup"] = {"task": "lianmeng.jobs.cleanup", "schedule": 3600}

@@ -8,6 +8,7 @@ from lianmeng.proposals import urls_apply
 from lianmeng.web import views as web_views
 
 urlpatterns = [
+    path("", include("lianmeng.web.urls_health")),  # /healthz, /readyz (docs/operations.md)
     path("api/v1/", api.urls),
     path("i18n/setlang/", web_views.set_language, name="set_language"),
     path("proposals/", include("lianmeng.proposals.urls")),
@@ -28,6 +29,7 @@ urlpatterns = [
     path("", include("lianmeng.whatif.urls")),
     path("", include("lianmeng.insight.urls")),
     path("", include("lianmeng.schedule.urls")),
+    path("", include("lianmeng.jobs.urls")),
     path("", include("lianmeng.web.urls")),
 ]
 

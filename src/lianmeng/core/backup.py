@@ -111,6 +111,22 @@ def _media_root() -> Path:
     return Path(settings.MEDIA_ROOT)
 
 
+def files_elsewhere() -> str | None:
+    """Where the uploaded files are when they are not under MEDIA_ROOT (an S3-compatible object
+    store, LIANMENG_S3_BUCKET): such files are not put in the archive nor replaced by a restore;
+    the store's own versioning and replication keep them (docs/operations.md)."""
+    from django.core.files.storage import FileSystemStorage, storages
+
+    storage = storages["default"]
+    if isinstance(storage, FileSystemStorage):
+        return None
+    bucket = getattr(storage, "bucket_name", None)
+    if bucket:
+        location = str(getattr(storage, "location", "") or "").strip("/")
+        return f"s3://{bucket}/{location + '/' if location else ''}"
+    return type(storage).__name__
+
+
 def _secret_path() -> Path:
     return Path(settings.DATA_DIR) / SECRET if hasattr(settings, "DATA_DIR") else Path(SECRET)
 
@@ -346,7 +362,12 @@ def backup(destination: Path) -> BackupResult:
         counts = table_counts()
         parts: dict[str, str] = {db_name: _sha256_file(db_file)}
         media = _media_root()
-        files = sorted(p for p in media.rglob("*") if p.is_file()) if media.is_dir() else []
+        elsewhere = files_elsewhere()
+        files = (
+            sorted(p for p in media.rglob("*") if p.is_file())
+            if media.is_dir() and elsewhere is None
+            else []
+        )
         for path in files:
             parts[str(PurePosixPath(FILES, *path.relative_to(media).parts))] = _sha256_file(path)
         secret = settings.SECRET_KEY.encode("utf-8")
@@ -360,6 +381,7 @@ def backup(destination: Path) -> BackupResult:
             "database": db_name,
             "counts": counts,
             "files": len(files),
+            **({"files_elsewhere": elsewhere} if elsewhere else {}),
             "migrations": _migrations(),
             "parts": parts,
         }
@@ -441,6 +463,8 @@ def target_is_empty() -> tuple[bool, str]:
         if AuditEntry.objects.exists():
             return False, f"数据库中已有 {AuditEntry.objects.count()} 条审计记录"
     media = _media_root()
+    if files_elsewhere() is not None:
+        return True, ""  # the object store is not replaced by a restore
     if media.is_dir() and any(p.is_file() for p in media.rglob("*")):
         return False, f"文件目录 {media} 中已有文件"
     return True, ""
@@ -500,7 +524,8 @@ def restore(archive: Path, *, force: bool = False) -> RestoreResult:
                 f"目标不是空的（{why}）：恢复会替换全部数据。确认要替换时加 --force 重试。"
             )
         _load_database(work / manifest["database"])
-        _replace_files(work / FILES)
+        if files_elsewhere() is None:
+            _replace_files(work / FILES)
         _write_secret((work / SECRET).read_bytes())
     counts = table_counts()
     differ = {

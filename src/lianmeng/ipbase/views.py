@@ -93,13 +93,44 @@ def standards(request: HttpRequest) -> HttpResponse:
     return _base_list(request, "standards")
 
 
+#: the job kinds of large exports (lianmeng.ipbase.job_kinds)
+EXPORT_JOBS = {"patents": "ipbase.patents_xlsx", "standards": "ipbase.standards_xlsx"}
+EXPORT_TITLES = {"patents": "导出专利池（XLSX）", "standards": "导出标准信息库（XLSX）"}
+
+
 def _export(request: HttpRequest, mode: str) -> HttpResponse:
-    filters = _filters(request, mode)
-    rows = MODES[mode]["list"](filters)[: selectors.EXPORT_CAP]
+    """Every row the filters select (up to EXPORT_CAP): at once up to
+    ``LIANMENG_JOBS_DIRECT_ROWS`` rows or for a visitor, else a background job for a
+    signed-in user (its progress page, then the download)."""
+    from lianmeng.jobs.views import direct_rows, start_response
+
+    if request.user.is_authenticated:
+        rows = MODES[mode]["list"](_filters(request, mode))[: selectors.EXPORT_CAP]
+        if rows.count() > direct_rows():
+            query = request.GET.copy()
+            query.pop("page", None)
+            return start_response(
+                request,
+                kind=EXPORT_JOBS[mode],
+                parameters={"query": query.urlencode()},
+                title=_(EXPORT_TITLES[mode]),
+            )
+    filename, content = export_workbook(request, mode)
+    return xlsx_response(content, filename)
+
+
+def export_workbook(request: HttpRequest, mode: str, report: Any = None) -> tuple[str, bytes]:
+    """(file name, XLSX) of the patents or standards the request's filters select."""
+    from lianmeng.jobs.progress import tracked
+
+    rows = MODES[mode]["list"](_filters(request, mode))[: selectors.EXPORT_CAP]
     stamp = clock.beijing_now().strftime("%Y%m%d")
+    stream = rows.iterator()
+    if report is not None:
+        stream = tracked(stream, rows.count(), report)
     if mode == "patents":
-        return xlsx_response(xlsx.export_patents(rows.iterator()), f"专利池-{stamp}.xlsx")
-    return xlsx_response(xlsx.export_standards(rows.iterator()), f"标准信息库-{stamp}.xlsx")
+        return f"专利池-{stamp}.xlsx", xlsx.export_patents(stream)
+    return f"标准信息库-{stamp}.xlsx", xlsx.export_standards(stream)
 
 
 @public

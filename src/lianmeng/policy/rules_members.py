@@ -320,14 +320,16 @@ def alliance_unique_in_field(ctx: Context, _: cat.NoParams) -> Outcome:
             {"compared_with": 0, "note": "未连接数据库，未与已有联盟比对"},
         )
     similar = [hit for other in ctx.existing if (hit := _similar(ctx, other))]
+    # the caller may pass only those that can be similar, saying how many there are
+    compared = getattr(ctx.existing, "compared_with", len(ctx.existing))
     evidence = {
-        "compared_with": len(ctx.existing),
+        "compared_with": compared,
         "similar": similar,
         "threshold": SIMILARITY_THRESHOLD,
     }
     if not similar:
         return Outcome(
-            "pass", f"未发现同一领域、产业或产品的已有联盟（比对 {len(ctx.existing)} 家）", evidence
+            "pass", f"未发现同一领域、产业或产品的已有联盟（比对 {compared} 家）", evidence
         )
     names = "、".join(f"“{hit['name']}”" for hit in similar[:3])
     return Outcome(

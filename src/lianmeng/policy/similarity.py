@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 
@@ -35,6 +36,12 @@ _GENERIC = (
 _PUNCT = re.compile(r"[\s\W_]+", re.UNICODE)
 
 
+#: the duplicate search compares one proposal with thousands whose industries and products
+#: repeat (a few hundred fields): the functions below are pure, and their answers are kept
+_CACHE = 65536
+
+
+@lru_cache(maxsize=_CACHE)
 def normalise(text: str) -> str:
     """NFKC (full-width → half-width), lower case, no spaces or punctuation."""
     return _PUNCT.sub("", unicodedata.normalize("NFKC", text)).lower()
@@ -42,8 +49,18 @@ def normalise(text: str) -> str:
 
 def alliance_core(name: str, regions: Iterable[str] = ()) -> str:
     """The distinctive part of an alliance name: without region names and generic words."""
+    return _core(name, _regions(tuple(regions)))
+
+
+@lru_cache(maxsize=256)
+def _regions(regions: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(sorted({normalise(r) for r in (*regions, "中国") if r}, key=len, reverse=True))
+
+
+@lru_cache(maxsize=_CACHE)
+def _core(name: str, regions: tuple[str, ...]) -> str:
     core = normalise(name)
-    for region in sorted({normalise(r) for r in (*regions, "中国") if r}, key=len, reverse=True):
+    for region in regions:
         if core.startswith(region):
             core = core[len(region) :]
     for word in _GENERIC:
@@ -55,6 +72,7 @@ def _bigrams(text: str) -> set[str]:
     return {text[i : i + 2] for i in range(len(text) - 1)} or {text}
 
 
+@lru_cache(maxsize=_CACHE)
 def similarity(left: str, right: str) -> float:
     """0–100: the best of Indel ratio, bigram Dice and containment of normalised texts."""
     a, b = normalise(left), normalise(right)

@@ -10,16 +10,100 @@ check endpoint is public, so comparing with drafts would tell anyone what others
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
+from django.db import connection
+
 from lianmeng.policy.results import ExistingAlliance
+from lianmeng.policy.similarity import alliance_core, normalise
 
 from .existing import existing_alliance_rows
 from .models import Proposal
 
 #: statuses that do not count as an existing or pending alliance
 NOT_IN_PLAY = (Proposal.Status.DRAFT, Proposal.Status.WITHDRAWN, "refused", "declined")
+
+
+#: 汉字 (CJK unified ideographs and extension A): the characters of a "regular" text, whose
+#: pairs are all tokens of ``lianmeng_cjk_vector`` (lianmeng.core.textsearch)
+_CJK = "\u3400-\u4dbf\u4e00-\u9fff"
+#: texts the duplicate index cannot answer for: any character other than a 汉字 (Latin letters,
+#: digits, spaces, punctuation, compatibility forms that NFKC changes: the pairs the comparison
+#: sees may then not be tokens), or a name with 联盟 before its end (``alliance_core`` removes
+#: the generic words wherever they are, joining what was around them). The partial index
+#: ``proposals_dup_irregular`` (migration 0004) holds exactly these rows.
+IRREGULAR_SQL = (
+    '("proposals_proposal"."name" ~ \'[^\\u3400-\\u4dbf\\u4e00-\\u9fff]\' '
+    'OR "proposals_proposal"."industry" ~ \'[^\\u3400-\\u4dbf\\u4e00-\\u9fff]\' '
+    'OR "proposals_proposal"."product" ~ \'[^\\u3400-\\u4dbf\\u4e00-\\u9fff]\' '
+    'OR strpos(left("proposals_proposal"."name", -1), \'联盟\') > 0)'
+)
+_COLUMNS = ("name", "industry", "product")
+
+
+def _is_cjk(text: str) -> bool:
+    return all("\u3400" <= ch <= "\u4dbf" or "\u4e00" <= ch <= "\u9fff" for ch in text)
+
+
+def _alternatives(text: str) -> list[str]:
+    """tsquery alternatives of which every text similar to ``text`` (normalised) at the rule's
+    threshold holds at least one among its tokens (``lianmeng.policy.similarity``):
+
+    - equal texts and containment share every pair of the shorter one, and a bigram Dice
+      above zero needs a shared pair: the pairs of ``text``;
+    - the Indel ratio is 2·LCS/(len a + len b); with no shared pair the common subsequence has
+      a gap in one text after each of its characters, so the ratio is at most 2k/(3k − 1),
+      which reaches 80 only for k = 2 and lengths 2 and 3: "ac" against "abc" (its pair of
+      first and last character) and "ab" against "axb" (both characters);
+    - a one-character text equals only itself.
+    """
+    pieces: list[tuple[str, ...]] = []
+    if len(text) == 1:
+        pieces.append((text,))
+    pieces += [(text[i : i + 2],) for i in range(len(text) - 1)]
+    if len(text) == 3:
+        pieces.append((text[0] + text[2],))
+    if len(text) == 2:
+        pieces.append((text[0], text[1]))
+    found: dict[str, None] = {}
+    for tokens in pieces:
+        if all(_is_cjk(token) for token in tokens):  # no other token is ever indexed
+            found[" & ".join(f"'{token}'" for token in tokens).join("()")] = None
+    return list(found)
+
+
+def _candidate_where(profile_id: str, facts: Mapping[str, str]) -> tuple[list[str], list[str]]:
+    """SQL conditions (one per compared column) that keep every proposal the rule could find
+    similar to ``facts``, answered by the GIN indexes on ``lianmeng_cjk_vector(column)``."""
+    from lianmeng.policy.loader import UnknownProfileError, get_profile
+
+    try:
+        name = get_profile(profile_id).name.value
+        regions: tuple[str, ...] = (name, name[:-1])
+    except UnknownProfileError:
+        regions = ()
+    mine = {
+        "name": normalise(alliance_core(facts["name"], regions)) if facts.get("name") else "",
+        "industry": normalise(facts.get("industry") or ""),
+        "product": normalise(facts.get("product") or ""),
+    }
+    where, params = [], []
+    for column in _COLUMNS:
+        alternatives = _alternatives(mine[column])
+        if alternatives:
+            where.append(f'lianmeng_cjk_vector("proposals_proposal"."{column}") @@ %s::tsquery')
+            params.append(" | ".join(alternatives))
+    return where, params
+
+
+class Compared(list):  # type: ignore[type-arg]
+    """The alliances to compare with, when fewer than all were read: ``compared_with`` is how
+    many there are (what ``alliance.unique_in_field`` reports), the list holds those that
+    could be similar."""
+
+    compared_with: int = 0
 
 
 def _existing(row: dict[str, Any], reference: str) -> ExistingAlliance:
@@ -39,39 +123,58 @@ def existing_alliances(
     exclude_lead: str | None = None,
     exclude_name: str | None = None,
     exclude_pk: int | None = None,
+    facts: Mapping[str, str] | None = None,
 ) -> list[ExistingAlliance]:
     """Alliances and pending proposals of ``profile_id``, oldest first (then the alliances of
     the legacy registry, imported with ``lianmeng alliance import``).
 
     The proposal being checked is left out: by ``exclude_pk`` when it is stored, else by
     its lead unit's code and name together (a stored proposal re-checked from its export).
+
+    With ``facts`` (the ``name``, ``industry`` and ``product`` of the proposal being checked)
+    on PostgreSQL, only the proposals that can be similar to it are read, through the GIN
+    indexes on their names, industries and products (migration 0004), and the answer is a
+    :class:`Compared` that says how many there are: ``alliance.unique_in_field`` finds the
+    same ones as when comparing with all (tests/proposals/form/test_checks.py).
     """
-    rows = (
-        Proposal.objects.filter(profile=profile_id)
-        .exclude(status__in=NOT_IN_PLAY)
-        .order_by("created_at", "id")
-        .values(
-            "id",
-            "name",
-            "industry",
-            "product",
-            "focus_area",
-            "status",
-            "lead_unit__uscc",
-            "lead_unit__org_code",
+    in_play = Proposal.objects.filter(profile=profile_id).exclude(status__in=NOT_IN_PLAY)
+    rows = in_play
+    found: list[ExistingAlliance] = []
+    if facts is not None and connection.vendor == "postgresql":
+        where, params = _candidate_where(profile_id, facts)
+        # constant SQL; the tsquery (汉字 only, quoted) is a parameter
+        indexed = [
+            in_play.extra(where=[clause], params=[param])  # noqa: S610  # nosec B610 (constant SQL; values are parameters)
+            for clause, param in zip(where, params, strict=True)
+        ]
+        irregular = in_play.extra(where=[IRREGULAR_SQL])  # noqa: S610  # nosec B610 (constant SQL; values are parameters)
+        ids: set[int] = set()
+        for query in (*indexed, irregular):
+            ids.update(query.order_by().values_list("id", flat=True))
+        rows = Proposal.objects.filter(pk__in=ids)
+        found = Compared()
+        found.compared_with = in_play.count() - (
+            1 if exclude_pk is not None and in_play.filter(pk=exclude_pk).exists() else 0
         )
+    columns = ("id", "name", "industry", "product", "focus_area", "status")
+    rows = rows.order_by("created_at", "id").values_list(
+        *columns, "lead_unit__uscc", "lead_unit__org_code"
     )
-    found = []
-    for row in rows:
+    left_out = 0
+    for *values, uscc, org_code in rows:
+        row = dict(zip(columns, values, strict=True))
         if exclude_pk is not None and row["id"] == exclude_pk:
             continue
-        lead_codes = {row["lead_unit__uscc"], row["lead_unit__org_code"]} - {None, ""}
-        if exclude_lead and exclude_lead in lead_codes and row["name"] == exclude_name:
+        if exclude_lead and exclude_lead in {uscc, org_code} and row["name"] == exclude_name:
+            left_out += 1
             continue
         found.append(_existing(row, f"proposal:{row['id']}"))
     # alliances of the registered sources: those decided before the system, imported with
     # `lianmeng alliance import` (registered by the alliances app)
-    found += [_existing(row, row["reference"]) for row in existing_alliance_rows(profile_id)]
+    legacy = [_existing(row, row["reference"]) for row in existing_alliance_rows(profile_id)]
+    found += legacy
+    if isinstance(found, Compared):
+        found.compared_with += len(legacy) - left_out
     return found
 
 
@@ -96,10 +199,18 @@ def proposal_eligibility(proposal: Proposal, *, at: datetime | None = None) -> d
     except InterchangeError as exc:
         return {"complete": False, "path": exc.path, "message": exc.message}
     profile = get_profile(proposal.profile)
-    existing = existing_alliances(proposal.profile, exclude_pk=proposal.pk)
+    existing = existing_alliances(
+        proposal.profile, exclude_pk=proposal.pk, facts=_facts(proposal.document)
+    )
     call = proposal_call_terms(proposal)
     result = check(doc, profile, at=at, existing=existing, **({"call": call} if call else {}))
     return {"complete": True, **result.to_dict()}
+
+
+def _facts(document: Mapping[str, Any] | None) -> dict[str, str]:
+    """The compared facts of an interchange document (``existing_alliances(facts=…)``)."""
+    document = document or {}
+    return {key: str(document.get(key) or "") for key in _COLUMNS}
 
 
 def proposal_call_terms(proposal: Proposal) -> Any:

@@ -83,11 +83,20 @@ def require_base(base: str | None) -> str:
     return base
 
 
-def lock_for_edit(*, actor: User, pk: int, revision: int | None = None) -> Proposal:
-    """Fetch the proposal FOR UPDATE inside the caller's transaction and check it is editable."""
+def lock_for_edit(
+    *, actor: User, pk: int, revision: int | None = None, defer: tuple[str, ...] = ()
+) -> Proposal:
+    """Fetch the proposal FOR UPDATE inside the caller's transaction and check it is editable.
+
+    ``defer``: columns the caller neither reads nor changes (``writeups``, ``explanations``):
+    they are not read, and :func:`document_saved` does not write them back either (Django
+    saves only the loaded fields of an object fetched with deferred fields)."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("lock_for_edit() must run inside transaction.atomic()")
-    proposal = Proposal.objects.select_for_update().filter(pk=pk).first()
+    query = Proposal.objects.select_for_update()
+    if defer:
+        query = query.defer(*defer)
+    proposal = query.filter(pk=pk).first()
     if proposal is None:
         raise NotFound(_("未找到该申报，或您无权查看。"))
     ensure_editable(actor=actor, proposal=proposal, revision=revision)

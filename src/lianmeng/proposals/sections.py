@@ -13,10 +13,9 @@ from an older revision is refused when the section changed in between (see
 
 from __future__ import annotations
 
-import copy
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -923,6 +922,21 @@ STALE_MESSAGE = _(
 )
 
 
+def _own_path(document: dict[str, Any], path: Sequence[str], owned: set[int]) -> None:
+    """Copy the objects on ``path`` that this save has not copied yet, so that writing the
+    field never changes the document the proposal was loaded with."""
+    node = document
+    for key in path[:-1]:
+        child = node.get(key)
+        if not isinstance(child, dict):
+            return
+        if id(child) not in owned:
+            child = dict(child)
+            node[key] = child
+            owned.add(id(child))
+        node = child
+
+
 def proposal_section_save(
     *,
     actor: User,
@@ -946,7 +960,9 @@ def proposal_section_save(
     if not isinstance(revision, int) or isinstance(revision, bool):
         raise ValidationFailed(gettext("缺少表单版本号（revision），请刷新页面后再保存。"))
     with transaction.atomic():
-        proposal = lock_for_edit(actor=actor, pk=pk)
+        # a section lives in ``document`` and ``form_state`` only: the writeups and
+        # explanations (often the largest columns) are neither read nor written back
+        proposal = lock_for_edit(actor=actor, pk=pk, defer=("writeups", "explanations"))
         if revision != proposal.revision and (
             base is None or base != section_fingerprint(proposal, spec_section)
         ):
@@ -962,9 +978,12 @@ def proposal_section_save(
                 % {"fields": pgettext("list separator", "、").join(unknown)},
                 details={"unknown": unknown, "section": section},
             )
-        document = copy.deepcopy(proposal.document or {})
-        state = copy.deepcopy(proposal.form_state or {})
-        kept = state.get(section) if isinstance(state.get(section), dict) else {}
+        # copied on write: only the objects on the paths of this section's fields are copied,
+        # not the whole document (a 60-member roster is most of it)
+        document = dict(proposal.document or {})
+        owned: set[int] = {id(document)}
+        state = dict(proposal.form_state or {})
+        kept = dict(state[section]) if isinstance(state.get(section), dict) else {}
         before: dict[str, Any] = {}
         after: dict[str, Any] = {}
         errors: dict[str, str] = {}
@@ -973,6 +992,7 @@ def proposal_section_save(
             raw = "" if raw is None else str(raw)
             old_value = get_path(document, spec.path)
             old_kept = kept.get(name)
+            _own_path(document, spec.path, owned)
             try:
                 value = spec.convert(raw)
             except FieldInvalid as exc:

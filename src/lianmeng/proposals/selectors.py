@@ -31,6 +31,10 @@ LIST_FIELDS = (
 )
 
 
+#: the proposal's JSON columns, left out of lists (proposal_list)
+JSON_FIELDS = ("document", "form_state", "writeups", "explanations")
+
+
 #: rules of other apps on who else sees which proposals (each ``viewer -> Q``), OR-ed in
 _VISIBILITY: list[Callable[[User], Q]] = []
 
@@ -100,7 +104,8 @@ def proposal_list(
     qs = (
         Proposal.objects.filter(proposal_visibility(viewer))
         .select_related("lead_unit", "region")
-        .defer("document")
+        # the JSON columns (tens of kB a proposal) are not part of any list
+        .defer(*JSON_FIELDS)
     )
     if status:
         qs = qs.filter(status=status)

@@ -3,8 +3,11 @@
 ``proposal_submit`` is the one way a proposal leaves the lead unit's hands. In one transaction
 holding the proposal's row lock it refuses a late or early filing (Asia/Shanghai, to the
 second), an incomplete document, a failed ``required`` rule and an unexplained ``principle``
-rule; then it locks the proposal, stores version n+1 with its SHA-256 and verification code,
-prints the PDF and writes the audit entry. A second request for the same proposal (a double
+rule; then it locks the proposal, stores version n+1 with its SHA-256 and verification code
+and writes the audit entry. The PDF is not printed in the request (a submission on the last day
+never waits on a render): a background job (lianmeng.jobs, kind ``proposals.version_pdf``)
+prints it right after the commit, stores it with its SHA-256 and seals the version again
+(:func:`version_pdf_render`); until then the pages say “正在生成…”. A second request for the same proposal (a double
 click) waits for the lock, finds the proposal already submitted and is told so
 (:class:`AlreadySubmitted`), so exactly one version is stored.
 """
@@ -282,29 +285,63 @@ def _refuse_typed_errors(proposal: Proposal) -> None:
     )
 
 
+#: the job that prints a submitted version's PDF (lianmeng.proposals.job_kinds)
+PDF_JOB = "proposals.version_pdf"
+
+
+def _stamp(version: ProposalVersion) -> VersionStamp:
+    return VersionStamp(
+        label=f"第 {version.number} 版 · {format_moment(version.submitted_at)} 提交",
+        code=version.verification_code,
+        number=version.number,
+        submitted_at=version.submitted_at,
+        sha256=version.sha256,
+        verify_url=verify_url(version.verification_code),
+    )
+
+
+def _seal(version: ProposalVersion, actor: User | None, *, printed: bool) -> None:
+    """The seal: the version's hash (document, PDF bytes, …) kept in the audit chain and
+    re-checked by `lianmeng audit verify` (lianmeng.core.integrity). Sealed again when the
+    PDF is added: the last seal is the one verified."""
+    audit_record(
+        actor=actor,
+        action=(
+            "lianmeng.proposal.version.pdf_sealed"
+            if printed
+            else "lianmeng.proposal.version.sealed"
+        ),
+        obj=version,
+        after={
+            "proposal": version.proposal_id,
+            "number": version.number,
+            **({"pdf_sha256": version.pdf_sha256} if printed else {}),
+            **seal(version),
+        },
+    )
+
+
 def store_version(
-    *, proposal: Proposal, actor: User | None, at: datetime, site_url: str | None = None
+    *,
+    proposal: Proposal,
+    actor: User | None,
+    at: datetime,
+    site_url: str | None = None,
+    print_pdf: bool = True,
 ) -> ProposalVersion:
     """Store version n+1 of ``proposal`` as it stands (document, write-ups, explanations),
-    submitted at ``at``, with its SHA-256, verification code and printed PDF.
+    submitted at ``at``, with its SHA-256 and verification code, and (``print_pdf``) its
+    printed PDF; without it the PDF is left to :func:`version_pdf_render`.
 
-    The one way a version is made: :func:`proposal_submit` calls it inside its transaction,
-    and the demo data files its examples' versions through it at their filing dates.
+    The one way a version is made: :func:`proposal_submit` calls it inside its transaction
+    (PDF by a job), and the demo data files its examples' versions through it at their filing
+    dates (PDF at once).
     """
     document = proposal.document
     kept = proposal.explanations or {}
     number = (proposal.versions.aggregate(n=Max("number"))["n"] or 0) + 1
     digest = canonical_sha256(document, proposal.writeups, kept)
     code = new_verification_code()
-    stamp = VersionStamp(
-        label=f"第 {number} 版 · {format_moment(at)} 提交",
-        code=code,
-        number=number,
-        submitted_at=at,
-        sha256=digest,
-        verify_url=verify_url(code, site_url),
-    )
-    pdf = render_proposal_pdf(document, writeups=proposal.writeups, version=stamp)
     version = ProposalVersion(
         proposal=proposal,
         number=number,
@@ -313,21 +350,77 @@ def store_version(
         explanations=dict(kept),
         sha256=digest,
         verification_code=code,
-        pdf_sha256=hashlib.sha256(pdf).hexdigest(),
         submitted_at=at,
         submitted_by=actor,
     )
-    version.pdf.save(f"proposal-{proposal.pk}-v{number}.pdf", ContentFile(pdf), save=False)
+    if print_pdf:
+        pdf = render_proposal_pdf(document, writeups=proposal.writeups, version=_stamp(version))
+        version.pdf_sha256 = hashlib.sha256(pdf).hexdigest()
+        version.pdf.save(f"proposal-{proposal.pk}-v{number}.pdf", ContentFile(pdf), save=False)
     version.save()
-    # the seal: the version's hash (document, PDF bytes, …) kept in the audit chain and
-    # re-checked by `lianmeng audit verify` (lianmeng.core.integrity)
-    audit_record(
-        actor=actor,
-        action="lianmeng.proposal.version.sealed",
-        obj=version,
-        after={"proposal": proposal.pk, "number": number, **seal(version)},
-    )
+    _seal(version, actor, printed=False)
     return version
+
+
+def version_pdf_render(version_id: int, *, actor: User | None = None) -> ProposalVersion | None:
+    """Print the PDF of a stored version that has none, store it with its SHA-256 and seal the
+    version again; the version (None when it is gone). Printing twice stores one PDF."""
+    version = ProposalVersion.objects.filter(pk=version_id).first()
+    if version is None or version.pdf:
+        return version
+    # rendered outside the transaction: no lock is held while the PDF is printed
+    pdf = render_proposal_pdf(version.document, writeups=version.writeups, version=_stamp(version))
+    with transaction.atomic():
+        locked = ProposalVersion.objects.select_for_update().get(pk=version_id)
+        if locked.pdf:
+            return locked
+        locked.pdf_sha256 = hashlib.sha256(pdf).hexdigest()
+        locked.pdf.save(
+            f"proposal-{locked.proposal_id}-v{locked.number}.pdf", ContentFile(pdf), save=False
+        )
+        locked.save(update_fields=["pdf", "pdf_sha256"])
+        _seal(locked, actor, printed=True)
+    return locked
+
+
+def version_pdf_pending(version: ProposalVersion) -> bool:
+    """The version's PDF is still being printed (a job is queued or running for it)."""
+    from lianmeng.jobs.models import Job
+
+    return (
+        not version.pdf
+        and Job.objects.filter(
+            kind=PDF_JOB, parameters_key=_pdf_job_key(version.pk), state__in=Job.ACTIVE
+        ).exists()
+    )
+
+
+def version_pdf_ensure(version: ProposalVersion) -> None:
+    """For a page or API call that finds no PDF: make sure a job is printing it (started
+    again, for its filer, when an earlier job was lost)."""
+    if not version.pdf and not version_pdf_pending(version):
+        version_pdf_start(version, owner=version.submitted_by)
+
+
+def _pdf_job_key(version_id: int) -> str:
+    from lianmeng.jobs.services import parameters_key
+
+    return parameters_key({"version": version_id})
+
+
+def version_pdf_start(version: ProposalVersion, *, owner: User | None) -> None:
+    """Have the version's PDF printed by a job (again, when an earlier job was lost)."""
+    from lianmeng.jobs.services import job_start
+
+    owner = owner or version.submitted_by
+    if version.pdf or owner is None:
+        return
+    job_start(
+        owner=owner,
+        kind=PDF_JOB,
+        parameters={"version": version.pk},
+        title=gettext("生成申报书 PDF（第 %(n)s 版）") % {"n": version.number},
+    )
 
 
 def proposal_submit(
@@ -338,7 +431,8 @@ def proposal_submit(
     revision: int | None = None,
     site_url: str | None = None,
 ) -> ProposalVersion:
-    """Submit the proposal: refuse or lock it and store version n+1 with its PDF.
+    """Submit the proposal: refuse or lock it and store version n+1; its PDF is printed by a
+    background job started after the commit (:data:`PDF_JOB`).
 
     Raises :class:`AlreadySubmitted` when it is already submitted (nothing is stored),
     ValidationFailed naming what to fix, PermissionDenied / NotFound / Conflict as
@@ -367,7 +461,9 @@ def proposal_submit(
         proposal.status = Proposal.Status.SUBMITTED
         proposal.submitted_at = now
 
-        version = store_version(proposal=proposal, actor=actor, at=now, site_url=site_url)
+        version = store_version(
+            proposal=proposal, actor=actor, at=now, site_url=site_url, print_pdf=False
+        )
         number, code, digest = version.number, version.verification_code, version.sha256
         record_state_change(
             proposal=proposal,
@@ -385,10 +481,12 @@ def proposal_submit(
                 "version": number,
                 "verification_code": code,
                 "sha256": digest,
-                "pdf_sha256": version.pdf_sha256,
                 "explained": sorted(kept),
             },
         )
+    # after the commit: the PDF is printed by a job, not in this request
+    version_pdf_start(version, owner=actor)
+    version.refresh_from_db()
     return version
 
 

@@ -208,6 +208,23 @@ def version_detail(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     )
 
 
+def pdf_pending_page(request: HttpRequest, version: Any) -> HttpResponse:
+    """“正在生成…”: the PDF of a just-submitted version is being printed by a job (started
+    again here when an earlier one was lost, so it always comes)."""
+    from .submission import version_pdf_ensure
+
+    version_pdf_ensure(version)
+    response = render(
+        request,
+        "proposals/submission/pdf_pending.html",
+        {"proposal": version.proposal, "v": version},
+        status=202,
+    )
+    response["Retry-After"] = "5"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
 @permission("proposals.view_proposal")
 def version_pdf(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     try:
@@ -215,7 +232,7 @@ def version_pdf(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     except NotFound as exc:
         return _not_found(request, exc)
     if not version.pdf:
-        return error_page(request, 404, _("未找到"), _("该版本的 PDF 文件缺失，请联系系统管理员。"))
+        return pdf_pending_page(request, version)
     # a reader who needs no liaison numbers gets a reading copy with them masked (contacts.py)
     copy = reading_copy_pdf(request.user, version)
     try:

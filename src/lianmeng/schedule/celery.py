@@ -18,6 +18,8 @@ TASK = "lianmeng.schedule.send_due_reminders"
 app = Celery("lianmeng")
 # CELERY_* of lianmeng.config.settings: broker from REDIS_URL, beat schedule, time zone
 app.config_from_object("django.conf:settings", namespace="CELERY")
+# background jobs (lianmeng.jobs, issue 17): the task that runs one job and the cleanup
+import lianmeng.jobs.tasks  # noqa: E402, F401
 
 
 @app.task(name=TASK, ignore_result=True)

@@ -32,7 +32,7 @@ from lianmeng.core.roles import Role
 from lianmeng.policy.loader import UnknownProfileError, get_profile, load_profiles
 from lianmeng.policy.uscc import IdentityError, uscc_region
 from lianmeng.proposals.models import Proposal
-from lianmeng.proposals.selectors import proposal_get, proposal_list
+from lianmeng.proposals.selectors import LIST_FIELDS, proposal_get, proposal_list
 from lianmeng.proposals.services import proposal_export
 from lianmeng.ui.context import role_labels
 from lianmeng.ui.errors import error_page
@@ -305,16 +305,42 @@ def _proposal_filtered(request: HttpRequest) -> tuple[ProposalFilterForm, QueryS
 def proposals(request: HttpRequest) -> HttpResponse:
     names = _profile_names()
     form, queryset = _proposal_filtered(request)
+    queryset = queryset.only(*LIST_FIELDS)  # the columns the list shows
     context = {"form": form, **_paginate(request, queryset, PROPOSALS_PER_PAGE)}
     for proposal in context["page_obj"].object_list:
         proposal.profile_name = names.get(proposal.profile, proposal.profile)
     return render(request, "web/proposal_list.html", context)
 
 
+#: the job kind of a large proposal-list export (lianmeng.web.job_kinds)
+PROPOSALS_JOB = "web.proposal_list_xlsx"
+
+
 @permission("proposals.list_proposals")
 def proposals_xlsx(request: HttpRequest) -> HttpResponse:
-    """The proposal list as filtered on the page, every row (not one page), as XLSX."""
-    from lianmeng.documents.xlsx import write_table, xlsx_response
+    """The proposal list as filtered on the page, every row (not one page), as XLSX: at once
+    up to ``LIANMENG_JOBS_DIRECT_ROWS`` rows, else by a background job (progress page)."""
+    from lianmeng.documents.xlsx import xlsx_response
+    from lianmeng.jobs.views import direct_rows, start_response
+
+    _form, queryset = _proposal_filtered(request)
+    if queryset.count() > direct_rows():
+        query = request.GET.copy()
+        query.pop("page", None)
+        return start_response(
+            request,
+            kind=PROPOSALS_JOB,
+            parameters={"query": query.urlencode()},
+            title=_("导出申报列表（XLSX）"),
+        )
+    return xlsx_response(proposals_workbook(request), "申报列表.xlsx")
+
+
+def proposals_workbook(request: HttpRequest, report: Any = None) -> bytes:
+    """The proposal list XLSX for the request's filters and viewer (the job passes its
+    ``report_progress``)."""
+    from lianmeng.documents.xlsx import write_table
+    from lianmeng.jobs.progress import tracked
     from lianmeng.workflow.routing import state_label
 
     names = _profile_names()
@@ -329,6 +355,9 @@ def proposals_xlsx(request: HttpRequest) -> HttpResponse:
         _("状态"),
         _("更新时间"),
     ]
+    proposals = queryset.order_by("-updated_at", "-id").iterator(chunk_size=1000)
+    if report is not None:
+        proposals = tracked(proposals, queryset.count(), report)
     rows = (
         [
             p.name,
@@ -340,9 +369,9 @@ def proposals_xlsx(request: HttpRequest) -> HttpResponse:
             _(state_label(p.profile, p.status)),
             p.updated_at,
         ]
-        for p in queryset.order_by("-updated_at", "-id").iterator(chunk_size=1000)
+        for p in proposals
     )
-    return xlsx_response(write_table(headers, rows, sheet_title=_("申报列表")), "申报列表.xlsx")
+    return write_table(headers, rows, sheet_title=_("申报列表"))
 
 
 _ROLE_LABELS = {"lead": gettext_noop("牵头单位"), "member": gettext_noop("成员单位")}

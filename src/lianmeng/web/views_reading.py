@@ -104,8 +104,10 @@ def version_pdf_inline(request: HttpRequest, pk: int, number: int) -> HttpRespon
     except NotFound as exc:
         return _not_found(request, exc)
     missing = _("该版本的 PDF 文件缺失，请联系系统管理员。")
-    if not version.pdf:
-        return error_page(request, 404, _("未找到"), missing)
+    if not version.pdf:  # printed by a job right after the submission (issue 17)
+        from lianmeng.proposals.views_submission import pdf_pending_page
+
+        return pdf_pending_page(request, version)
     # a reader who needs no liaison numbers gets a reading copy with them masked
     copy = reading_copy_pdf(request.user, version)
     try:

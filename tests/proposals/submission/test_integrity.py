@@ -23,11 +23,18 @@ def _submitted(filed, pin_clock) -> ProposalVersion:
 
 def test_submission_seals_the_version_in_the_audit_chain(filed, pin_clock, capsys):
     version = _submitted(filed, pin_clock)
-    seal = AuditEntry.objects.get(
-        object_type="proposals.proposalversion", object_id=str(version.pk)
+    # sealed when stored, and again when its PDF (printed by a job after the commit) is added
+    seals = list(
+        AuditEntry.objects.filter(
+            object_type="proposals.proposalversion", object_id=str(version.pk)
+        ).order_by("id")
     )
-    assert seal.action == "lianmeng.proposal.version.sealed"
-    assert len(seal.summary["after"]["sha256"]) == 64
+    assert [seal.action for seal in seals] == [
+        "lianmeng.proposal.version.sealed",
+        "lianmeng.proposal.version.pdf_sealed",
+    ]
+    assert all(len(seal.summary["after"]["sha256"]) == 64 for seal in seals)
+    assert seals[1].summary["after"]["pdf_sha256"] == version.pdf_sha256 != ""
     assert integrity_verify().intact and integrity_verify().checked == 1
     assert cli_main(["audit", "verify"]) == 0
     assert "业务数据与审计记录相符，共核对 1 条" in capsys.readouterr().out

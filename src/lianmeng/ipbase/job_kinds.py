@@ -1,0 +1,24 @@
+"""Background jobs of the patent pool and the standards base (lianmeng.jobs): large exports."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from lianmeng.documents.xlsx import CONTENT_TYPE
+from lianmeng.jobs.registry import register
+
+
+def _export(mode: str) -> Any:
+    def run(job: Any, report_progress: Any) -> tuple[str, bytes, str]:
+        from lianmeng.jobs.progress import request_of
+
+        from .views import export_workbook
+
+        filename, content = export_workbook(request_of(job), mode, report_progress)
+        return filename, content, CONTENT_TYPE
+
+    return run
+
+
+register("ipbase.patents_xlsx", _export("patents"), title="导出专利池（XLSX）")
+register("ipbase.standards_xlsx", _export("standards"), title="导出标准信息库（XLSX）")
