@@ -60,10 +60,34 @@ def clean_reference(text: str) -> Reference:
     return reference
 
 
-def _legacy_references(area: Jurisdiction) -> list[Reference]:
+def _legacy_references(area: Jurisdiction, year: int | None = None) -> list[Reference]:
+    """The 文号 of the area's alliances in the registry, those of ``year`` only when given
+    (the year is in the text: a province holds thousands of references, and the decisions page
+    asks for one year's, so the database narrows them before any is parsed)."""
     texts = Alliance.objects.filter(jurisdiction=area).exclude(reference="")
+    if year is not None:
+        texts = texts.filter(reference__contains=str(year))
     found = [parse_reference(t) for t in texts.values_list("reference", flat=True)]
-    return [r for r in found if r is not None]
+    return [r for r in found if r is not None and (year is None or r.year == year)]
+
+
+def _latest_legacy_reference(area: Jurisdiction) -> Reference | None:
+    """The 文号 of the area's latest decided alliance in the registry that has a readable one
+    (the last 发文字号 the department used before the system)."""
+    texts = (
+        Alliance.objects.filter(jurisdiction=area)
+        .exclude(reference="")
+        .order_by("-decided_on", "-id")
+        .values_list("reference", flat=True)
+    )
+    for start in range(0, 10_000, 200):  # the first batch nearly always has one
+        batch = list(texts[start : start + 200])
+        found = [r for r in map(parse_reference, batch) if r is not None]
+        if found:
+            return max(found, key=lambda r: (r.year, r.number))
+        if len(batch) < 200:
+            return None
+    return None
 
 
 def department_prefix(area: Jurisdiction) -> str:
@@ -77,9 +101,9 @@ def department_prefix(area: Jurisdiction) -> str:
     )
     if last:
         return last
-    legacy = _legacy_references(area)
-    if legacy:
-        return max(legacy, key=lambda r: (r.year, r.number)).prefix
+    legacy = _latest_legacy_reference(area)
+    if legacy is not None:
+        return legacy.prefix
     return DEFAULT_PREFIXES.get(area.code, "")
 
 
@@ -92,7 +116,7 @@ def taken(area: Jurisdiction, reference: Reference) -> bool:
         number=reference.number,
     ).exists():
         return True
-    return any(r == reference for r in _legacy_references(area))
+    return any(r == reference for r in _legacy_references(area, reference.year))
 
 
 def next_reference(area: Jurisdiction | None, year: int) -> str:
@@ -107,5 +131,5 @@ def next_reference(area: Jurisdiction | None, year: int) -> str:
             "number", flat=True
         )
     )
-    used |= {r.number for r in _legacy_references(area) if r.prefix == prefix and r.year == year}
+    used |= {r.number for r in _legacy_references(area, year) if r.prefix == prefix}
     return Reference(prefix, year, max(used, default=0) + 1).text
