@@ -16,6 +16,7 @@ from lianmeng.ui.errors import error_page
 
 from . import selectors
 from .models import Job
+from .services import keep_days
 
 PER_PAGE = 20
 
@@ -51,6 +52,7 @@ def job_list(request: HttpRequest) -> HttpResponse:
     context = {
         "page_obj": page,
         "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2),
+        "keep_days": keep_days(),
     }
     return _private(render(request, "jobs/list.html", context))
 
