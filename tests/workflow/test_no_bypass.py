@@ -64,6 +64,19 @@ WRITERS: dict[tuple[str, str], str] = {
         "demo data: the Henan example filed to this year's call, as the submission page would "
         "(record_state_change + audit lianmeng.proposal.submitted)"
     ),
+    ("scale/alliances.py", "generate_alliances"): (
+        "national-scale test data (lianmeng demo --scale, issue 17): alliances bulk-inserted in "
+        "their generated state with the StateChange rows the engine would have written; the "
+        "build is audited once as lianmeng.scale.built"
+    ),
+    ("scale/alliances.py", "generate_reports"): (
+        "national-scale test data: five years of reports bulk-inserted with their history rows; "
+        "audited once as lianmeng.scale.built"
+    ),
+    ("scale/proposals.py", "generate_proposals"): (
+        "national-scale test data: proposals in every stage bulk-inserted with the history from "
+        "draft to their state; audited once as lianmeng.scale.built"
+    ),
     ("demo.py", "_zhengzhou_bulk_examples"): (
         "demo data: two proposals filed to this year's call, as the submission page would "
         "(record_state_change + audit lianmeng.proposal.submitted)"
