@@ -109,3 +109,61 @@ def test_the_api_lists_legacy_alliances_with_their_reference(client):
     assert [(r["name"], r["source"], r["reference"], r["status"]) for r in rows] == [
         ("黑龙江省石墨产业技术创新战略联盟", "legacy", "黑科发〔2013〕31号", "pilot")
     ]
+
+
+def test_the_duplicate_search_in_the_legacy_registry_finds_what_comparing_with_all_finds():
+    """On PostgreSQL the check reads only the legacy alliances that can be similar (GIN
+    indexes, alliances migration 0010); it must flag the same ones and count all of them."""
+    from django.db import connection
+
+    from lianmeng.policy.interchange import parse_proposal
+    from lianmeng.policy.loader import get_profile
+    from lianmeng.policy.rules import check
+    from lianmeng.proposals.checks import existing_alliances
+
+    lead = _rows()[0]["lead_unit"]  # one lead unit with a valid code for all
+    rows = []
+    fields = ["小麦育种", "中药材", "轴承", "矿山机械", "数控机床", "食用菌", "冷链物流", "光伏"]
+    for i in range(120):
+        field = fields[i % len(fields)]
+        rows.append(
+            {
+                "profile": "henan",
+                "name": f"河南省{field}{i}号产业技术创新战略联盟" if i % 5 == 0 else "",
+                "lead_unit": lead,
+                "status": "recognised",
+                "decided_on": "2016-05-20",
+                "industry": field,
+                "product": f"{field}产品",
+            }
+        )
+        if not rows[-1]["name"]:  # 汉字 only: answered by the indexes
+            rows[-1]["name"] = (
+                f"河南省{field}{'甲乙丙丁戊己庚辛壬癸'[i // 12]}{'子丑寅卯辰巳午未申酉戌亥'[i % 12]}产业技术创新战略联盟"
+            )
+    twins = [  # alike in one way each, to be found among the others
+        ("河南省高性能铝基新材料产业技术创新战略联盟", "种业", "种子"),
+        ("河南省超导电缆产业技术创新战略联盟", "铝基新材料", "电缆"),
+        ("河南省风电叶片产业技术创新战略联盟", "风电", "高性能铝合金板带"),
+        ("河南省Al-2号产业技术创新战略联盟", "铝 基 新 材 料", "铝箔"),  # no pair: irregular
+    ]
+    for name, industry, product in twins:
+        rows.append(dict(rows[0], name=name, industry=industry, product=product))
+    result = legacy_import(actor=None, rows=rows)
+    assert not result.errors and len(result.created) == len(rows)
+    document = json.loads((DOCS / "henan-valid.json").read_text(encoding="utf-8"))
+    facts = {key: document[key] for key in ("name", "industry", "product")}
+
+    def finding(existing):
+        doc = parse_proposal(document)
+        findings = check(doc, get_profile("henan"), existing=existing).to_dict()["findings"]
+        return next(f for f in findings if f["rule"] == "alliance.unique_in_field")
+
+    narrowed, everything = existing_alliances("henan", facts=facts), existing_alliances("henan")
+    if connection.vendor == "postgresql":  # read through the indexes: fewer than all
+        assert len(narrowed) < len(everything) // 2
+    expected = finding(everything)
+    assert finding(narrowed) == expected
+    assert expected["evidence"]["compared_with"] == len(rows)
+    flagged = {hit["name"] for hit in expected["evidence"]["similar"]}
+    assert flagged == {name for name, _, _ in twins}

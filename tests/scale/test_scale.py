@@ -157,3 +157,15 @@ def test_a_second_build_is_refused(scaled, capsys):
     assert main(["demo", "--scale", "world"]) == 2
     assert "national|province" in capsys.readouterr().err
     assert Alliance.objects.count() == before
+
+
+def test_a_member_unit_finds_the_generated_proposals_listing_it(scaled, make_user):
+    from lianmeng.proposals.selectors import member_confirmations
+
+    proposal = scaled["generated"].exclude(status="withdrawn").order_by("pk").first()
+    member = proposal.document["members"][1]
+    contact = make_user(["member"], unit=Unit.objects.get(uscc=member["uscc"]))
+    confirmations = member_confirmations(viewer=contact)
+    listed = {item.proposal.pk: item.position for item in confirmations}
+    assert listed[proposal.pk] == 1
+    assert len(listed) == len(confirmations)

@@ -15,7 +15,7 @@ class AlliancesConfig(AppConfig):
         )
 
         from .integrity import register_integrity
-        from .legacy import alliance_status_label, legacy_alliances
+        from .legacy import alliance_status_label, legacy_alliance_candidates, legacy_alliances
         from .lifecycle import register
 
         # an alliance's life after the decision runs on the lifecycle engine (lianmeng.workflow)
@@ -31,6 +31,9 @@ class AlliancesConfig(AppConfig):
 
         register_existing_alliances(
             ExistingAllianceSource(
-                kind="alliance", rows=legacy_alliances, status_label=alliance_status_label
+                kind="alliance",
+                rows=legacy_alliances,
+                status_label=alliance_status_label,
+                candidates=legacy_alliance_candidates,
             )
         )

@@ -18,11 +18,13 @@ import can be run again. Each alliance created writes an audit entry.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Literal
 
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -239,14 +241,36 @@ def legacy_import(*, actor: User | None, rows: Any) -> LegacyImport:
     return result
 
 
+def _legacy_in_play(profile_id: str) -> QuerySet[Alliance]:
+    return Alliance.objects.filter(profile=profile_id, proposal__isnull=True).exclude(
+        status__in=[Alliance.Status.REVOKED, Alliance.Status.DISSOLVED]
+    )
+
+
+_LEGACY_COLUMNS = ("id", "name", "industry", "product", "focus_area", "status", "lead_unit__name")
+
+
 def legacy_alliances(profile_id: str) -> list[dict[str, Any]]:
     """Alliances of the legacy registry for the duplicate check (those in play)."""
-    return list(
-        Alliance.objects.filter(profile=profile_id, proposal__isnull=True)
-        .exclude(status__in=[Alliance.Status.REVOKED, Alliance.Status.DISSOLVED])
-        .order_by("decided_on", "id")
-        .values("id", "name", "industry", "product", "focus_area", "status", "lead_unit__name")
-    )
+    return list(_legacy_in_play(profile_id).order_by("decided_on", "id").values(*_LEGACY_COLUMNS))
+
+
+def legacy_alliance_candidates(
+    profile_id: str, facts: Mapping[str, str]
+) -> tuple[list[dict[str, Any]], int]:
+    """The duplicate search in the legacy registry: those of :func:`legacy_alliances` that
+    can be similar to ``facts``, and how many there are in all. On PostgreSQL through the
+    GIN indexes of migration 0010 (as the proposals', lianmeng.proposals.checks); elsewhere
+    all of them."""
+    in_play = _legacy_in_play(profile_id)
+    if connection.vendor != "postgresql":
+        rows = legacy_alliances(profile_id)
+        return rows, len(rows)
+    from lianmeng.proposals.checks import similar_candidates
+
+    found = similar_candidates(in_play, profile_id, facts, Alliance._meta.db_table)
+    rows = list(found.order_by("decided_on", "id").values(*_LEGACY_COLUMNS))
+    return rows, in_play.count()
 
 
 def alliance_status_label(status: str) -> str:
@@ -254,4 +278,10 @@ def alliance_status_label(status: str) -> str:
     return str(dict(Alliance.Status.choices).get(status, status))
 
 
-__all__ = ["LegacyImport", "alliance_status_label", "legacy_alliances", "legacy_import"]
+__all__ = [
+    "LegacyImport",
+    "alliance_status_label",
+    "legacy_alliance_candidates",
+    "legacy_alliances",
+    "legacy_import",
+]

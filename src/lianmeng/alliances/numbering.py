@@ -119,11 +119,13 @@ def taken(area: Jurisdiction, reference: Reference) -> bool:
     return any(r == reference for r in _legacy_references(area, reference.year))
 
 
-def next_reference(area: Jurisdiction | None, year: int) -> str:
-    """The next free 文号 of the department for ``year`` (empty when its 发文字号 is unknown)."""
+def next_reference(area: Jurisdiction | None, year: int, prefix: str | None = None) -> str:
+    """The next free 文号 of the department for ``year`` (empty when its 发文字号 is unknown);
+    ``prefix``: :func:`department_prefix` of ``area``, when the caller has it."""
     if area is None:
         return ""
-    prefix = department_prefix(area)
+    if prefix is None:
+        prefix = department_prefix(area)
     if not prefix:
         return ""
     used = set(

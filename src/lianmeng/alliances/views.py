@@ -406,9 +406,10 @@ def _publish_form(request: HttpRequest) -> dict[str, Any]:
     area = request.user.jurisdiction if request.user.jurisdiction_id else None
     year = clock.beijing_now().year
     kept = request.session.pop("decisions_reference", "")
+    prefix = department_prefix(area) if area else ""
     return {
-        "reference": kept or next_reference(area, year),
-        "reference_prefix": department_prefix(area) if area else "",
+        "reference": kept or next_reference(area, year, prefix),
+        "reference_prefix": prefix,
         "reference_year": year,
         "publish_token": uuid4().hex,
     }

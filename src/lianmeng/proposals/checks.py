@@ -15,11 +15,12 @@ from datetime import datetime
 from typing import Any
 
 from django.db import connection
+from django.db.models import QuerySet
 
 from lianmeng.policy.results import ExistingAlliance
 from lianmeng.policy.similarity import alliance_core, normalise
 
-from .existing import existing_alliance_rows
+from .existing import existing_alliance_candidates, existing_alliance_rows
 from .models import Proposal
 
 #: statuses that do not count as an existing or pending alliance
@@ -29,17 +30,26 @@ NOT_IN_PLAY = (Proposal.Status.DRAFT, Proposal.Status.WITHDRAWN, "refused", "dec
 #: 汉字 (CJK unified ideographs and extension A): the characters of a "regular" text, whose
 #: pairs are all tokens of ``lianmeng_cjk_vector`` (lianmeng.core.textsearch)
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff"
+
+
 #: texts the duplicate index cannot answer for: any character other than a 汉字 (Latin letters,
 #: digits, spaces, punctuation, compatibility forms that NFKC changes: the pairs the comparison
 #: sees may then not be tokens), or a name with 联盟 before its end (``alliance_core`` removes
 #: the generic words wherever they are, joining what was around them). The partial index
 #: ``proposals_dup_irregular`` (migration 0004) holds exactly these rows.
-IRREGULAR_SQL = (
-    '("proposals_proposal"."name" ~ \'[^\\u3400-\\u4dbf\\u4e00-\\u9fff]\' '
-    'OR "proposals_proposal"."industry" ~ \'[^\\u3400-\\u4dbf\\u4e00-\\u9fff]\' '
-    'OR "proposals_proposal"."product" ~ \'[^\\u3400-\\u4dbf\\u4e00-\\u9fff]\' '
-    'OR strpos(left("proposals_proposal"."name", -1), \'联盟\') > 0)'
-)
+def irregular_sql(table: str) -> str:
+    """The condition on the rows of ``table`` (with ``name``, ``industry`` and ``product``
+    columns) that the duplicate index cannot answer for (see above)."""
+    cjk = "[^\\u3400-\\u4dbf\\u4e00-\\u9fff]"
+    return (
+        f'("{table}"."name" ~ \'{cjk}\' '
+        f'OR "{table}"."industry" ~ \'{cjk}\' '
+        f'OR "{table}"."product" ~ \'{cjk}\' '
+        f'OR strpos(left("{table}"."name", -1), \'联盟\') > 0)'
+    )
+
+
+IRREGULAR_SQL = irregular_sql("proposals_proposal")
 _COLUMNS = ("name", "industry", "product")
 
 
@@ -74,9 +84,11 @@ def _alternatives(text: str) -> list[str]:
     return list(found)
 
 
-def _candidate_where(profile_id: str, facts: Mapping[str, str]) -> tuple[list[str], list[str]]:
-    """SQL conditions (one per compared column) that keep every proposal the rule could find
-    similar to ``facts``, answered by the GIN indexes on ``lianmeng_cjk_vector(column)``."""
+def _candidate_where(
+    profile_id: str, facts: Mapping[str, str], table: str = "proposals_proposal"
+) -> tuple[list[str], list[str]]:
+    """SQL conditions (one per compared column) that keep every row of ``table`` the rule could
+    find similar to ``facts``, answered by the GIN indexes on ``lianmeng_cjk_vector(column)``."""
     from lianmeng.policy.loader import UnknownProfileError, get_profile
 
     try:
@@ -93,9 +105,26 @@ def _candidate_where(profile_id: str, facts: Mapping[str, str]) -> tuple[list[st
     for column in _COLUMNS:
         alternatives = _alternatives(mine[column])
         if alternatives:
-            where.append(f'lianmeng_cjk_vector("proposals_proposal"."{column}") @@ %s::tsquery')
+            where.append(f'lianmeng_cjk_vector("{table}"."{column}") @@ %s::tsquery')
             params.append(" | ".join(alternatives))
     return where, params
+
+
+def similar_candidates(
+    rows: QuerySet[Any], profile_id: str, facts: Mapping[str, str], table: str
+) -> QuerySet[Any]:
+    """``rows`` (of ``table``: the proposals, or an alliance source with the same indexes and a
+    ``profile`` column) narrowed to those the rule could find similar to ``facts``, in one
+    query (PostgreSQL only). Each condition is its own ``SELECT`` of a UNION, so that each is
+    answered by its index: OR-ed in one WHERE, the planner computes every row's vectors."""
+    where, params = _candidate_where(profile_id, facts, table)
+    selects, values = [], []
+    for clause, param in [*zip(where, params, strict=True), (irregular_sql(table), None)]:
+        # constant SQL; the profile and the tsquery (汉字 only, quoted) are parameters
+        selects.append(f'SELECT "id" FROM "{table}" WHERE "{table}"."profile" = %s AND {clause}')  # noqa: S608  # nosec B608
+        values += [profile_id] if param is None else [profile_id, param]
+    condition = f'"{table}"."id" IN ({" UNION ".join(selects)})'
+    return rows.extra(where=[condition], params=values)  # noqa: S610  # nosec B610 (constant SQL; values are parameters)
 
 
 class Compared(list):  # type: ignore[type-arg]
@@ -141,17 +170,7 @@ def existing_alliances(
     rows = in_play
     found: list[ExistingAlliance] = []
     if facts is not None and connection.vendor == "postgresql":
-        where, params = _candidate_where(profile_id, facts)
-        # constant SQL; the tsquery (汉字 only, quoted) is a parameter
-        indexed = [
-            in_play.extra(where=[clause], params=[param])  # noqa: S610  # nosec B610 (constant SQL; values are parameters)
-            for clause, param in zip(where, params, strict=True)
-        ]
-        irregular = in_play.extra(where=[IRREGULAR_SQL])  # noqa: S610  # nosec B610 (constant SQL; values are parameters)
-        ids: set[int] = set()
-        for query in (*indexed, irregular):
-            ids.update(query.order_by().values_list("id", flat=True))
-        rows = Proposal.objects.filter(pk__in=ids)
+        rows = similar_candidates(in_play, profile_id, facts, "proposals_proposal")
         found = Compared()
         found.compared_with = in_play.count() - (
             1 if exclude_pk is not None and in_play.filter(pk=exclude_pk).exists() else 0
@@ -170,11 +189,14 @@ def existing_alliances(
             continue
         found.append(_existing(row, f"proposal:{row['id']}"))
     # alliances of the registered sources: those decided before the system, imported with
-    # `lianmeng alliance import` (registered by the alliances app)
-    legacy = [_existing(row, row["reference"]) for row in existing_alliance_rows(profile_id)]
-    found += legacy
+    # `lianmeng alliance import` (registered by the alliances app); with the facts on
+    # PostgreSQL, those that can be similar and how many there are
     if isinstance(found, Compared):
-        found.compared_with += len(legacy) - left_out
+        rows_of, total = existing_alliance_candidates(profile_id, facts or {})
+        found.compared_with += total - left_out
+    else:
+        rows_of = existing_alliance_rows(profile_id)
+    found += [_existing(row, row["reference"]) for row in rows_of]
     return found
 
 

@@ -15,6 +15,7 @@ from typing import Any
 
 __all__ = [
     "ExistingAllianceSource",
+    "existing_alliance_candidates",
     "existing_alliance_rows",
     "existing_status_label",
     "register_existing_alliances",
@@ -30,11 +31,19 @@ class ExistingAllianceSource:
     with ``id``, ``name``, ``industry``, ``product``, ``focus_area``, ``status`` and
     ``lead_unit__name``; ``status_label(status)`` names one of the source's statuses for the
     reader (筹建中, 已认定 …).
+
+    ``candidates(profile_id, facts)``, when given, answers the duplicate search: the rows of
+    ``rows(profile_id)`` that can be similar to ``facts`` (the ``name``, ``industry`` and
+    ``product`` of the proposal checked; at least every one ``alliance.unique_in_field`` finds
+    similar, oldest first) and how many rows there are in all. Without it, all rows are read.
     """
 
     kind: str
     rows: Callable[[str], Iterable[Mapping[str, Any]]]
     status_label: Callable[[str], str]
+    candidates: (
+        Callable[[str, Mapping[str, str]], tuple[Iterable[Mapping[str, Any]], int]] | None
+    ) = None
 
 
 #: registered sources by kind, in the order they were registered
@@ -55,6 +64,25 @@ def existing_alliance_rows(profile_id: str) -> list[dict[str, Any]]:
         for source in _SOURCES.values()
         for row in source.rows(profile_id)
     ]
+
+
+def existing_alliance_candidates(
+    profile_id: str, facts: Mapping[str, str]
+) -> tuple[list[dict[str, Any]], int]:
+    """The rows of every registered source for ``profile_id`` that can be similar to ``facts``
+    (each with its ``reference``), and how many rows the sources hold in all."""
+    found: list[dict[str, Any]] = []
+    total = 0
+    for source in _SOURCES.values():
+        if source.candidates is None:
+            rows = list(source.rows(profile_id))
+            count = len(rows)
+        else:
+            candidates, count = source.candidates(profile_id, facts)
+            rows = list(candidates)
+        found += [{**row, "reference": f"{source.kind}:{row['id']}"} for row in rows]
+        total += count
+    return found, total
 
 
 def existing_status_label(reference: str, status: str) -> str | None:

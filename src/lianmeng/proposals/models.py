@@ -168,3 +168,26 @@ class MemberConfirmation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.proposal} · {self.member_code}"
+
+
+class RosterEntry(models.Model):
+    """One member of a proposal's roster (``document["members"]``) under its organisation-code
+    key (``roster_fields.identity_keys``: the code inside its USCC, its 组织机构代码), so that
+    the proposals listing a unit are found through an index, not by reading every document
+    (``selectors.member_confirmations``). Kept in step by ``roster_index`` on every save of a
+    proposal's document; rows written around ``save()`` (bulk inserts) add their entries
+    themselves (``lianmeng.scale``)."""
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="+")
+    #: the member's place in the roster, from 0
+    position = models.PositiveIntegerField()
+    #: upper case, without "-" (9 characters for a valid code)
+    key = models.CharField(max_length=64)
+    #: the code the member is known by in the roster (``roster_fields.member_code``)
+    member_code = models.TextField(blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["key", "proposal"], name="proposals_roster_key")]
+
+    def __str__(self) -> str:
+        return f"{self.proposal_id} · {self.position} · {self.key}"

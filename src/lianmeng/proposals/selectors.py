@@ -130,61 +130,59 @@ def proposal_get(*, viewer: User, pk: int) -> Proposal:
 
 
 def proposals_awaiting_confirmation(*, viewer: User) -> list[Any]:
+    """Every item of :func:`member_confirmations`, as a list."""
+    return list(member_confirmations(viewer=viewer))
+
+
+def member_confirmations(*, viewer: User) -> MemberConfirmations:
     """Proposals whose roster lists the viewer's unit, for a member unit's contact to confirm.
 
     Only for holders of the member role with a unit; withdrawn proposals are left out. Each
     item carries the proposal, the unit's place and row in the roster, and the confirmation
-    already given (or None), those still to confirm first.
+    already given (or None), those still to confirm first, then the latest changed first.
+    The proposals are found through the roster index (``RosterEntry``) in one query, with the
+    confirmations in a second; a slice of the result reads its proposals (one query), so a
+    unit listed in thousands of rosters costs no more than one listed in a few.
     """
-    from django.db.models import TextField
-    from django.db.models.functions import Cast
-
-    from .models import MemberConfirmation
-    from .roster import member_position
-    from .roster_fields import member_code
+    from .models import MemberConfirmation, RosterEntry
+    from .roster_index import unit_keys
 
     if not (viewer.is_authenticated and viewer.has_role(Role.MEMBER) and viewer.unit_id):
-        return []
+        return MemberConfirmations([], set())
     unit = viewer.unit
     codes = {code for code in (unit.uscc, unit.org_code) if code}
-    if not codes:
-        return []
-    text_match = Q()
-    for code in codes:
-        text_match |= Q(document_text__contains=code) | Q(
-            document_text__contains=code.replace("-", "")
-        )
-    if unit.uscc:
-        # its organisation code (USCC positions 9–16), written with or without "-"
-        text_match |= Q(document_text__contains=unit.uscc[8:16])
-    candidates = (
-        Proposal.objects.exclude(status=Proposal.Status.WITHDRAWN)
-        .annotate(document_text=Cast("document", TextField()))
-        .filter(text_match)
-        .select_related("lead_unit", "region")
-        .order_by("-updated_at", "-id")
-    )
-    items = []
-    for proposal in candidates:
-        position = member_position(proposal, codes)
-        if position is None:
-            continue
-        member = proposal.document["members"][position]
-        items.append(
-            ConfirmationItem(
-                proposal=proposal, position=position, member=member, code=member_code(member)
+    keys = unit_keys(codes)
+    if not keys:
+        return MemberConfirmations([], codes)
+    entries = RosterEntry.objects.filter(key__in=keys)
+    places: dict[int, tuple[int, str]] = {}
+    for pk, position, code in entries.order_by("proposal_id", "position").values_list(
+        "proposal_id", "position", "member_code"
+    ):
+        places.setdefault(pk, (position, code))  # the unit's first place in the roster
+    rows: list[_Row] = []
+    # the proposals by their keys (a join would read every proposal to hash it)
+    ids = sorted(places)
+    for start in range(0, len(ids), _CHUNK):
+        rows += [
+            _Row(pk, *places[pk], status, updated_at)
+            for pk, status, updated_at in Proposal.objects.filter(
+                pk__in=ids[start : start + _CHUNK]
             )
-        )
-    confirmations = {
-        (c.proposal_id, c.member_code): c
-        for c in MemberConfirmation.objects.filter(
-            proposal_id__in=[i.proposal.pk for i in items]
-        ).select_related("confirmed_by")
-    }
-    for item in items:
-        item.confirmation = confirmations.get((item.proposal.pk, item.code))
-    items.sort(key=lambda i: i.confirmation is not None)
-    return items
+            .exclude(status=Proposal.Status.WITHDRAWN)
+            .values_list("pk", "status", "updated_at")
+        ]
+    rows.sort(key=lambda r: (r.updated_at, r.pk), reverse=True)
+    if rows:
+        by_pk = {r.pk: r for r in rows}
+        for confirmation in MemberConfirmation.objects.filter(
+            proposal_id__in=entries.values("proposal_id")
+        ).select_related("confirmed_by"):
+            row = by_pk.get(confirmation.proposal_id)
+            if row is not None and row.code == confirmation.member_code:
+                row.confirmation = confirmation
+    ordered = sorted(rows, key=lambda r: r.confirmation is not None)
+    return MemberConfirmations(ordered, codes)
 
 
 @dataclass
@@ -194,6 +192,74 @@ class ConfirmationItem:
     member: dict[str, Any]
     code: str
     confirmation: Any = None
+
+
+@dataclass
+class _Row:
+    pk: int
+    position: int
+    code: str
+    status: str
+    updated_at: Any
+    confirmation: Any = None
+
+
+#: proposals read per query by their keys (SQLite's limit on a statement's parameters)
+_CHUNK = 10000
+
+
+class MemberConfirmations:
+    """The items of :func:`member_confirmations`, in order: counted and sliced (a paginator
+    takes it) without reading the proposals, which are read for the items taken."""
+
+    def __init__(self, rows: list[_Row], codes: set[str]) -> None:
+        self._rows = rows
+        self._codes = codes
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def __iter__(self) -> Any:
+        return iter(self[:])
+
+    def __getitem__(self, index: int | slice) -> Any:
+        if isinstance(index, slice):
+            return self._items(self._rows[index])
+        return self._items([self._rows[index]])[0]
+
+    @property
+    def to_confirm(self) -> int:
+        """How many the unit may still confirm (the proposal editable, the signature not
+        confirmed yet)."""
+        editable = {s.value for s in Proposal.EDITABLE}
+        return sum(
+            1
+            for r in self._rows
+            if r.status in editable and not (r.confirmation and r.confirmation.signature_confirmed)
+        )
+
+    def _items(self, rows: list[_Row]) -> list[ConfirmationItem]:
+        from .roster import member_position
+        from .roster_fields import member_code
+
+        if not rows:
+            return []
+        proposals = Proposal.objects.select_related("lead_unit", "region").defer(
+            "form_state", "writeups", "explanations"
+        )
+        found = proposals.in_bulk([r.pk for r in rows])
+        items = []
+        for row in rows:
+            proposal = found.get(row.pk)
+            # the document decides (it may have changed since the rows were read)
+            position = member_position(proposal, self._codes) if proposal else None
+            if position is None:
+                continue
+            member = proposal.document["members"][position]
+            code = member_code(member)
+            confirmation = row.confirmation if code == row.code else None
+            items.append(ConfirmationItem(proposal, position, member, code, confirmation))
+        return items
 
 
 def profiles_for(viewer: User) -> list[Any]:

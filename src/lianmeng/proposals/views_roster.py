@@ -39,7 +39,7 @@ from .roster_fields import (
     region_labels,
     ui_label,
 )
-from .selectors import proposal_get, proposals_awaiting_confirmation
+from .selectors import member_confirmations, proposal_get
 
 MEMBERS_PER_PAGE = 20
 CONFIRMATIONS_PER_PAGE = 20
@@ -549,7 +549,7 @@ def main_members_page(request: HttpRequest, proposal: Proposal) -> HttpResponse:
 
 @permission("proposals.confirm_membership")
 def confirmations_page(request: HttpRequest) -> HttpResponse:
-    items = proposals_awaiting_confirmation(viewer=request.user)
+    items = member_confirmations(viewer=request.user)  # a page reads only its proposals
     page = Paginator(items, CONFIRMATIONS_PER_PAGE).get_page(request.GET.get("page"))
     context = {
         "page_obj": page,

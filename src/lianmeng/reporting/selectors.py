@@ -200,12 +200,30 @@ def report_inbox(viewer: User, **filters: Any) -> QuerySet[Report]:
     if f.mine:
         qs = qs.filter(actionable_q(viewer))
     if f.q:
-        qs = qs.filter(Q(alliance__name__icontains=f.q) | Q(lead_unit__name__icontains=f.q))
+        qs = qs.filter(_name_q(f.q))
     return (
         qs.select_related("alliance", "lead_unit")
         .defer("content", "alliance__created_at", "lead_unit__created_at")
         .order_by("-submitted_at", "-id")
     )
+
+
+def _name_q(q: str) -> Q:
+    """Reports whose alliance's or lead unit's name contains ``q`` (as ``icontains``). On
+    PostgreSQL the alliances (through their ``search_names`` index) and the units (through
+    their name's index) are found first, then their reports by id: the reports are not read
+    one by one, nor joined to every unit."""
+    from django.db import connection
+
+    from lianmeng.alliances.selectors import name_search
+    from lianmeng.core.models import Unit
+    from lianmeng.core.textsearch import name_contains, tsquery_for
+
+    if connection.vendor != "postgresql" or tsquery_for(q) is None:
+        return Q(alliance__name__icontains=q) | Q(lead_unit__name__icontains=q)
+    alliances = Alliance.objects.filter(name_search(q), name__icontains=q).values("id")
+    units = Unit.objects.filter(name_contains("name", q)).values("id")
+    return Q(alliance_id__in=alliances) | Q(lead_unit_id__in=units)
 
 
 # -- early warning (B-5) --------------------------------------------------------------------------

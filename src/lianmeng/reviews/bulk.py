@@ -24,6 +24,7 @@ from lianmeng.proposals.lifecycle import allowed_transitions
 from lianmeng.proposals.models import Proposal
 from lianmeng.workflow.routing import (
     actor_office,
+    areas_of,
     effective_level,
     lifecycle_of,
     office_for,
@@ -128,24 +129,34 @@ def steps_by_proposal(*, viewer: User, proposals: Iterable[Proposal]) -> dict[in
     )
     done: dict[tuple[Any, ...], list[Step]] = {}
     result: dict[int, list[Step]] = {}
-    for row in rows:
-        proposal = full.get(row.pk)
-        if proposal is None:
-            continue
-        key = _signature(proposal)
-        if key not in done:
-            done[key] = bulk_steps(viewer=viewer, proposal=proposal)
-        result[proposal.pk] = done[key]
+    # the cities and provinces of the page's proposals in one query, not one per proposal
+    with areas_of(p.region for p in full.values()):
+        for row in rows:
+            proposal = full.get(row.pk)
+            if proposal is None:
+                continue
+            key = _signature(proposal)
+            if key not in done:
+                done[key] = bulk_steps(viewer=viewer, proposal=proposal)
+            result[proposal.pk] = done[key]
     return result
 
 
-def bulk_actions(*, viewer: User, proposals: Iterable[Proposal]) -> list[BulkAction]:
+def bulk_actions(
+    *,
+    viewer: User,
+    proposals: Iterable[Proposal],
+    steps: dict[int, list[Step]] | None = None,
+) -> list[BulkAction]:
     """The menu: one entry per kind of step open on at least one of ``proposals``; the name
-    lists each distinct destination ("推荐至郑州市科学技术局"), the key is the step's kind."""
+    lists each distinct destination ("推荐至郑州市科学技术局"), the key is the step's kind.
+    ``steps``: :func:`steps_by_proposal` of the same proposals, when the caller has it."""
     actions: dict[str, BulkAction] = {}
     names: dict[str, list[str]] = {}
-    for pk, steps in steps_by_proposal(viewer=viewer, proposals=proposals).items():
-        for step in steps:
+    if steps is None:
+        steps = steps_by_proposal(viewer=viewer, proposals=proposals)
+    for pk, proposal_steps in steps.items():
+        for step in proposal_steps:
             key = step.transition.kind
             action = actions.setdefault(key, BulkAction(key=key, name=""))
             action.proposal_ids.append(pk)

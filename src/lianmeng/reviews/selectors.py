@@ -12,6 +12,7 @@ from typing import Any
 from django.db.models import (
     Exists,
     IntegerField,
+    JSONField,
     OuterRef,
     Q,
     QuerySet,
@@ -19,6 +20,7 @@ from django.db.models import (
     Sum,
     Value,
 )
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 
 from lianmeng.core.models import Jurisdiction, User
@@ -243,11 +245,43 @@ class RecommendationRow:
     opinion: str
 
 
-def _counts(document: dict[str, Any]) -> tuple[int, int, int, int]:
-    members = [m for m in (document or {}).get("members") or [] if isinstance(m, dict)]
-    kinds = [m.get("kind") for m in members]
+def _member_kinds(document: Any) -> list[Any]:
+    """The ``kind`` of each member of the proposal (one entry per member)."""
+    members = (document or {}).get("members") if isinstance(document, dict) else None
+    return [m.get("kind") for m in members or [] if isinstance(m, dict)]
+
+
+#: PostgreSQL: the members' kinds read in the database (a short list, not the whole document)
+_MEMBER_KINDS_PG = """
+SELECT COALESCE(jsonb_agg(COALESCE(m ->> 'kind', '')), '[]'::jsonb)
+FROM jsonb_array_elements(
+    CASE WHEN jsonb_typeof("proposals_proposal"."document" -> 'members') = 'array'
+    THEN "proposals_proposal"."document" -> 'members' ELSE '[]'::jsonb END
+) AS m
+WHERE jsonb_typeof(m) = 'object'
+"""
+
+
+def _with_member_kinds(qs: QuerySet[Proposal]) -> QuerySet[Proposal]:
+    """``member_kinds`` on each proposal: read in the database on PostgreSQL, else from the
+    document."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        kinds = RawSQL(  # noqa: S611  # nosec B611 (constant SQL, no values)
+            _MEMBER_KINDS_PG, (), output_field=JSONField()
+        )
+        return qs.annotate(member_kinds=kinds)
+    return qs.only(*_ROW_FIELDS, "document")
+
+
+#: what the 推荐表 reads of a proposal
+_ROW_FIELDS = ("id", "name", "profile", "domain", "lead_unit__name")
+
+
+def _counts(kinds: list[Any]) -> tuple[int, int, int, int]:
     return (
-        len(members),
+        len(kinds),
         kinds.count("enterprise"),
         sum(1 for k in kinds if k in ACADEMIC_KINDS),
         kinds.count("research_institute"),
@@ -275,17 +309,29 @@ def recommended_by(*, viewer: User, year: int) -> list[StateChange]:
     latest: dict[int, StateChange] = {}
     for change in changes:
         latest.setdefault(change.subject_id, change)
-    proposals = Proposal.objects.select_related("lead_unit").in_bulk(list(latest))
+    # the columns of the table only (the documents are large: the members' kinds suffice)
+    proposals = _with_member_kinds(
+        Proposal.objects.select_related("lead_unit").only(*_ROW_FIELDS)
+    ).in_bulk(list(latest))
     for subject_id, change in latest.items():
-        change.__dict__["subject"] = proposals[subject_id]
+        proposal = proposals[subject_id]
+        if not hasattr(proposal, "member_kinds"):
+            proposal.member_kinds = _member_kinds(proposal.document)
+        change.__dict__["subject"] = proposal
     return sorted(latest.values(), key=lambda c: (c.at, c.pk))
 
 
-def recommendation_rows(*, viewer: User, year: int) -> list[RecommendationRow]:
+def recommendation_rows(
+    *, viewer: User, year: int, changes: list[StateChange] | None = None
+) -> list[RecommendationRow]:
+    """The rows of the 推荐表; ``changes``: :func:`recommended_by` of the same viewer and year,
+    when the caller has it."""
+    if changes is None:
+        changes = recommended_by(viewer=viewer, year=year)
     rows = []
-    for number, change in enumerate(recommended_by(viewer=viewer, year=year), start=1):
+    for number, change in enumerate(changes, start=1):
         proposal = change.subject
-        members, enterprises, universities, institutes = _counts(proposal.document)
+        members, enterprises, universities, institutes = _counts(proposal.member_kinds)
         rows.append(
             RecommendationRow(
                 number=number,

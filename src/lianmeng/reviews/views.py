@@ -154,7 +154,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
         steps = steps_by_proposal(viewer=request.user, proposals=rows)
         for row in rows:
             row.bulk_steps = steps.get(row.pk, [])
-        context["bulk_actions"] = bulk_actions(viewer=request.user, proposals=rows)
+        context["bulk_actions"] = bulk_actions(viewer=request.user, proposals=rows, steps=steps)
     return render(request, "reviews/inbox.html", context)
 
 
@@ -486,9 +486,11 @@ def acceptance(request: HttpRequest) -> HttpResponse:
 # -- the 推荐表 and the 推荐公函 -------------------------------------------------------------------
 
 
-def _profile_name_for(viewer: Any, year: int) -> str:
-    """The profile the department recommended for (its jurisdiction's province or city)."""
-    rows = selectors.recommended_by(viewer=viewer, year=year)
+def _profile_name_for(viewer: Any, year: int, rows: list[Any] | None = None) -> str:
+    """The profile the department recommended for (its jurisdiction's province or city);
+    ``rows``: ``selectors.recommended_by`` of the viewer and year, when the caller has it."""
+    if rows is None:
+        rows = selectors.recommended_by(viewer=viewer, year=year)
     names = _profile_names()
     if rows:
         return names.get(rows[0].subject.profile, "")
@@ -503,9 +505,10 @@ def recommendations(request: HttpRequest) -> HttpResponse:
         year = int(request.GET.get("year") or default)
     except ValueError:
         year = default
-    rows = selectors.recommendation_rows(viewer=request.user, year=year)
+    changes = selectors.recommended_by(viewer=request.user, year=year)
+    rows = selectors.recommendation_rows(viewer=request.user, year=year, changes=changes)
     heading = exports.table_heading(
-        profile_name=_profile_name_for(request.user, year) or "",
+        profile_name=_profile_name_for(request.user, year, changes) or "",
         year=year,
         department=actor_office(request.user),
     )
@@ -523,9 +526,10 @@ def recommendations(request: HttpRequest) -> HttpResponse:
 
 
 def _table(request: HttpRequest, year: int) -> tuple[Any, list[Any]]:
-    rows = selectors.recommendation_rows(viewer=request.user, year=year)
+    changes = selectors.recommended_by(viewer=request.user, year=year)
+    rows = selectors.recommendation_rows(viewer=request.user, year=year, changes=changes)
     heading = exports.table_heading(
-        profile_name=_profile_name_for(request.user, year) or "",
+        profile_name=_profile_name_for(request.user, year, changes) or "",
         year=year,
         department=actor_office(request.user),
     )

@@ -122,7 +122,8 @@ def generate_proposals(
     """``count`` proposals of the four profiles in every stage, each with 20–60 members."""
     from lianmeng.core import clock
     from lianmeng.policy.loader import get_profile
-    from lianmeng.proposals.models import Proposal
+    from lianmeng.proposals.models import Proposal, RosterEntry
+    from lianmeng.proposals.roster_index import roster_rows
     from lianmeng.workflow.models import StateChange
 
     from .alliances import PROFILE_SHARES
@@ -142,6 +143,14 @@ def generate_proposals(
 
     def flush() -> None:
         insert([p for p, _c in pending])
+        # the roster index (lianmeng.proposals.roster_index), which save() would have filled
+        insert(
+            [
+                RosterEntry(proposal_id=p.pk, position=n, key=k, member_code=c)
+                for p, _c in pending
+                for n, k, c in roster_rows(p.document)
+            ]
+        )
         changes = []
         for proposal, rows in pending:
             for row in rows:
