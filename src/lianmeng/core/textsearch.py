@@ -63,16 +63,18 @@ def query_terms(q: str) -> list[str]:
     return list(terms)[:MAX_TERMS]
 
 
-class _Matches(Expression):
-    """``lianmeng_cjk_vector(<column>) @@ '<query>'::tsquery`` (PostgreSQL only)."""
+class VectorMatches(Expression):
+    """``lianmeng_cjk_vector(<column>) @@ '<query>'::tsquery`` (PostgreSQL only); another
+    app's own vector function (``vector_sql``, e.g. ipbase's) is matched the same way."""
 
     output_field = BooleanField()
     conditional = True
 
-    def __init__(self, column: str, query: str) -> None:
+    def __init__(self, column: str, query: str, vector_sql: str = VECTOR_SQL) -> None:
         super().__init__()
         self.query = query
         self.column = F(column)
+        self.vector_sql = vector_sql
 
     def resolve_expression(self, query: Any = None, *args: Any, **kwargs: Any) -> Any:
         clone = self.copy()
@@ -87,7 +89,7 @@ class _Matches(Expression):
 
     def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
         column_sql, params = compiler.compile(self.column)
-        sql = f"({VECTOR_SQL.format(column=column_sql)} @@ %s::tsquery)"
+        sql = f"({self.vector_sql.format(column=column_sql)} @@ %s::tsquery)"
         return sql, [*params, self.query]
 
 
@@ -106,7 +108,7 @@ def name_contains(field: str, q: str) -> Q:
     query = tsquery_for(q)
     if connection.vendor != "postgresql" or query is None:
         return contains
-    return Q(_Matches(field, query)) & contains
+    return Q(VectorMatches(field, query)) & contains
 
 
 # -- migrations ----------------------------------------------------------------------------------

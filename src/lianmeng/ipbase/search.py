@@ -24,11 +24,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from typing import Any
 
 from django.db import connection
 from django.db.migrations.operations import RunSQL
-from django.db.models import BooleanField, Expression, F, Q, QuerySet
+from django.db.models import Q, QuerySet
+
+from lianmeng.core.textsearch import VectorMatches
 
 #: 汉字 (CJK unified ideographs and extension A, compatibility ideographs)
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
@@ -103,34 +104,6 @@ def tsquery(terms: list[tuple[str, bool]]) -> str:
     return " & ".join(f"'{t}'{':*' if prefix else ''}" for t, prefix in terms)
 
 
-class _Matches(Expression):
-    """``<vector of search_text> @@ '<query>'::tsquery`` (PostgreSQL only)."""
-
-    output_field = BooleanField()
-    conditional = True
-
-    def __init__(self, query: str) -> None:
-        super().__init__()
-        self.query = query
-        self.column = F("search_text")
-
-    def resolve_expression(self, query: Any = None, *args: Any, **kwargs: Any) -> Any:
-        clone = self.copy()
-        clone.column = self.column.resolve_expression(query, *args, **kwargs)
-        return clone
-
-    def get_source_expressions(self) -> list[Any]:
-        return [self.column]
-
-    def set_source_expressions(self, exprs: list[Any]) -> None:
-        (self.column,) = exprs
-
-    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
-        column_sql, params = compiler.compile(self.column)
-        sql = f"({VECTOR_SQL.format(column=column_sql)} @@ %s::tsquery)"
-        return sql, [*params, self.query]
-
-
 def search(qs: QuerySet, q: str) -> QuerySet:
     """Rows of ``qs`` (patents or standards) that match the query; all rows for a blank one,
     none for a query without a 汉字, letter or digit."""
@@ -141,7 +114,7 @@ def search(qs: QuerySet, q: str) -> QuerySet:
     if not terms:
         return qs.none()
     if connection.vendor == "postgresql":
-        return qs.filter(_Matches(tsquery(terms)))
+        return qs.filter(VectorMatches("search_text", tsquery(terms), VECTOR_SQL))
     # SQLite: the title or number contains the query, or the tokens contain every piece
     tokens_q = Q()
     for term, _prefix in terms:
