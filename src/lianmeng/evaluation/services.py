@@ -11,7 +11,7 @@ warned and given a rectification deadline, :func:`publish`).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
@@ -57,6 +57,10 @@ TWO = Decimal("0.001")
 
 
 _stale = check_revision
+
+#: ``progress(percent, message)``: how far a long write is (a background job's
+#: ``report_progress``); None where nobody watches (the request, the CLI, the API)
+Progress = Callable[..., None] | None
 
 
 def _config(profile_id: str) -> EvaluationConfig:
@@ -523,12 +527,17 @@ def score_save(
 # -- verification and ranking --------------------------------------------------------------------
 
 
-def rank(campaign: Campaign, means: dict[int, Decimal] | None = None) -> int:
+def rank(
+    campaign: Campaign, means: dict[int, Decimal] | None = None, progress: Progress = None
+) -> int:
     """Final score (adjusted, else the evaluators' mean), grade (:func:`grade_of`) and rank of
     every evaluation of the campaign, in bulk; equal scores share a rank (1, 2, 2, 4). With
     ``means`` (:func:`_mean_scores`) the evaluators' means are set first, in the same write.
+    ``progress`` (a background job's) hears 10–95 % as it reads, ranks and writes.
     Answers how many were ranked."""
     config = _config(campaign.profile)
+    if progress is not None:
+        progress(10, gettext("正在读取各联盟的得分…"))
     rows = list(
         Evaluation.objects.filter(campaign=campaign).only(
             "pk", "score", "adjusted_score", "final_score", "grade", "rank"
@@ -555,16 +564,30 @@ def rank(campaign: Campaign, means: dict[int, Decimal] | None = None) -> int:
         if row.final_score is None:
             row.rank = None
     changed = [r for r in rows if before[r.pk] != (r.score, r.final_score, r.grade, r.rank)]
-    _write_back(changed, ["score", "final_score", "grade", "rank"])
+    if progress is not None:
+        progress(
+            40,
+            gettext("已计算 %(n)s 个联盟的等级和名次，正在保存…") % {"n": len(rows)},
+        )
+    _write_back(changed, ["score", "final_score", "grade", "rank"], progress=progress)
     return len(scored)
 
 
-def _write_back(rows: list[Evaluation], fields: list[str]) -> None:
+def _write_back(rows: list[Evaluation], fields: list[str], progress: Progress = None) -> None:
     """Write ``fields`` of ``rows`` in bulk. PostgreSQL: one ``UPDATE … FROM unnest(arrays)``
     per 5,000 rows; SQLite: one UPDATE statement run for every row (``executemany``, in
     process). At 10,000 rows either takes a fraction of ``bulk_update``'s time, whose CASE
-    expressions the database evaluates row by row (tests/bench/evaluation_bench.py)."""
+    expressions the database evaluates row by row (tests/bench/evaluation_bench.py).
+    ``progress`` hears 40–95 % after each chunk."""
     from django.db import connections, router
+
+    def written(done: int) -> None:
+        if progress is not None:
+            progress(
+                40 + 55 * min(done, len(rows)) / len(rows),
+                gettext("已保存 %(done)s / %(total)s 个联盟的结果")
+                % {"done": min(done, len(rows)), "total": len(rows)},
+            )
 
     if not rows:
         return
@@ -595,12 +618,14 @@ def _write_back(rows: list[Evaluation], fields: list[str]) -> None:
             for start in range(0, len(values), step):
                 chunk = values[start : start + step]
                 cursor.execute(sql, [list(column) for column in zip(*chunk, strict=True)])
+                written(start + step)
             return
         sql = "UPDATE {} SET {} WHERE {} = %s".format(  # noqa: S608  # nosec B608 (model names)
             table, ", ".join(f"{quote(c.column)} = %s" for c in columns), pk
         )
         for start in range(0, len(values), step):
             cursor.executemany(sql, values[start : start + step])
+            written(start + step)
 
 
 def _mean_scores(campaign: Campaign) -> dict[int, Decimal]:
@@ -634,11 +659,15 @@ def progress(campaign: Campaign) -> dict[str, int]:
     }
 
 
-def advance(*, actor: User, campaign_id: Any, revision: Any = None) -> Campaign:
+def advance(
+    *, actor: User, campaign_id: Any, revision: Any = None, progress: Progress = None
+) -> Campaign:
     """Move the campaign to its next stage. Into 核定: the evaluators' means are computed and the
     campaign ranked (alliances without a submitted score stay ungraded and are named). Into 公示
     (or straight to 已公布 where the profile has no notice period): every alliance must have a
-    score. Out of 公示: only after its last day, with every objection handled (:func:`publish`)."""
+    score. Out of 公示: only after its last day, with every objection handled (:func:`publish`).
+    ``progress``: a background job's report of how far the ranking is (a large campaign's
+    advance from the web runs as the job ``evaluation.advance``)."""
     with transaction.atomic():
         campaign = _locked_campaign(actor, campaign_id)
         _stale(campaign, revision)
@@ -646,7 +675,9 @@ def advance(*, actor: User, campaign_id: Any, revision: Any = None) -> Campaign:
         if stage == Stage.PUBLISHED:
             raise Conflict(gettext("评价结果已公布。"))
         if stage == Stage.SCORING:
-            rank(campaign, means=_mean_scores(campaign))
+            if progress is not None:
+                progress(5, gettext("正在计算评价人的平均分…"))
+            rank(campaign, means=_mean_scores(campaign), progress=progress)
             target = Stage.VERIFYING
         elif stage == Stage.VERIFYING:
             missing = Evaluation.objects.filter(campaign=campaign, final_score__isnull=True)
@@ -656,16 +687,16 @@ def advance(*, actor: User, campaign_id: Any, revision: Any = None) -> Campaign:
                     gettext("还有 %(n)s 个联盟没有得分（%(names)s 等），请先核定其得分。")
                     % {"n": missing.count(), "names": names}
                 )
-            rank(campaign)
+            rank(campaign, progress=progress)
             if campaign.notice_days:
                 target = Stage.NOTICE
                 start = selectors.today()
                 campaign.notice_starts_on = start
                 campaign.notice_ends_on = start + timedelta(days=campaign.notice_days - 1)
             else:
-                return _publish(actor, campaign)
+                return _publish(actor, campaign, progress)
         elif stage == Stage.NOTICE:
-            return _publish(actor, campaign)
+            return _publish(actor, campaign, progress)
         else:
             target = ORDER[ORDER.index(stage) + 1]
         campaign.stage = target
@@ -829,7 +860,7 @@ def objection_handle(*, actor: User, objection_id: Any, upheld: bool, response: 
 # -- publication and consequences ----------------------------------------------------------------
 
 
-def _publish(actor: User, campaign: Campaign) -> Campaign:
+def _publish(actor: User, campaign: Campaign, progress: Progress = None) -> Campaign:
     """已公布: results final; every alliance with the failing grade is warned and given the
     profile's rectification deadline (a Rectification on the engine), its lead unit told."""
     today = selectors.today()
@@ -844,7 +875,7 @@ def _publish(actor: User, campaign: Campaign) -> Campaign:
         ).count()
         if open_count:
             raise Conflict(gettext("还有 %(n)s 件异议没有处理，请先处理异议。") % {"n": open_count})
-    rank(campaign)
+    rank(campaign, progress=progress)
     config = _config(campaign.profile)
     stage = campaign.stage
     campaign.stage = Stage.PUBLISHED

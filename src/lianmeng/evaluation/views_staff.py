@@ -25,8 +25,10 @@ from django.views.decorators.http import require_POST
 from lianmeng.core.access import permission
 from lianmeng.core.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
 from lianmeng.core.models import User
+from lianmeng.core.revisions import check_revision
 from lianmeng.core.roles import Role
 from lianmeng.core.validity import lapse_status
+from lianmeng.jobs.views import direct_rows, start_response
 from lianmeng.policy.loader import get_profile
 from lianmeng.ui.confirm import confirmation_page, confirmed
 from lianmeng.ui.errors import error_page
@@ -337,10 +339,12 @@ def campaign_advance(request: HttpRequest, pk: int) -> HttpResponse:
             details=[row.title],
             danger=row.stage in (Stage.VERIFYING, Stage.NOTICE),
         )
+    revision = request.POST.get("revision", "")
+    if row.stage != Stage.SELF and row.evaluations.count() > direct_rows():
+        # a large campaign is ranked by a background job (its progress page, then back here)
+        return _advance_as_job(request, row, step, revision)
     try:
-        done = services.advance(
-            actor=request.user, campaign_id=pk, revision=request.POST.get("revision", "")
-        )
+        done = services.advance(actor=request.user, campaign_id=pk, revision=revision)
     except (NotFound, PermissionDenied) as exc:
         return _refused(request, exc)
     except DomainError as exc:
@@ -351,6 +355,32 @@ def campaign_advance(request: HttpRequest, pk: int) -> HttpResponse:
             _("评价已进入“%(stage)s”阶段。") % {"stage": _(Stage(done.stage).label)},
         )
     return redirect("evaluation:campaign", pk=pk)
+
+
+#: the job kind of a large campaign's advance (lianmeng.evaluation.job_kinds)
+ADVANCE_JOB = "evaluation.advance"
+
+
+def _advance_as_job(
+    request: HttpRequest, row: Campaign, step: dict[str, str], revision: str
+) -> HttpResponse:
+    """Start (or, on a double click, find) the job advancing ``row``; a form of an older
+    revision is refused here already (the job's service checks it again)."""
+    try:
+        check_revision(row, revision)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("evaluation:campaign", pk=row.pk)
+    return start_response(
+        request,
+        kind=ADVANCE_JOB,
+        parameters={
+            "campaign": row.pk,
+            "revision": revision,
+            "return_to": reverse("evaluation:campaign", args=[row.pk]),
+        },
+        title=_("%(action)s：%(title)s") % {"action": step["label"], "title": row.title},
+    )
 
 
 def _organised(request: HttpRequest, pk: Any) -> Campaign:

@@ -14,7 +14,7 @@ current members (chosen by USCC or by name).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -507,6 +507,23 @@ class ImportResult:
     merged: int = 0
     #: [{"row": 3, "errors": ["专利号……", …]}] — when not empty nothing was saved
     rows: list[dict[str, Any]] = field(default_factory=list)
+    #: (row number, number, "created" | "merged") of every saved row, in the workbook's order
+    outcomes: list[tuple[int, str, str]] = field(default_factory=list)
+
+
+#: ``progress(percent, message)``: how far an import is (a background job's progress bar)
+Progress = Callable[..., None]
+#: the rows between two progress reports
+PROGRESS_EVERY = 250
+
+
+def _every(
+    progress: Progress | None, done: int, total: int, start: int, end: int, text: str
+) -> None:
+    if progress is not None and done % PROGRESS_EVERY == 0:
+        progress(
+            start + (end - start) * done / max(total, 1), text % {"done": done, "total": total}
+        )
 
 
 def import_workbook(
@@ -517,10 +534,17 @@ def import_workbook(
     content: bytes,
     year: Any,
     report_id: Any = None,
+    progress: Progress | None = None,
+    max_rows: int | None = None,
+    max_seconds: float | None = None,
 ) -> ImportResult:
     """Import a filled template (``kind`` ``patents`` or ``standards``): every row is checked
     first; when any row is wrong ValidationFailed lists each row and what to fix
-    (``details["rows"]``) and nothing is saved."""
+    (``details["rows"]``; ``details["checked"]`` = [(row number, number)] of every row read)
+    and nothing is saved.
+
+    A background job (lianmeng.ipbase.imports) passes ``progress`` and the reader's larger
+    bounds (``max_rows``, ``max_seconds``); the checks and the writes are the same."""
     from . import xlsx
 
     alliance = _alliance_for(actor, alliance_id)
@@ -529,7 +553,11 @@ def import_workbook(
     report = _report_of(alliance, report_id, year_value, errors) if "year" not in errors else None
     if errors:
         raise _refuse(errors)
-    rows = xlsx.read(content, kind)
+    if progress is not None:
+        progress(5, _("正在读取工作簿…"))
+    rows = xlsx.read(content, kind, max_rows=max_rows, max_seconds=max_seconds)
+    if progress is not None:
+        progress(20, _("已读取 %(total)s 行，正在检查…") % {"total": len(rows)})
     members = selectors.members_of(alliance)
     cleaner = clean_patent if kind == "patents" else clean_standard
     cleaned: list[Any] = []
@@ -548,20 +576,27 @@ def import_workbook(
         if messages:
             problems.append({"row": number, "errors": messages})
         cleaned.append(clean)
+        _every(progress, len(cleaned), len(rows), 20, 50, _("已检查 %(done)s / %(total)s 行"))
     if not rows:
         raise ValidationFailed(_("工作簿中没有数据行。请在模板第 2 行起填写，每行一项。"))
     if problems:
         raise ValidationFailed(
             _("有 %(n)s 行需要修改，未导入任何一行。请按提示改正后重新导入。")
             % {"n": len(problems)},
-            details={"rows": problems},
+            details={
+                "rows": problems,
+                "checked": [
+                    (number, clean.number or str(values.get("number") or ""))
+                    for (number, values), clean in zip(rows, cleaned, strict=True)
+                ],
+            },
         )
     result = ImportResult()
 
     def save_all() -> None:
-        for clean in cleaned:
+        for (number, _values), clean in zip(rows, cleaned, strict=True):
             save = _save_patent if kind == "patents" else _save_standard
-            _row, created = save(
+            saved, created = save(
                 actor=actor,
                 alliance=alliance,
                 clean=clean,
@@ -573,6 +608,15 @@ def import_workbook(
                 result.created += 1
             else:
                 result.merged += 1
+            result.outcomes.append((number, saved.number, "created" if created else "merged"))
+            _every(
+                progress,
+                len(result.outcomes),
+                len(rows),
+                50,
+                95,
+                _("已导入 %(done)s / %(total)s 行"),
+            )
 
     with transaction.atomic():
         save_all()

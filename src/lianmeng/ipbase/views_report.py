@@ -17,10 +17,11 @@ from lianmeng.alliances.models import Alliance
 from lianmeng.core import clock
 from lianmeng.core.access import permission
 from lianmeng.core.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
+from lianmeng.jobs.views import direct_rows
 from lianmeng.reporting.models import Report
 from lianmeng.ui.errors import error_page
 
-from . import selectors, services
+from . import imports, selectors, services, xlsx
 from .models import Patent, PatentReport, Standard, StandardReport
 
 MAX_UPLOAD = 5 * 1024 * 1024
@@ -232,6 +233,8 @@ def import_view(request: HttpRequest, pk: int) -> HttpResponse:
         "reports": _report_choices(alliance),
         "rows": [],
         "error": "",
+        "direct_rows": direct_rows(),
+        "max_rows": xlsx.JOB_MAX_ROWS,
     }
     if request.method != "POST":
         return render(request, "ipbase/import.html", context)
@@ -243,11 +246,23 @@ def import_view(request: HttpRequest, pk: int) -> HttpResponse:
             raise ValidationFailed(_("请选择要导入的 Excel 文件（.xlsx）。"))
         if upload.size > MAX_UPLOAD:
             raise ValidationFailed(_("文件超过 5 MB，请分批导入。"))
+        content = upload.read()
+        rows = imports.data_rows(content, kind)
+        if rows is not None and rows > direct_rows():
+            # a large workbook is imported by a background job (its progress page)
+            return imports.start(
+                request,
+                alliance_id=alliance.pk,
+                kind=kind,
+                content=content,
+                year=context["year"],
+                report=context["report"],
+            )
         result = services.import_workbook(
             actor=request.user,
             alliance_id=alliance.pk,
             kind=kind,
-            content=upload.read(),
+            content=content,
             year=context["year"],
             report_id=context["report"] or None,
         )

@@ -21,7 +21,12 @@ from lianmeng.documents.xlsx_reader import read_table
 
 from .models import Patent, Standard
 
+#: the most data rows an import in the request reads
 MAX_ROWS = 2000
+#: the most a background import reads (lianmeng.ipbase.imports; the upload stays within 5 MB)
+JOB_MAX_ROWS = 20000
+#: the time a background import may take to read its workbook
+JOB_MAX_SECONDS = 120.0
 #: (key, header, width, note)
 PATENT_COLUMNS = (
     ("number", "专利号", 22, "必填，如 ZL202010123456.2（可省略 ZL，系统核对校验位）"),
@@ -91,15 +96,21 @@ def _split(text: str) -> list[str]:
     return [part.strip() for part in re.split(r"[;；、，,\n]", text) if part.strip()]
 
 
-def read(content: bytes, kind: str) -> list[tuple[int, dict[str, Any]]]:
+def read(
+    content: bytes, kind: str, *, max_rows: int | None = None, max_seconds: float | None = None
+) -> list[tuple[int, dict[str, Any]]]:
     """(row number, {key: value}) of every non-empty data row; ValidationFailed when the file
-    cannot be read or lacks the number column."""
+    cannot be read or lacks the number column. ``max_rows`` (MAX_ROWS) and ``max_seconds``
+    (the reader's 4 s) are larger for a background import."""
+    limit = max_rows or MAX_ROWS
+    bounds: dict[str, Any] = {"max_seconds": max_seconds} if max_seconds else {}
     table = read_table(
         content,
         sheet=SHEETS[kind],
         max_bytes=getattr(settings, "LIANMENG_UPLOAD_MAX_BYTES", 20 * 1024 * 1024),
-        max_rows=MAX_ROWS,
-        max_cells=MAX_ROWS * 20,
+        max_rows=limit,
+        max_cells=limit * 20,
+        **bounds,
     )
     rows = iter(table.rows)
     header = next(rows, (1, ()))[1]

@@ -8,6 +8,11 @@
 - ``thread`` (default without Redis, ``make run``): a small pool of threads in the web
   process (``LIANMENG_JOBS_THREADS``, 2);
 - ``eager``: at once, in the caller's thread (the tests).
+
+Besides jobs (a :class:`~lianmeng.jobs.models.Job` row with an owner and progress), short
+work without a row goes the same way: a function registered by name with
+:func:`register_task` (by a higher app, at its ready) and handed over with
+:func:`enqueue` (the Celery task ``lianmeng.jobs.call`` looks it up by name on the worker).
 """
 
 from __future__ import annotations
@@ -24,10 +29,13 @@ from django.db import close_old_connections, connection, transaction
 logger = logging.getLogger(__name__)
 
 TASK = "lianmeng.jobs.run"
+#: the Celery task that calls a function registered with :func:`register_task`
+CALL_TASK = "lianmeng.jobs.call"
 
 _pool: ThreadPoolExecutor | None = None
 _pool_lock = threading.Lock()
 _sender: Any = None
+_TASKS: dict[str, Callable[..., Any]] = {}
 
 
 def mode() -> str:
@@ -67,6 +75,53 @@ def send(job_id: int) -> None:
         except Exception:  # broker down: run it here rather than leave it queued
             logger.exception("job %s: the broker refused it; running it in process", job_id)
     _thread_pool().submit(_run_in_thread, job_id)
+
+
+def register_task(name: str, fn: Callable[..., Any]) -> None:
+    """Register (or replace) ``fn`` under ``name`` for :func:`enqueue`; its arguments must
+    be JSON values (they travel through the broker)."""
+    _TASKS[name] = fn
+
+
+def call(name: str, *args: Any) -> Any:
+    """Run the registered function ``name`` here and now (the worker's task, the threads)."""
+    try:
+        fn = _TASKS[name]
+    except KeyError:
+        raise LookupError(f"no task registered as {name!r}") from None
+    return fn(*args)
+
+
+def enqueue(name: str, *args: Any) -> None:
+    """Call the registered function ``name`` with ``args`` after the commit, off the request:
+    on the worker (celery), in the pool of threads (thread) or at once (eager)."""
+    if name not in _TASKS:
+        raise LookupError(f"no task registered as {name!r}")
+    after_commit(lambda: send_call(name, list(args)))
+
+
+def send_call(name: str, args: list[Any]) -> None:
+    chosen = mode()
+    if chosen == "eager":
+        call(name, *args)
+        return
+    if chosen == "celery":
+        try:
+            _celery().send_task(CALL_TASK, args=[name, args])
+            return
+        except Exception:  # broker down: run it here rather than lose it
+            logger.exception("task %s: the broker refused it; running it in process", name)
+    _thread_pool().submit(_call_in_thread, name, args)
+
+
+def _call_in_thread(name: str, args: list[Any]) -> None:
+    close_old_connections()
+    try:
+        call(name, *args)
+    except Exception:
+        logger.exception("task %s failed", name)
+    finally:
+        connection.close()
 
 
 def _celery() -> Any:

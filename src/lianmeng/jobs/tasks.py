@@ -1,11 +1,11 @@
-"""The Celery task that runs one job (registered on the worker's app by
-lianmeng.schedule.celery, which imports this module)."""
+"""The Celery tasks that run one job or call one function registered by name (registered on
+the worker's app by lianmeng.schedule.celery, which imports this module)."""
 
 from __future__ import annotations
 
 from celery import shared_task
 
-from .runner import TASK
+from .runner import CALL_TASK, TASK
 
 
 @shared_task(name=TASK, ignore_result=True)
@@ -16,6 +16,21 @@ def run_job_task(job_id: int) -> None:
 
     try:
         job_run(int(job_id))
+    finally:
+        if not connection.in_atomic_block:
+            connection.close()
+
+
+@shared_task(name=CALL_TASK, ignore_result=True)
+def call_task(name: str, args: list | None = None) -> None:
+    """A function registered with :func:`lianmeng.jobs.runner.register_task` (by name: the
+    worker's apps registered theirs when Django set up)."""
+    from django.db import connection
+
+    from .runner import call
+
+    try:
+        call(name, *(args or []))
     finally:
         if not connection.in_atomic_block:
             connection.close()

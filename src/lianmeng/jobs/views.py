@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from lianmeng.core.access import login_only
@@ -44,6 +45,16 @@ def status_of(job: Job) -> dict[str, object]:
     }
 
 
+def return_url(job: Job) -> str:
+    """Where the work was started from, to go back to once it is done (a job whose result is
+    not a download, e.g. an evaluation's advance): ``parameters["return_to"]``, a path on
+    this site; "" without one."""
+    target = str((job.parameters or {}).get("return_to") or "")
+    if target.startswith("/") and url_has_allowed_host_and_scheme(target, allowed_hosts=None):
+        return target
+    return ""
+
+
 @login_only
 def job_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.job_list(viewer=request.user), PER_PAGE).get_page(
@@ -63,7 +74,8 @@ def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
         job = selectors.job_get(viewer=request.user, pk=pk)
     except NotFound as exc:
         return _not_found(request, exc)
-    return _private(render(request, "jobs/detail.html", {"job": job, "status": status_of(job)}))
+    context = {"job": job, "status": status_of(job), "return_url": return_url(job)}
+    return _private(render(request, "jobs/detail.html", context))
 
 
 @login_only

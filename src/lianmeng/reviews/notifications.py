@@ -26,6 +26,7 @@ from lianmeng.core.audit import audit_record
 from lianmeng.core.errors import NotFound, PermissionDenied, ValidationFailed
 from lianmeng.core.models import User
 from lianmeng.core.roles import Role
+from lianmeng.jobs import runner
 from lianmeng.policy.loader import UnknownProfileError, get_profile
 from lianmeng.workflow.listeners import on_change
 from lianmeng.workflow.models import StateChange
@@ -313,7 +314,8 @@ def queue_notification(change: StateChange, event: str | None) -> None:
 
 
 def deliver(change_id: int, event: str) -> list[Notification]:
-    """Write the inbox entries and send the e-mails of one state change's event."""
+    """Write the inbox entries of one state change's event; their e-mails go after the commit
+    (:func:`email_pending`)."""
     change = StateChange.objects.filter(pk=change_id, subject_kind="proposal").first()
     if change is None:
         return []
@@ -339,41 +341,71 @@ def deliver(change_id: int, event: str) -> list[Notification]:
                 for user in recipients
             ]
         )
-    _email(created, recipients)
+    _queue_emails(created, proposal_footer(proposal.pk))
     return created
 
 
-def email_body(notification: Notification) -> str:
-    """The inbox text and, below it, the absolute link to the proposal on the site's public
-    address (setting ``SITE_URL``), so the e-mail can be followed from outside the site."""
+def proposal_footer(proposal_id: int) -> str:
+    """The line below a proposal's e-mail: the absolute link to the proposal on the site's
+    public address (setting ``SITE_URL``), so the e-mail can be followed from outside."""
     from django.urls import reverse
 
     from lianmeng.core.site import absolute_url
 
-    link = absolute_url(reverse("web:proposal_detail", args=[notification.proposal_id]))
-    return f"{notification.body}\n\n在联盟管理平台查看：{link}"
+    link = absolute_url(reverse("web:proposal_detail", args=[proposal_id]))
+    return f"在联盟管理平台查看：{link}"
 
 
-def _email(notifications: Iterable[Notification], recipients: list[User]) -> None:
-    by_user = {user.pk: user for user in recipients}
-    sent = []
-    for notification in notifications:
-        user = by_user.get(notification.recipient_id)
-        if user is None or not user.email:
+#: the task (lianmeng.jobs.runner) that sends the e-mails of notifications after the commit
+EMAIL_TASK = "reviews.email_notifications"
+
+
+def _queue_emails(notifications: Iterable[Notification], footer: str = "") -> None:
+    """Send the e-mails of ``notifications`` after the surrounding commit, off the request."""
+    ids = [n.pk for n in notifications if n.pk is not None]
+    if ids:
+        runner.enqueue(EMAIL_TASK, ids, footer)
+
+
+def email_pending(ids: Iterable[int], footer: str = "") -> int:
+    """Send the e-mail of each notification of ``ids`` not e-mailed yet (``footer``, when
+    given, below its text); answers how many were sent.
+
+    Each row is claimed (``emailed_at`` set where it is still empty) before its e-mail goes,
+    so a second delivery of the same task sends nothing twice. A failing mail server is
+    logged and gives the claim back (``emailed_at`` empty again): the inbox entry stays and a
+    later try can send it. Recipients without an address are left as they are."""
+    sent = 0
+    pending = (
+        Notification.objects.filter(pk__in=list(ids), emailed_at__isnull=True)
+        .select_related("recipient")
+        .order_by("pk")
+    )
+    for notification in pending:
+        address = notification.recipient.email
+        if not address:
             continue
+        claimed = Notification.objects.filter(pk=notification.pk, emailed_at__isnull=True).update(
+            emailed_at=clock.now()
+        )
+        if not claimed:  # another delivery of the same task has it
+            continue
+        text = f"{notification.body}\n\n{footer}" if footer else notification.body
         try:
-            send_mail(
-                notification.subject,
-                email_body(notification),
-                settings.DEFAULT_FROM_EMAIL,
-                [user.email],
+            send_mail(notification.subject, text, settings.DEFAULT_FROM_EMAIL, [address])
+        except Exception:  # a mail server being down must not undo what was done
+            logger.exception(
+                "%s notification e-mail to user %s failed",
+                notification.event,
+                notification.recipient_id,
             )
-        except Exception:  # a mail server being down must not undo a decision made
-            logger.exception("notification e-mail to user %s failed", user.pk)
+            Notification.objects.filter(pk=notification.pk).update(emailed_at=None)
             continue
-        sent.append(notification.pk)
-    if sent:
-        Notification.objects.filter(pk__in=sent).update(emailed_at=clock.now())
+        sent += 1
+    return sent
+
+
+runner.register_task(EMAIL_TASK, email_pending)
 
 
 def notify(
@@ -387,8 +419,9 @@ def notify(
 ) -> list[Notification]:
     """One inbox entry per recipient and an e-mail to each who has an address (``link``, when
     given, below the text of the e-mail): the delivery every kind's notices share (reports,
-    revocations …; a proposal's go through :func:`deliver`). A failing mail server is logged
-    and leaves the inbox entries in place."""
+    revocations …; a proposal's go through :func:`deliver`). The e-mails go after the commit,
+    off the request (:func:`email_pending`); a failing mail server is logged and leaves the
+    inbox entries in place."""
     now = clock.now()
     with transaction.atomic():
         created = Notification.objects.bulk_create(
@@ -404,21 +437,7 @@ def notify(
                 for user in recipients
             ]
         )
-    by_user = {user.pk: user for user in recipients}
-    sent = []
-    for notification in created:
-        user = by_user.get(notification.recipient_id)
-        if user is None or not user.email:
-            continue
-        text = f"{body}\n\n{link}" if link else body
-        try:
-            send_mail(notification.subject, text, settings.DEFAULT_FROM_EMAIL, [user.email])
-        except Exception:  # a mail server being down must not undo what was done
-            logger.exception("%s notice e-mail to user %s failed", event, user.pk)
-            continue
-        sent.append(notification.pk)
-    if sent:
-        Notification.objects.filter(pk__in=sent).update(emailed_at=clock.now())
+    _queue_emails(created, link)
     return created
 
 
