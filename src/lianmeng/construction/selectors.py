@@ -14,14 +14,25 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import (
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_noop
 
 from lianmeng.alliances.models import Alliance
 from lianmeng.alliances.selectors import with_construction
 from lianmeng.core import clock
 from lianmeng.core.errors import NotFound
-from lianmeng.core.models import User
+from lianmeng.core.models import Jurisdiction, User
 from lianmeng.core.roles import Role
 from lianmeng.core.selectors import viewer_scope
 from lianmeng.experts.conflicts import expert_conflicts, roster_codes, unit_codes
@@ -30,6 +41,7 @@ from lianmeng.experts.results import mean, weighted_total
 from lianmeng.policy.alliance_config import ChecklistItem, Construction
 from lianmeng.policy.alliance_life import ChecklistProgress, checklist_progress
 from lianmeng.policy.loader import UnknownProfileError, get_profile
+from lianmeng.proposals.models import Proposal
 
 from .models import (
     AcceptanceAssignment,
@@ -251,15 +263,25 @@ def department_list(
     from lianmeng.policy.loader import load_profiles
 
     profiles = [p.id for p in load_profiles().values() if p.construction is not None]
-    area = Q(proposal__region__path__startswith=scope.path) | Q(
-        proposal__isnull=True, lead_unit__region__path__startswith=scope.path
+    # the area's jurisdictions as one uncorrelated subquery (no LIKE on every joined row)
+    areas = Jurisdiction.objects.filter(path__startswith=scope.path).values("id")
+    area = Q(proposal_id__in=Proposal.objects.filter(region_id__in=areas).values("id")) | Q(
+        proposal__isnull=True, lead_unit__region_id__in=areas
+    )
+    # items done: a subquery per row of the page, not a join grouped over the whole area
+    done = (
+        ChecklistEntry.objects.filter(alliance=OuterRef("pk"), complete=True)
+        .order_by()
+        .values("alliance")
+        .annotate(n=Count("id"))
+        .values("n")
     )
     qs = with_construction(
         Alliance.objects.filter(area, profile__in=profiles)
         .select_related("lead_unit")
         .defer("lead_unit__created_at")
     ).annotate(
-        done_count=Count("checklist_entries", filter=Q(checklist_entries__complete=True)),
+        done_count=Coalesce(Subquery(done, output_field=IntegerField()), Value(0)),
         open_round=Exists(
             AcceptanceRound.objects.filter(
                 alliance=OuterRef("pk"),

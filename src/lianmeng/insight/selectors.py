@@ -12,8 +12,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import (
+    BooleanField,
+    Case,
+    Expression,
+    F,
+    IntegerField,
+    Q,
+    QuerySet,
+    Subquery,
+    When,
+)
 
 from lianmeng.alliances.models import Alliance
 from lianmeng.core.models import Jurisdiction, User
@@ -125,6 +136,87 @@ def drill_filters(params) -> DrillFilters:  # noqa: ANN001  (a QueryDict)
     )
 
 
+def area_of() -> Case:
+    """Where an alliance lies, as one column of its row (the id of its area): its proposal's
+    region, else its lead unit's, else the deciding jurisdiction — :func:`_path_q` and
+    ``Alliance.region`` read the same. The lists filter on it so that a page reads only its
+    own rows through the joins (no hash of every unit and proposal of the area first)."""
+    return Case(
+        When(proposal__isnull=False, then=F("proposal__region")),
+        When(lead_unit__region__isnull=False, then=F("lead_unit__region")),
+        default=F("jurisdiction"),
+        output_field=IntegerField(),
+    )
+
+
+class _InAreas(Expression):
+    """``<area> = ANY(ARRAY(<ids of the areas>))`` on PostgreSQL: the areas are read once (an
+    init plan) and each alliance's area is compared with them, so the planner cannot mistake
+    the small set of areas for one row and read the alliances once per area (as it does with
+    a semi-join on the expression); ``<area> IN (<ids>)`` elsewhere."""
+
+    output_field = BooleanField()
+    conditional = True
+
+    def __init__(self, area: Any, areas: QuerySet) -> None:
+        super().__init__()
+        self.area = area
+        self.areas = Subquery(areas)
+
+    def get_source_expressions(self) -> list[Any]:
+        return [self.area, self.areas]
+
+    def set_source_expressions(self, exprs: list[Any]) -> None:
+        self.area, self.areas = exprs
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+        area_sql, area_params = compiler.compile(self.area)
+        areas_sql, areas_params = compiler.compile(self.areas)
+        return f"({area_sql} IN {areas_sql})", [*area_params, *areas_params]
+
+    def as_postgresql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+        area_sql, area_params = compiler.compile(self.area)
+        areas_sql, areas_params = compiler.compile(self.areas)
+        return f"({area_sql} = ANY(ARRAY{areas_sql}))", [*area_params, *areas_params]
+
+
+class _StoredAreaIn(Expression):
+    """PostgreSQL: ``area_id IN (<ids of the areas>)`` on the alliance's own row —
+    the column that alliances migration 0011 adds and its triggers keep equal to
+    :func:`area_of` (not a Django field), read through its index."""
+
+    output_field = BooleanField()
+    conditional = True
+
+    def __init__(self, areas: QuerySet) -> None:
+        super().__init__()
+        self.areas = Subquery(areas)
+
+    def get_source_expressions(self) -> list[Any]:
+        return [self.areas]
+
+    def set_source_expressions(self, exprs: list[Any]) -> None:
+        (self.areas,) = exprs
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+        alias = compiler.quote_name_unless_alias(compiler.query.get_initial_alias())
+        areas_sql, params = compiler.compile(self.areas)
+        return f"({alias}.area_id IN {areas_sql})", list(params)
+
+
+def _in_area(qs: QuerySet[Alliance], path: str, *, exact: bool = False) -> QuerySet[Alliance]:
+    """The alliances of ``qs`` whose area lies under ``path`` (is ``path`` with ``exact``):
+    the same rows as ``qs.filter(_path_q(path, exact=exact))``. PostgreSQL reads the stored
+    area (an index); elsewhere the area is worked out per row (:func:`area_of`)."""
+    from django.db import connection
+
+    op = "" if exact else "__startswith"
+    areas = Jurisdiction.objects.filter(**{f"path{op}": path}).order_by().values("pk")
+    if connection.vendor == "postgresql":
+        return qs.filter(_StoredAreaIn(areas))
+    return qs.filter(_InAreas(area_of(), areas))
+
+
 def _region_q(scope: Jurisdiction, code: str) -> Q:
     if scope.is_zone:
         return Q() if code == scope.code else Q(pk__in=[])
@@ -134,6 +226,19 @@ def _region_q(scope: Jurisdiction, code: str) -> Q:
     if child is None:
         return Q(pk__in=[])
     return _path_q(child.path)
+
+
+def _region_filter(qs: QuerySet[Alliance], scope: Jurisdiction, code: str) -> QuerySet[Alliance]:
+    """``qs.filter(alliance_area_q(scope), _region_q(scope, code))`` outside a zone (the
+    whole area for a blank ``code``), as one filter through :func:`area_of`."""
+    if not code:
+        return _in_area(qs, scope.path)
+    if code == scope.code:
+        return _in_area(qs, scope.path, exact=True)
+    child = Jurisdiction.objects.filter(code=code, path__startswith=scope.path).first()
+    if child is None:
+        return qs.none()
+    return _in_area(qs, child.path)
 
 
 def ended_by(year: int) -> QuerySet:
@@ -155,7 +260,13 @@ def alliance_drill(*, viewer: User, filters: DrillFilters) -> QuerySet[Alliance]
     if scope is None:
         return Alliance.objects.none()
     f = filters
-    qs = Alliance.objects.filter(alliance_area_q(scope))
+    if scope.is_zone:
+        qs = Alliance.objects.filter(alliance_area_q(scope))
+        if f.region:
+            qs = qs.filter(_region_q(scope, f.region))
+    else:
+        # one filter on the area: the region's (a part of the scope's) or the scope's
+        qs = _region_filter(Alliance.objects.all(), scope, f.region or "")
     if f.level:
         qs = qs.filter(level=f.level)
     if f.levels:
@@ -165,8 +276,6 @@ def alliance_drill(*, viewer: User, filters: DrillFilters) -> QuerySet[Alliance]
         qs = qs.filter(domain="" if f.domain == "none" else f.domain)
     if f.status:
         qs = qs.filter(status=f.status)
-    if f.region:
-        qs = qs.filter(_region_q(scope, f.region))
     if f.year_from:
         qs = qs.filter(decided_on__gte=date(f.year_from, 1, 1))
     if f.year_to:

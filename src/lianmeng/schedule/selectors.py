@@ -66,6 +66,10 @@ def visible_deadlines(viewer: User) -> QuerySet[Deadline]:
         links = links_for(kind.name)
         if links.scope is not None:
             subjects = subjects.filter(links.scope(viewer))
+        # only the subjects that have a deadline are checked (a few of the many the viewer
+        # may see): the visibility and scope joins then run for those rows alone
+        with_deadline = Deadline.objects.filter(subject_kind=kind.name).values("subject_id")
+        subjects = subjects.filter(pk__in=with_deadline)
         mine = Q(subject_kind=kind.name, subject_id__in=subjects.values("pk"))
         if links.handed_over is not None:
             mine &= ~links.handed_over()

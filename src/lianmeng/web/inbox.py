@@ -12,7 +12,7 @@ from datetime import date, datetime
 from functools import cache
 from typing import Any
 
-from django.db.models import Count, F, Max, OuterRef, QuerySet, Subquery
+from django.db.models import Count, F, OuterRef, QuerySet, Subquery, Window
 from django.db.models.fields.json import KT
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -169,8 +169,15 @@ def _due(proposal: Proposal, kind: str) -> tuple[datetime | date | None, str]:
 
 
 def _department_queryset(viewer: User) -> QuerySet[Proposal]:
-    from lianmeng.experts.models import RoundProposal
     from lianmeng.reviews.selectors import review_inbox
+
+    return review_inbox(viewer=viewer, box="todo")
+
+
+def _task_columns(qs: QuerySet[Proposal]) -> QuerySet[Proposal]:
+    """What a task row shows: the call, the region, the zone, the recommender named in the
+    document, the open review round's and the running period's deadline."""
+    from lianmeng.experts.models import RoundProposal
 
     open_round = RoundProposal.objects.filter(
         proposal=OuterRef("pk"), round__status="open"
@@ -179,8 +186,8 @@ def _department_queryset(viewer: User) -> QuerySet[Proposal]:
         "-due_at"
     )
     return (
-        review_inbox(viewer=viewer, box="todo")
-        .select_related("call", "region", "zone")
+        qs.select_related("call", "region", "zone", "lead_unit")
+        .defer("document", "form_state", "writeups", "explanations")
         .annotate(
             recommender_name=KT("document__recommender__name"),
             recommender_region=KT("document__recommender__region_code"),
@@ -188,41 +195,46 @@ def _department_queryset(viewer: User) -> QuerySet[Proposal]:
             deadline_due_at=Subquery(running.values("due_at")[:1]),
             deadline_kind=Subquery(running.values("kind")[:1]),
         )
-        .order_by(F("last_change_at").asc(nulls_first=True), "id")
     )
 
 
-def _oldest_waiting(qs: QuerySet[Proposal], limit: int) -> list[Proposal]:
-    """The first ``limit`` proposals of ``qs`` in its order (the last state change oldest,
-    those without one first, then by id), found from the state changes' index: ordering the
-    whole box by the last-change subquery ran it for every proposal waiting (thousands in a
-    province), to keep a few."""
-    ids = list(qs.order_by().values_list("pk", flat=True))
-    last: dict[int, datetime] = {}
-    for start in range(0, len(ids), 10000):  # (SQLite's limit on a statement's parameters)
-        last.update(
-            StateChange.objects.filter(
-                subject_kind="proposal", subject_id__in=ids[start : start + 10000]
-            )
-            .values("subject_id")
-            .annotate(at=Max("at"))
-            .values_list("subject_id", "at")
-        )
-    chosen = sorted(ids, key=lambda pk: (pk in last, last.get(pk), pk))[:limit]
-    place = {pk: n for n, pk in enumerate(chosen)}
-    return sorted(qs.filter(pk__in=chosen), key=lambda p: place[p.pk])
+def _oldest_waiting(qs: QuerySet[Proposal], limit: int) -> tuple[list[Proposal], int]:
+    """The first ``limit`` proposals of ``qs`` (the last state change oldest, those without
+    one first, then by id) and how many ``qs`` holds, in one query: each proposal's last
+    change is one backward probe of the state changes' index (no list of ids sent back, no
+    sort of the whole box with its other columns), the total a window count over the same
+    rows. The ``limit`` proposals are then read by id with their columns."""
+    last = (
+        StateChange.objects.filter(subject_kind="proposal", subject_id=OuterRef("pk"))
+        .order_by("-at")
+        .values("at")[:1]
+    )
+    first = list(
+        qs.order_by()
+        .annotate(waiting_since=Subquery(last), box_total=Window(Count("pk")))
+        .order_by(F("waiting_since").asc(nulls_first=True), "pk")
+        .values_list("pk", "waiting_since", "box_total")[:limit]
+    )
+    if not first:
+        return [], 0
+    place = {pk: n for n, (pk, _since, _total) in enumerate(first)}
+    since = {pk: at for pk, at, _total in first}
+    rows = sorted(_task_columns(Proposal.objects.filter(pk__in=place)), key=lambda p: place[p.pk])
+    for proposal in rows:
+        proposal.last_change_at = since[proposal.pk]
+    return rows, first[0][2]
 
 
 def department_tasks(viewer: User, *, limit: int = HOME_CAP) -> tuple[list[Task], int]:
     """Proposals waiting for the viewer's department (the 推荐与审核 inbox's 待办), oldest
     waiting first, with the step to take and the page to take it on."""
     qs = _department_queryset(viewer)
-    total = qs.count()
+    waiting, total = _oldest_waiting(qs, limit)
     roles = frozenset(viewer.role_set())
     can_organise = viewer.has_perm("experts.manage_rounds")
     can_decide = viewer.has_perm("alliances.decide")
     tasks = []
-    for proposal in _oldest_waiting(qs, limit) if total else []:
+    for proposal in waiting:
         steps = _steps(viewer, proposal, roles)
         first = steps[0] if steps else None
         kind = first.kind if first else ""

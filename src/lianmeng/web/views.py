@@ -246,9 +246,10 @@ def home(request: HttpRequest) -> HttpResponse:
         context["tasks"], context["task_total"] = inbox.department_tasks(user)
         context["zone_tasks"] = inbox.zone_filing_tasks(user)
         context["alliance_work"] = inbox.alliance_work(user)
-        context["latest_filed"] = list(
-            proposal_list(viewer=user).exclude(status=Proposal.Status.DRAFT)[:5]
-        )
+        filed = proposal_list(viewer=user).exclude(status=Proposal.Status.DRAFT)
+        # the five ids first (no join of the lead units to every proposal of the area)
+        latest = list(filed.values_list("pk", flat=True)[:5])
+        context["latest_filed"] = list(filed.filter(pk__in=latest)) if latest else []
     if Role.COORDINATION in roles:
         context["pilot"] = inbox.pilot_selection(user)
     if Role.EXPERT in roles:
