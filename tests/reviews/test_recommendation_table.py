@@ -184,3 +184,29 @@ def test_recommendation_page_lists_the_year(client, login, recommended):
     assert "2020年度河南省产业技术创新战略联盟推荐表" in page
     assert first.name in page and second.name in page
     assert "河南省被退回产业技术创新战略联盟" not in page
+
+
+def test_recommendation_page_is_paged_and_the_numbering_runs_on(
+    client, login, recommended, monkeypatch
+):
+    """The screen table is paged (a province's year can hold hundreds of rows); 序号 runs on
+    across pages, the page links keep the year, and the Excel still holds the whole table."""
+    from lianmeng.reviews import views
+
+    monkeypatch.setattr(views, "PER_PAGE", 1)
+    county, first, second = recommended
+    login(county)
+    pages = [
+        client.get(f"/reviews/recommendations/?year=2020&page={n}").content.decode() for n in (1, 2)
+    ]
+    shown = [[name for name in (first.name, second.name) if name in page] for page in pages]
+    assert sorted(sum(shown, [])) == sorted([first.name, second.name])
+    assert all(len(names) == 1 for names in shown)
+    numbers = [re.findall(r'<td class="text-center">(\d+)</td>', page)[0] for page in pages]
+    assert numbers == ["1", "2"]
+    assert "?year=2020&amp;page=2" in pages[0] and "共 2 条" in pages[0]
+    book = load_workbook(
+        io.BytesIO(client.get("/reviews/recommendations/2020.xlsx").content), read_only=True
+    )
+    names = {str(c) for row in book.active.iter_rows(values_only=True) for c in row if c}
+    assert {first.name, second.name} <= names

@@ -512,13 +512,17 @@ def recommendations(request: HttpRequest) -> HttpResponse:
         year=year,
         department=actor_office(request.user),
     )
+    # the screen shows the table 20 rows a page (序号 runs on across pages); the Excel and the
+    # PDF for the seal hold the whole year's table
+    paged = _paginate(request, rows)
     return render(
         request,
         "reviews/recommendations.html",
         {
             "years": years,
             "year": year,
-            "rows": rows,
+            "rows": paged["page_obj"].object_list,
+            **paged,
             "heading": heading,
             "columns": exports.COLUMNS,
         },
