@@ -149,37 +149,6 @@ def area_of() -> Case:
     )
 
 
-class _InAreas(Expression):
-    """``<area> = ANY(ARRAY(<ids of the areas>))`` on PostgreSQL: the areas are read once (an
-    init plan) and each alliance's area is compared with them, so the planner cannot mistake
-    the small set of areas for one row and read the alliances once per area (as it does with
-    a semi-join on the expression); ``<area> IN (<ids>)`` elsewhere."""
-
-    output_field = BooleanField()
-    conditional = True
-
-    def __init__(self, area: Any, areas: QuerySet) -> None:
-        super().__init__()
-        self.area = area
-        self.areas = Subquery(areas)
-
-    def get_source_expressions(self) -> list[Any]:
-        return [self.area, self.areas]
-
-    def set_source_expressions(self, exprs: list[Any]) -> None:
-        self.area, self.areas = exprs
-
-    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
-        area_sql, area_params = compiler.compile(self.area)
-        areas_sql, areas_params = compiler.compile(self.areas)
-        return f"({area_sql} IN {areas_sql})", [*area_params, *areas_params]
-
-    def as_postgresql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
-        area_sql, area_params = compiler.compile(self.area)
-        areas_sql, areas_params = compiler.compile(self.areas)
-        return f"({area_sql} = ANY(ARRAY{areas_sql}))", [*area_params, *areas_params]
-
-
 class _StoredAreaIn(Expression):
     """PostgreSQL: ``area_id IN (<ids of the areas>)`` on the alliance's own row —
     the column that alliances migration 0011 adds and its triggers keep equal to
@@ -214,7 +183,7 @@ def _in_area(qs: QuerySet[Alliance], path: str, *, exact: bool = False) -> Query
     areas = Jurisdiction.objects.filter(**{f"path{op}": path}).order_by().values("pk")
     if connection.vendor == "postgresql":
         return qs.filter(_StoredAreaIn(areas))
-    return qs.filter(_InAreas(area_of(), areas))
+    return qs.alias(lm_area=area_of()).filter(lm_area__in=areas)
 
 
 def _region_q(scope: Jurisdiction, code: str) -> Q:

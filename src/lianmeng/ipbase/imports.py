@@ -36,9 +36,9 @@ logger = logging.getLogger(__name__)
 
 JOB_KIND = "ipbase.import_xlsx"
 UPLOAD_DIR = "jobs/uploads/ipbase"
-#: what the owner's list of jobs calls it (translated when started)
 #: the time the request may take to count a workbook's rows
 COUNT_SECONDS = 15.0
+#: what the owner's list of jobs calls it (translated when started)
 TITLES = {"patents": "导入专利（XLSX）", "standards": "导入标准（XLSX）"}
 
 
