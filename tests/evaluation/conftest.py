@@ -3,7 +3,7 @@ lead units' applicants, the organising departments, an expert and the third-part
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from types import SimpleNamespace
 
 import pytest
@@ -93,3 +93,13 @@ def world(db, make_unit, make_user):
         county=make_user(["recommender"], jurisdiction="410305"),
         baoding=make_user(["competent"], jurisdiction="130600"),
     )
+
+
+@pytest.fixture
+def today(monkeypatch):
+    """The clock at 2026-03-02 10:00 (Beijing); ``today[0] = …`` moves it."""
+    from lianmeng.core import clock
+
+    moment = [datetime(2026, 3, 2, 10, 0, tzinfo=clock.BEIJING)]
+    monkeypatch.setattr(clock, "now", lambda: moment[0])
+    return moment

@@ -7,7 +7,7 @@ someone else is refused before any job starts; a small campaign still advances a
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import date
 
 import pytest
 from django.urls import reverse
@@ -18,15 +18,6 @@ from lianmeng.jobs.models import Job
 from .test_staff_pages import LY_INDICATORS
 
 ADVANCED = "lianmeng.evaluation.campaign.advanced"
-
-
-@pytest.fixture
-def today(monkeypatch):
-    from lianmeng.core import clock
-
-    moment = [datetime(2026, 3, 2, 10, 0, tzinfo=clock.BEIJING)]
-    monkeypatch.setattr(clock, "now", lambda: moment[0])
-    return moment
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ the lead unit no score before the results are out."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import pytest
 
@@ -22,15 +22,6 @@ LY_INDICATORS = [
     "major_events",
     "self_evaluation_on_time",
 ]
-
-
-@pytest.fixture
-def today(monkeypatch):
-    from lianmeng.core import clock
-
-    moment = [datetime(2026, 3, 2, 10, 0, tzinfo=clock.BEIJING)]
-    monkeypatch.setattr(clock, "now", lambda: moment[0])
-    return moment
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from __future__ import annotations
 import io
 import shutil
 import subprocess
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -16,15 +16,6 @@ from .test_services import LY_INDICATORS, _open, _scores
 pytestmark = pytest.mark.skipif(
     not shutil.which("pdftotext"), reason="poppler-utils (pdftotext) not installed"
 )
-
-
-@pytest.fixture
-def today(monkeypatch):
-    from lianmeng.core import clock
-
-    moment = [datetime(2026, 3, 2, 10, 0, tzinfo=clock.BEIJING)]
-    monkeypatch.setattr(clock, "now", lambda: moment[0])
-    return moment
 
 
 def _verifying(world):

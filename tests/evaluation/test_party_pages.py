@@ -4,9 +4,8 @@ and the public (notice of the results and objections)."""
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import date
 
-import pytest
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -23,15 +22,6 @@ LY_INDICATORS = [
     "major_events",
     "self_evaluation_on_time",
 ]
-
-
-@pytest.fixture
-def today(monkeypatch):
-    from lianmeng.core import clock
-
-    moment = [datetime(2026, 3, 2, 10, 0, tzinfo=clock.BEIJING)]
-    monkeypatch.setattr(clock, "now", lambda: moment[0])
-    return moment
 
 
 def _open(world, profile="luoyang", actor=None):

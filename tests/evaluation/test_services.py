@@ -3,7 +3,7 @@ consequences in both profiles."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -21,15 +21,6 @@ LY_INDICATORS = [
     "major_events",
     "self_evaluation_on_time",
 ]
-
-
-@pytest.fixture
-def today(monkeypatch):
-    from lianmeng.core import clock
-
-    moment = [datetime(2026, 3, 2, 10, 0, tzinfo=clock.BEIJING)]
-    monkeypatch.setattr(clock, "now", lambda: moment[0])
-    return moment
 
 
 def _open(world, profile="luoyang", actor=None):

@@ -3,7 +3,7 @@ evaluators and objections, one alliance's evaluation with 核定调整, 择优�
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
 import pytest
 from django.urls import reverse
@@ -19,15 +19,6 @@ LY_INDICATORS = [
     "major_events",
     "self_evaluation_on_time",
 ]
-
-
-@pytest.fixture
-def today(monkeypatch):
-    from lianmeng.core import clock
-
-    moment = [datetime(2026, 3, 2, 10, 0, tzinfo=clock.BEIJING)]
-    monkeypatch.setattr(clock, "now", lambda: moment[0])
-    return moment
 
 
 def _open(world):
